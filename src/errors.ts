@@ -1,0 +1,31 @@
+// Errors that end the analysis of one file with one clear line and a documented exit code.
+
+/** Exit codes, documented in README.md. */
+export const EXIT = {
+  ok: 0, //          consistent
+  findings: 1, //    the file disagrees with itself (an error finding, or a security finding at --fail-on)
+  usage: 2, //       bad command line
+  unreadable: 3, //  unreadable or unsupported file
+} as const;
+
+/**
+ * The file cannot be analysed: unreadable, truncated, not a Keras file, unsupported family.
+ * `message` is one line naming what is wrong (the file is added by the CLI: `file: message`).
+ */
+export class UnreadableError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnreadableError';
+  }
+}
+
+/** The command line itself is wrong (missing --weights file, unknown layer name for explain…). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,77 @@
+// The contract every layer rule follows. One rule per class (aliases share it), one file per family,
+// one registry (registry.ts). A rule is pure: config + input shapes in, output shapes + expected weights out.
+import type { Shape } from '../types.js';
+
+/** A layer config as stored, with Keras 1 argument names already mapped to Keras 2/3 names (src/graph/legacy.ts). */
+export type Cfg = Record<string, unknown>;
+
+export interface KerasVersion {
+  raw: string | null;
+  major: number; // 1, 2 or 3; 2 when unknown
+  minor: number;
+  /** True for tf.keras (versions like "2.2.4-tf", ≥ 2.4 without multi-backend) as opposed to standalone Keras 2.0–2.3. */
+  tfKeras: boolean;
+}
+
+/** A wrapped layer as found in a config: `{class_name, config}`. */
+export interface InnerLayerConfig {
+  class_name: string;
+  config: Cfg;
+  module?: string | null;
+  registered_name?: string | null;
+}
+
+export interface RuleInput {
+  name: string;
+  className: string;
+  config: Cfg;
+  /** One shape per input tensor, batch dimension included. Merge layers get several. */
+  inputShapes: Shape[];
+  kerasVersion: KerasVersion;
+  /** Evaluate a wrapped layer (Bidirectional, TimeDistributed, RNN cells…) with the registry. */
+  sub(inner: InnerLayerConfig, inputShapes: Shape[]): RuleOutput;
+}
+
+export interface ExpectedWeight {
+  /**
+   * Keras 3's variable path relative to the layer (`kernel`, `lstm_cell/kernel`,
+   * `forward_lstm/lstm_cell/kernel`, `query/kernel`). Used as a hint for legacy names.
+   */
+  name: string;
+  /** Null where a needed input dimension is unknown (None). */
+  shape: number[] | null;
+  /** As created by Keras (BatchNormalization statistics: false). Freezing is applied later. */
+  trainable: boolean;
+  /**
+   * Where Keras 3's weights store keeps it, relative to the layer's container path, without `/vars`:
+   * '' for the layer's own vars, 'cell' for an RNN, 'forward_layer/cell', 'query_dense', 'layer'…
+   */
+  store: string;
+  /** The shape explained with this model's numbers: "13 input features × 4 gates·17 units". */
+  why: string;
+}
+
+export interface RuleOutput {
+  outputShapes: Shape[];
+  /** In Keras's own order for the layer: trainable weights first, then non-trainable. */
+  weights: ExpectedWeight[];
+  /** The layer's count explained: "4 gates × 17 units × (13 inputs + 17 recurrent + 1 bias) = 2108". */
+  formula?: string;
+  /** Anything the rule could not decide ("no output_shape stored: shape unknown"). */
+  notes?: string[];
+}
+
+export interface LayerRule {
+  /** Class names this rule answers to, aliases included (`Conv2D`, `Convolution2D`). */
+  classes: string[];
+  /** The family file it lives in: core, conv, pooling, reshaping, merging, recurrent, … */
+  family: string;
+  /** The parameter formula in words, for `kerascope layers`. */
+  summary: string;
+  /** The Keras source file the rule is taken from. */
+  source: string;
+  apply(input: RuleInput): RuleOutput;
+}
+
+/** Raised by a rule when the config or the input shapes cannot produce an output (Keras would refuse too). */
+export class RuleError extends Error {}

@@ -1,0 +1,191 @@
+// Shared helpers for layer rules: config getters, conv/pool lengths, broadcasting, formatting.
+import type { Dim, Shape } from '../types.js';
+import { RuleError, type Cfg, type ExpectedWeight } from './types.js';
+
+// ---------------------------------------------------------------- config getters
+
+export function num(cfg: Cfg, key: string, fallback?: number): number {
+  const v = cfg[key];
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (v === undefined || v === null) {
+    if (fallback !== undefined) return fallback;
+    throw new RuleError(`config has no ${key}`);
+  }
+  throw new RuleError(`config ${key} is not a number: ${JSON.stringify(v)}`);
+}
+
+/** A positive whole number that shapes may be built from (units, filters…). */
+export function count(cfg: Cfg, key: string, fallback?: number): number {
+  const v = num(cfg, key, fallback);
+  if (!Number.isInteger(v) || v < 0 || v > 2 ** 40) throw new RuleError(`config ${key} is not a valid size: ${v}`);
+  return v;
+}
+
+export function bool(cfg: Cfg, key: string, fallback: boolean): boolean {
+  const v = cfg[key];
+  return typeof v === 'boolean' ? v : fallback;
+}
+
+export function str(cfg: Cfg, key: string, fallback: string): string {
+  const v = cfg[key];
+  return typeof v === 'string' ? v : fallback;
+}
+
+/** An int or a tuple of ints, expanded to `rank` entries (`kernel_size: 3` → [3, 3]). */
+export function tuple(cfg: Cfg, key: string, rank: number, fallback?: number): number[] {
+  let v = cfg[key];
+  if (v === undefined || v === null) {
+    if (fallback === undefined) throw new RuleError(`config has no ${key}`);
+    v = fallback;
+  }
+  const arr = Array.isArray(v) ? v : Array(rank).fill(v);
+  if (arr.length === 1 && rank > 1) return Array(rank).fill(arr[0]);
+  if (arr.length !== rank) throw new RuleError(`config ${key} should have ${rank} entries: ${JSON.stringify(v)}`);
+  return arr.map((x) => {
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw new RuleError(`config ${key} is not whole numbers: ${JSON.stringify(v)}`);
+    return x;
+  });
+}
+
+/** channels_first? Keras 1 `dim_ordering: 'th'` is mapped to this by the graph's legacy step. */
+export function channelsFirst(cfg: Cfg): boolean {
+  return cfg['data_format'] === 'channels_first';
+}
+
+// ---------------------------------------------------------------- shapes
+
+export function prod(dims: readonly number[]): number {
+  let p = 1;
+  for (const d of dims) p *= d;
+  return p;
+}
+
+/** Product of dims, or null if any is unknown. */
+export function prodOrNull(dims: readonly Dim[]): number | null {
+  let p = 1;
+  for (const d of dims) {
+    if (d === null) return null;
+    p *= d;
+  }
+  return p;
+}
+
+export function lastDim(shape: Shape): Dim {
+  if (shape.length < 2) throw new RuleError(`expected a tensor of rank ≥ 2, got ${fmtShape(shape)}`);
+  return shape[shape.length - 1] ?? null;
+}
+
+/** Requires a known dimension for a weight shape; returns null when unknown so the weight is `shape: null`. */
+export function known(d: Dim | undefined): number | null {
+  return d === undefined || d === null ? null : d;
+}
+
+export function requireRank(shape: Shape, rank: number, what: string): void {
+  if (shape.length !== rank) throw new RuleError(`${what} expects rank ${rank} input, got ${fmtShape(shape)}`);
+}
+
+export function one(inputShapes: Shape[]): Shape {
+  const s = inputShapes[0];
+  if (!s) throw new RuleError('layer has no input');
+  return s;
+}
+
+/**
+ * Keras's conv output length (keras/src/ops/operation_utils.py compute_conv_output_shape;
+ * tf_keras/utils/conv_utils.py conv_output_length): valid floor((n − d·(k−1) − 1)/s) + 1,
+ * same/causal ceil(n/s), full n + d·(k−1) (tf.keras only).
+ */
+export function convLength(n: Dim, k: number, padding: string, stride: number, dilation = 1): Dim {
+  if (n === null) return null;
+  const kEff = (k - 1) * dilation + 1;
+  let out: number;
+  if (padding === 'same' || padding === 'causal') out = Math.floor((n - 1) / stride) + 1;
+  else if (padding === 'full') out = Math.floor((n + kEff - 1 - 1) / stride) + 1;
+  else out = Math.floor((n - kEff) / stride) + 1;
+  if (out <= 0) throw new RuleError(`computed output size would be ${out} (input ${n}, kernel ${k}, stride ${stride}, dilation ${dilation}, ${padding})`);
+  return out;
+}
+
+/** Pooling output length (compute_pooling_output_shape): valid floor((n − p)/s) + 1, same floor((n − 1)/s) + 1. */
+export function poolLength(n: Dim, pool: number, padding: string, stride: number): Dim {
+  if (n === null) return null;
+  const out = padding === 'same' ? Math.floor((n - 1) / stride) + 1 : Math.floor((n - pool) / stride) + 1;
+  if (out <= 0) throw new RuleError(`computed output size would be ${out} (input ${n}, pool ${pool}, stride ${stride}, ${padding})`);
+  return out;
+}
+
+/**
+ * Transposed conv output length (keras/src/backend/common/backend_utils.py
+ * _get_output_shape_given_tf_padding; tf_keras conv_utils.deconv_output_length).
+ */
+export function deconvLength(n: Dim, k: number, padding: string, stride: number, dilation = 1, outputPadding: number | null = null): Dim {
+  if (n === null) return null;
+  const kEff = (k - 1) * dilation + 1;
+  if (outputPadding === null) {
+    if (padding === 'valid') return n * stride + Math.max(kEff - stride, 0);
+    if (padding === 'full') return n * stride - (stride + kEff - 2);
+    return n * stride; // same
+  }
+  let pad: number;
+  if (padding === 'same') pad = Math.floor(kEff / 2);
+  else if (padding === 'full') pad = kEff - 1;
+  else pad = 0;
+  return (n - 1) * stride + kEff - 2 * pad + outputPadding;
+}
+
+/**
+ * Element-wise broadcast of two shapes, None-aware, aligned at the end
+ * (keras/src/layers/merging/base_merge.py _compute_elemwise_op_output_shape).
+ */
+export function broadcast(a: Shape, b: Shape): Shape {
+  if (a.length < b.length) return broadcast(b, a);
+  const out: Shape = a.slice(0, a.length - b.length);
+  for (let i = 0; i < b.length; i++) {
+    const x = a[a.length - b.length + i] ?? null;
+    const y = b[i] ?? null;
+    if (x === null || y === null) out.push(null);
+    else if (x === 1) out.push(y);
+    else if (y === 1 || x === y) out.push(x);
+    else throw new RuleError(`shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast together`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- formatting
+
+export function fmtShape(shape: readonly Dim[]): string {
+  if (shape.length === 1) return `(${shape[0] === null ? 'None' : shape[0]},)`;
+  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+}
+
+/** `1,234,567` as Keras prints counts. */
+export function fmtCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Build an expected weight; shape null when any dim is unknown. */
+export function weight(name: string, shape: (number | null)[], why: string, opts: { trainable?: boolean; store?: string } = {}): ExpectedWeight {
+  const full = shape.every((d) => d !== null) ? (shape as number[]) : null;
+  return { name, shape: full, trainable: opts.trainable ?? true, store: opts.store ?? '', why };
+}
+
+/** Total element count of known weights. */
+export function weightCount(ws: readonly ExpectedWeight[]): number {
+  let t = 0;
+  for (const w of ws) if (w.shape) t += prod(w.shape);
+  return t;
+}
+
+/** Prefix sub-layer weights (wrappers): name `forward_lstm/` + name, store `forward_layer/` + store. */
+export function nest(ws: readonly ExpectedWeight[], namePrefix: string, storePrefix: string): ExpectedWeight[] {
+  return ws.map((w) => ({
+    ...w,
+    name: namePrefix ? `${namePrefix}/${w.name}` : w.name,
+    store: [storePrefix, w.store].filter((s) => s !== '').join('/'),
+  }));
+}
+
+/** Keras orders a layer's weights trainable first, then non-trainable (Layer.weights). */
+export function trainableFirst(ws: readonly ExpectedWeight[]): ExpectedWeight[] {
+  return [...ws.filter((w) => w.trainable), ...ws.filter((w) => !w.trainable)];
+}

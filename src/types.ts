@@ -1,0 +1,186 @@
+// The neutral description every reader produces, and the report every renderer prints.
+// Data flows one way: reader (src/formats) → graph (src/graph) → rules (src/layers)
+// → check (src/check) → report (src/report). Nothing here imports from those folders.
+
+/** One dimension: a number, or null where Keras prints None. */
+export type Dim = number | null;
+/** A tensor shape including the batch dimension, as Keras prints it: (None, 17). */
+export type Shape = Dim[];
+
+// ---------------------------------------------------------------- readers
+
+export type FormatId =
+  | 'h5-model' //      legacy HDF5 full model (model_config + model_weights)
+  | 'h5-weights' //    legacy weights-only HDF5 (layer_names at the root)
+  | 'keras3-weights' // Keras 3 / tf.keras 2.13+ weights store (*.weights.h5, layers/…/vars)
+  | 'keras-zip' //     .keras archive (Keras 3, tf.keras 2.11–2.15)
+  | 'keras-json' //    model.to_json() / config.json
+  | 'tfjs-layers'; //  TensorFlow.js layers model (model.json + shards)
+
+/** One stored weight tensor. Only metadata: values are never read. */
+export interface StoredTensor {
+  /** Full path inside the file, e.g. `model_weights/dense/dense/kernel:0` or `layers/dense/vars/0`. */
+  path: string;
+  /** The name Keras gives it: a legacy `weight_names` entry, a Keras 3 `vars/N` path, a tfjs manifest name. */
+  name: string;
+  shape: number[];
+  dtype: string;
+}
+
+/**
+ * A group of stored tensors that Keras loads together.
+ * - legacy HDF5: one group per `layer_names` entry, in that order; `path` = `label` = layer name;
+ *   tensors in `weight_names` order.
+ * - Keras 3 store: one group per `vars` group; `path` is the container path without `/vars`
+ *   (`layers/bidirectional/forward_layer/cell`), `label` the `vars@name` attribute (Keras ≥ 3.6) or null;
+ *   tensors are `vars/0`, `vars/1`, … in order.
+ * - tfjs: one group per layer name prefix (`dense_1` of `dense_1/kernel`), tensors in manifest order.
+ */
+export interface StoredGroup {
+  path: string;
+  label: string | null;
+  tensors: StoredTensor[];
+}
+
+export interface StoredWeights {
+  layout: 'legacy' | 'keras3' | 'tfjs';
+  /** Where the tensors were read from (the weights file, or the archive member). */
+  file: string;
+  groups: StoredGroup[];
+  /** Optimizer state (`optimizer_weights`, `optimizer/vars`, tfjs group "optimizer"). */
+  optimizer: StoredTensor[];
+  /** Attributes of the weights file itself, when it has them. */
+  kerasVersion: string | null;
+  backend: string | null;
+}
+
+/** What a container holds that is not a model config: for the audit, never executed. */
+export interface ZipMemberInfo {
+  name: string;
+  method: number; // 0 STORED, 8 DEFLATE, …
+  compressedSize: number;
+  uncompressedSize: number;
+  /** Offset of the member's local header in the archive. */
+  offset: number;
+}
+
+export interface H5ObjectIssue {
+  kind: 'external-link' | 'soft-link' | 'external-dataset' | 'virtual-dataset' | 'user-block' | 'shape-bomb';
+  path: string;
+  detail: string;
+}
+
+export interface ContainerInfo {
+  /** Size of the file on disk in bytes. */
+  size: number;
+  zipMembers?: ZipMemberInfo[];
+  h5Issues?: H5ObjectIssue[];
+  /** tfjs weight paths exactly as the manifest names them. */
+  tfjsPaths?: string[];
+}
+
+/** What every reader returns: one neutral description of a Keras file. */
+export interface ModelSource {
+  /** The path the user gave. */
+  file: string;
+  format: FormatId;
+  /** Human words for the format: "legacy HDF5 full model (Keras 2.2.4)". */
+  formatLabel: string;
+  kerasVersion: string | null;
+  backend: string | null;
+  /** The model config as parsed JSON: `{class_name, config, …}`, or null (weights only, subclassed). */
+  config: unknown | null;
+  /** `training_config` (legacy) or `compile_config` (Keras 3), parsed, or null. */
+  trainingConfig: unknown | null;
+  weights: StoredWeights | null;
+  /** A weights file read beside the config (`--weights`, auto-pairing, tfjs shards). */
+  weightsFile: string | null;
+  /** Findings the reader itself makes (pairing, slow path, npz member, shard sizes…). */
+  findings: Finding[];
+  container: ContainerInfo;
+}
+
+// ---------------------------------------------------------------- findings
+
+/** Consistency findings use error/warning/info; security findings use critical…info. */
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'error' | 'warning' | 'info';
+
+export interface Finding {
+  severity: Severity;
+  /** Stable, kebab-case: `weight-shape-mismatch`, `lambda-layer`, `zip-duplicate-member`… */
+  code: string;
+  category: 'consistency' | 'security' | 'format';
+  /** Layer path (`outer/inner/dense_2`) or null for the whole file. */
+  layer: string | null;
+  message: string;
+}
+
+// ---------------------------------------------------------------- report (the --json object)
+
+export type WeightStatus = 'ok' | 'shape-mismatch' | 'missing' | 'extra' | 'unverified';
+
+export interface WeightReport {
+  /** Keras's variable name relative to the layer: `kernel`, `forward_lstm/lstm_cell/kernel`. */
+  name: string;
+  expectedShape: number[] | null;
+  storedShape: number[] | null;
+  storedPath: string | null;
+  storedDtype: string | null;
+  trainable: boolean;
+  status: WeightStatus;
+  /** Why the expected shape is what it is, with this model's numbers. */
+  why: string;
+}
+
+export type LayerStatus = 'ok' | 'mismatch' | 'unknown-class' | 'unverified' | 'no-shape';
+
+export interface LayerReport {
+  name: string;
+  className: string;
+  /** Output shape of the last call (what Keras's summary prints); a list for several outputs; null when unknown. */
+  outputShape: Shape | Shape[] | null;
+  /** One entry per call when the layer is called more than once (shared layers). */
+  outputShapes?: (Shape | Shape[] | null)[];
+  /** `layer[node][tensor]` references of the inputs, as Keras's "Connected to". */
+  connectedTo: string[];
+  params: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  trainable: boolean;
+  status: LayerStatus;
+  /** The count explained: "4 gates × 17 units × (13 inputs + 17 recurrent + 1 bias) = 2108". */
+  formula: string | null;
+  weights: WeightReport[];
+  /** Sublayers of a nested model, same shape, recursively. */
+  layers?: LayerReport[];
+}
+
+export interface Totals {
+  params: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  optimizerParams: number;
+  /** Elements actually stored for the model's layers (optimizer excluded); null without weights. */
+  storedParams: number | null;
+  /** Bytes, at 4 bytes per float32 element as Keras's summary prints (dtype-aware where known). */
+  paramBytes: number;
+  trainableBytes: number;
+  nonTrainableBytes: number;
+  optimizerBytes: number;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  file: string;
+  weightsFile: string | null;
+  format: FormatId;
+  formatLabel: string;
+  kerasVersion: string | null;
+  backend: string | null;
+  model: { name: string; className: string } | null;
+  /** consistent: every check passed; inconsistent: an error finding; unverified: nothing to compare against. */
+  verdict: 'consistent' | 'inconsistent' | 'unverified';
+  layers: LayerReport[];
+  totals: Totals;
+  findings: Finding[];
+}
