@@ -2,8 +2,32 @@
 // entry there (plus its test). Lookup is by the class name as stored, aliases included.
 import type { LayerRule } from './types.js';
 import { rules as core } from './core.js';
+import { rules as conv } from './conv.js';
+import { rules as pooling } from './pooling.js';
+import { rules as reshaping } from './reshaping.js';
+import { rules as merging } from './merging.js';
+import { rules as recurrent } from './recurrent.js';
+import { rules as wrappers } from './wrappers.js';
+import { rules as attention } from './attention.js';
+import { rules as normalization } from './normalization.js';
+import { rules as activations } from './activations.js';
+import { rules as preprocessing } from './preprocessing.js';
+import { rules as legacy } from './legacy.js';
 
-const families: LayerRule[][] = [core];
+const families: LayerRule[][] = [
+  core,
+  conv,
+  pooling,
+  reshaping,
+  merging,
+  recurrent,
+  wrappers,
+  attention,
+  normalization,
+  activations,
+  preprocessing,
+  legacy,
+];
 
 const byClass = new Map<string, LayerRule>();
 for (const family of families) {

@@ -25,8 +25,13 @@ export interface RuleInput {
   name: string;
   className: string;
   config: Cfg;
-  /** One shape per input tensor, batch dimension included. Merge layers get several. */
+  /**
+   * One shape per positional input tensor, batch dimension included, flattened in call order
+   * (merge layers and Attention get several; MHA gets query, value).
+   */
   inputShapes: Shape[];
+  /** Tensor keyword arguments of the call, by name (MHA's `key`, RNN `initial_state`…). */
+  kwargShapes: Record<string, Shape[]>;
   kerasVersion: KerasVersion;
   /** Evaluate a wrapped layer (Bidirectional, TimeDistributed, RNN cells…) with the registry. */
   sub(inner: InnerLayerConfig, inputShapes: Shape[]): RuleOutput;
