@@ -54,6 +54,8 @@ export interface ExpectedWeight {
   store: string;
   /** The shape explained with this model's numbers: "13 input features × 4 gates·17 units". */
   why: string;
+  /** Stored dtype when it is not the layer's float dtype (quantized int8 kernels, int64 counts…). */
+  dtype?: string;
 }
 
 export interface RuleOutput {
@@ -76,6 +78,12 @@ export interface LayerRule {
   /** The Keras source file the rule is taken from. */
   source: string;
   apply(input: RuleInput): RuleOutput;
+  /**
+   * Set for classes that are recognised but cannot be analysed from a file (JaxLayer, FlaxLayer,
+   * TFSMLayer, TorchModuleWrapper): the reason is reported, stored tensors are listed and counted.
+   * `apply` is then never called.
+   */
+  opaque?: string;
 }
 
 /** Raised by a rule when the config or the input shapes cannot produce an output (Keras would refuse too). */
