@@ -56,6 +56,13 @@ export interface ExpectedWeight {
   why: string;
   /** Stored dtype when it is not the layer's float dtype (quantized int8 kernels, int64 counts…). */
   dtype?: string;
+  /**
+   * (optional, added by the core-rules helper) Index of this tensor in the layer's Keras 3 `vars`
+   * group when it differs from its position in `weights`: Keras 3 writes a quantized Dense as
+   * vars/0 kernel (int8), vars/1 bias, vars/2 kernel_scale (Dense.variable_serialization_spec),
+   * while `weights` keeps Keras's trainable-first order (bias, kernel, kernel_scale).
+   */
+  storeIndex?: number;
 }
 
 export interface RuleOutput {
@@ -66,6 +73,13 @@ export interface RuleOutput {
   formula?: string;
   /** Anything the rule could not decide ("no output_shape stored: shape unknown"). */
   notes?: string[];
+  /**
+   * (optional, added by the core-rules helper) True when the rule cannot tell the output shape from
+   * the file (a Lambda without a stored `output_shape`, a tf.* op layer): `outputShapes` is then
+   * empty and `notes` says why. The graph treats later shapes as unknown (or takes them from the
+   * file's own `__keras_tensor__` shapes) instead of guessing.
+   */
+  shapeUnknown?: boolean;
 }
 
 export interface LayerRule {
