@@ -1,4 +1,106 @@
-// Family: wrappers. See src/layers/types.ts for the rule contract and src/layers/core.ts for an example.
-import type { LayerRule } from './types.js';
+// Family: wrappers. Bidirectional and TimeDistributed: the wrapped layer's own rule does the work.
+// Keras 3: keras/src/layers/rnn/bidirectional.py, time_distributed.py;
+// tf.keras: tf_keras/layers/rnn/bidirectional.py, time_distributed.py.
+import type { Shape } from '../types.js';
+import { RuleError, type Cfg, type InnerLayerConfig, type KerasVersion, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
+import { bool, fmtCount, fmtShape, nest, one, weightCount } from './util.js';
+import { innerName } from './recurrent-cells.js';
 
-export const rules: LayerRule[] = [];
+function inner(config: Cfg, key: string): InnerLayerConfig | null {
+  const v = config[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || typeof (v as InnerLayerConfig).class_name !== 'string') throw new RuleError(`${key} is not a layer config`);
+  return v as InnerLayerConfig;
+}
+
+function strip(name: string, prefix: string): string {
+  return name.startsWith(prefix) ? name.slice(prefix.length) : name;
+}
+
+/**
+ * The two directions' names, which prefix their variable paths. Keras 3 stores the forward layer
+ * already renamed `forward_<name>` and always stores `backward_layer` under its final name; tf.keras
+ * stores the original layer and prefixes both at build time (`forward_lstm`, `backward_lstm`), also a
+ * user-given backward layer.
+ */
+function directionNames(layer: InnerLayerConfig, backward: InnerLayerConfig | null, v: KerasVersion): [string, string] {
+  const base = strip(innerName(layer), 'forward_');
+  if (!backward) return [`forward_${base}`, `backward_${strip(base, 'backward_')}`];
+  return [`forward_${base}`, v.major >= 3 ? innerName(backward) : `backward_${innerName(backward)}`];
+}
+
+/** Without a stored backward_layer, Keras rebuilds the layer from its config with go_backwards flipped. */
+function backwardConfig(layer: InnerLayerConfig, given: InnerLayerConfig | null): InnerLayerConfig {
+  if (given) return given;
+  return { ...layer, config: { ...layer.config, go_backwards: !bool(layer.config ?? {}, 'go_backwards', false) } };
+}
+
+/** merge_mode: concat (default), sum, mul, ave, or None (a stored null: both outputs returned). */
+function mergeMode(config: Cfg): string | null {
+  const m = config['merge_mode'];
+  if (m === undefined) return 'concat';
+  if (m === null) return null;
+  if (m === 'concat' || m === 'sum' || m === 'mul' || m === 'ave') return m;
+  throw new RuleError(`merge_mode ${JSON.stringify(m)} is not concat, sum, mul, ave or None`);
+}
+
+function merged(out: Shape, mode: string | null): Shape[] {
+  if (mode === null) return [out, out];
+  if (mode !== 'concat') return [out];
+  const last = out[out.length - 1] ?? null;
+  return [[...out.slice(0, -1), last === null ? null : last * 2]];
+}
+
+/** bidirectional.py compute_output_shape: merged output(s), then forward states, then backward states. */
+function applyBidirectional({ config, inputShapes, sub, kerasVersion }: RuleInput): RuleOutput {
+  const layer = inner(config, 'layer');
+  if (!layer) throw new RuleError('Bidirectional config has no layer');
+  const given = inner(config, 'backward_layer');
+  const mode = mergeMode(config);
+  const seq = one(inputShapes);
+  const fwd = sub(layer, [seq]);
+  const bwd = sub(backwardConfig(layer, given), [seq]);
+  const returnState = bool(layer.config ?? {}, 'return_state', false);
+  const out = fwd.outputShapes[0];
+  if (!out) throw new RuleError(`the wrapped ${layer.class_name} gave no output`);
+  const outputShapes = [...merged(out, mode), ...(returnState ? [...fwd.outputShapes.slice(1), ...bwd.outputShapes.slice(1)] : [])];
+  const [fname, bname] = directionNames(layer, given, kerasVersion);
+  const weights = [...nest(fwd.weights, fname, 'forward_layer'), ...nest(bwd.weights, bname, 'backward_layer')];
+  const [f, b] = [weightCount(fwd.weights), weightCount(bwd.weights)];
+  const formula = `forward ${layer.class_name} ${fmtCount(f)} (${fwd.formula ?? '?'}) + backward ${fmtCount(b)} = ${fmtCount(f + b)}`;
+  return { outputShapes, weights, formula };
+}
+
+/**
+ * time_distributed.py: the inner layer is built on (batch,) + input[2:] and its output gets the
+ * timesteps back at axis 1. Its weights are shared by every step; Keras 3 stores them under `layer`.
+ */
+function applyTimeDistributed({ config, inputShapes, sub }: RuleInput): RuleOutput {
+  const layer = inner(config, 'layer');
+  if (!layer) throw new RuleError('TimeDistributed config has no layer');
+  const input = one(inputShapes);
+  if (input.length < 3) throw new RuleError(`TimeDistributed expects (batch, timesteps, …), got ${fmtShape(input)}`);
+  const r = sub(layer, [[input[0] ?? null, ...input.slice(2)]]);
+  const child = r.outputShapes[0];
+  if (!child) throw new RuleError(`the wrapped ${layer.class_name} gave no output`);
+  const steps = input[1] === null ? 'each time step' : `each of ${input[1]} time steps`;
+  const formula = `${layer.class_name} applied to ${steps} with one set of weights: ${r.formula ?? fmtCount(weightCount(r.weights))}`;
+  return { outputShapes: [[child[0] ?? null, input[1] ?? null, ...child.slice(1)]], weights: nest(r.weights, innerName(layer), 'layer'), formula, notes: r.notes };
+}
+
+export const rules: LayerRule[] = [
+  {
+    classes: ['Bidirectional'],
+    family: 'wrappers',
+    summary: 'forward + backward copies of the wrapped RNN: 2 × its params; concat doubles the last dim',
+    source: 'keras/src/layers/rnn/bidirectional.py',
+    apply: applyBidirectional,
+  },
+  {
+    classes: ['TimeDistributed'],
+    family: 'wrappers',
+    summary: 'the wrapped layer built on (batch,) + input[2:]; same params, timesteps put back at axis 1',
+    source: 'keras/src/layers/rnn/time_distributed.py',
+    apply: applyTimeDistributed,
+  },
+];

@@ -1,0 +1,150 @@
+// RNN cells: the gate arithmetic shared by SimpleRNN/LSTM/GRU (and their cells inside `RNN`).
+// Keras 3: keras/src/layers/rnn/simple_rnn.py, lstm.py, gru.py, stacked_rnn_cells.py
+// (SimpleRNNCell/LSTMCell/GRUCell.build). tf.keras: tf_keras/layers/rnn/simple_rnn.py, lstm.py, gru.py.
+import type { Shape } from '../types.js';
+import type { ExpectedWeight, InnerLayerConfig, KerasVersion, LayerRule, RuleInput, RuleOutput } from './types.js';
+import { RuleError } from './types.js';
+import { bool, count, fmtCount, fmtShape, known, nest, one, weight } from './util.js';
+
+export type CellKind = 'simple' | 'lstm' | 'gru';
+
+/** Gates per kind and the state tensors each cell carries (LSTMCell.state_size = [units, units]). */
+const GATES: Record<CellKind, number> = { simple: 1, lstm: 4, gru: 3 };
+const STATES: Record<CellKind, number> = { simple: 1, lstm: 2, gru: 1 };
+/** The gate letters in Keras's concatenation order (lstm.py: i, f, c, o; gru.py: z, r, h). */
+const ORDER: Record<CellKind, string> = { simple: '', lstm: ' (i, f, c, o)', gru: ' (z, r, h)' };
+
+export function stateCount(kind: CellKind): number {
+  return STATES[kind];
+}
+
+/**
+ * GRU's reset_after: Keras 3 and tf.keras 2.x (recurrent_v2.GRU, TF ≥ 2.0) default to True; standalone
+ * Keras 2.1.x–2.3 (keras/layers/recurrent.py @2.3.1) defaults to False; Keras 1 and Keras 2.0 have no
+ * such argument (their GRU is the reset_after=False form). tfjs-layers never supports True.
+ */
+export function resetAfter(cfg: Record<string, unknown>, v: KerasVersion): boolean {
+  const given = cfg['reset_after'];
+  if (typeof given === 'boolean') return given;
+  return v.major >= 3 || (v.major === 2 && v.tfKeras);
+}
+
+function per(gates: number, units: number): string {
+  return gates === 1 ? `units=${units}` : `${gates} gates·${units} units`;
+}
+
+/** `4 gates × 17 units × (13 inputs + 17 recurrent + 1 bias) = 2,108`. */
+export function gateFormula(gates: number, units: number, inputs: number | null, biases: number): string {
+  const parts = [`${inputs ?? '?'} inputs`, `${units} recurrent`];
+  if (biases > 0) parts.push(biases === 1 ? '1 bias' : `${biases} biases`);
+  const total = inputs === null ? '?' : fmtCount(gates * units * (inputs + units + biases));
+  const head = gates === 1 ? `${units} units` : `${gates} gates × ${units} units`;
+  return `${head} × (${parts.join(' + ')}) = ${total}`;
+}
+
+/** kernel, recurrent_kernel, bias as one Keras 2/3 cell creates them, with the reason for each shape. */
+export function cellWeights(kind: CellKind, inputs: number | null, units: number, useBias: boolean, twoBiases: boolean): ExpectedWeight[] {
+  const g = GATES[kind];
+  const width = per(g, units) + ORDER[kind];
+  const ws = [
+    weight('kernel', [inputs, g * units], `${inputs ?? '?'} inputs × ${width}`),
+    weight('recurrent_kernel', [units, g * units], `${units} units fed back × ${width}`),
+  ];
+  if (useBias) {
+    ws.push(
+      twoBiases
+        ? weight('bias', [2, g * units], `2 biases (input and recurrent, reset_after=True) × ${width}`)
+        : weight('bias', [g * units], width),
+    );
+  }
+  return ws;
+}
+
+function cellOutput(kind: CellKind, step: Shape, units: number, ws: ExpectedWeight[], biases: number): RuleOutput {
+  const batch = step[0] ?? null;
+  const states: Shape[] = Array.from({ length: STATES[kind] }, () => [batch, units]);
+  return { outputShapes: [[batch, units], ...states], weights: ws, formula: gateFormula(GATES[kind], units, known(step[step.length - 1]), biases) };
+}
+
+/** One step of a Keras 2/3 cell on a (batch, features) input: outputs [output, ...states]. */
+export function applyCell(kind: CellKind, cfg: Record<string, unknown>, step: Shape, v: KerasVersion): RuleOutput {
+  if (step.length !== 2) throw new RuleError(`an RNN cell expects (batch, features) per step, got ${fmtShape(step)}`);
+  const units = count(cfg, 'units');
+  const useBias = bool(cfg, 'use_bias', true);
+  const two = kind === 'gru' && resetAfter(cfg, v);
+  const ws = cellWeights(kind, known(step[1]), units, useBias, two);
+  return cellOutput(kind, step, units, ws, useBias ? (two ? 2 : 1) : 0);
+}
+
+function cellRule(cls: string, kind: CellKind, file: string): LayerRule {
+  return {
+    classes: [cls],
+    family: 'recurrent',
+    summary:
+      kind === 'gru'
+        ? 'kernel (inputs, 3u), recurrent_kernel (u, 3u), bias (2, 3u) with reset_after else (3u)'
+        : `kernel (inputs, ${GATES[kind] === 1 ? '' : GATES[kind]}u), recurrent_kernel (u, ${GATES[kind] === 1 ? '' : GATES[kind]}u), bias (${GATES[kind] === 1 ? '' : GATES[kind]}u)`,
+    source: file,
+    apply: ({ config, inputShapes, kerasVersion }) => applyCell(kind, config, one(inputShapes), kerasVersion),
+  };
+}
+
+/** Keras's to_snake_case (keras/src/utils/naming.py), used for weights-store container names. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/** The name a nested config carries, else Keras's default for its class. */
+export function innerName(inner: InnerLayerConfig): string {
+  const n = inner.config?.['name'];
+  return typeof n === 'string' && n !== '' ? n : snakeCase(inner.class_name);
+}
+
+function cellList(config: Record<string, unknown>): InnerLayerConfig[] {
+  const cells = config['cells'];
+  if (!Array.isArray(cells) || cells.length === 0) throw new RuleError('StackedRNNCells config has no cells');
+  return cells as InnerLayerConfig[];
+}
+
+/**
+ * StackedRNNCells: each cell is built on the previous cell's output size (stacked_rnn_cells.py build);
+ * states are all cells' states in order. Keras 3 stores each cell under `cells/<snake class>[_N]`.
+ */
+function applyStacked({ config, inputShapes, sub }: RuleInput): RuleOutput {
+  let step = one(inputShapes);
+  const batch = step[0] ?? null;
+  const used = new Map<string, number>();
+  const weights: ExpectedWeight[] = [];
+  const states: Shape[] = [];
+  const parts: string[] = [];
+  let out: Shape = step;
+  for (const cell of cellList(config)) {
+    const r = sub(cell, [step]);
+    const base = snakeCase(cell.class_name);
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    weights.push(...nest(r.weights, innerName(cell), `cells/${n === 0 ? base : `${base}_${n}`}`));
+    out = r.outputShapes[0] ?? [batch, null];
+    states.push(...r.outputShapes.slice(1));
+    parts.push(`${innerName(cell)}: ${r.formula ?? '?'}`);
+    step = [batch, out[out.length - 1] ?? null];
+  }
+  return { outputShapes: [out, ...states], weights, formula: parts.join('; ') };
+}
+
+export const cellRules: LayerRule[] = [
+  cellRule('SimpleRNNCell', 'simple', 'keras/src/layers/rnn/simple_rnn.py'),
+  cellRule('LSTMCell', 'lstm', 'keras/src/layers/rnn/lstm.py'),
+  cellRule('GRUCell', 'gru', 'keras/src/layers/rnn/gru.py'),
+  {
+    classes: ['StackedRNNCells'],
+    family: 'recurrent',
+    summary: 'the cells in order, each built on the previous output size; params = sum of the cells',
+    source: 'keras/src/layers/rnn/stacked_rnn_cells.py',
+    apply: applyStacked,
+  },
+];
