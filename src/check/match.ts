@@ -1,0 +1,210 @@
+// Expected tensors against stored tensors, matched the way Keras matches them when it loads:
+// - legacy HDF5 (tf_keras/saving/hdf5_format.py load_weights_from_hdf5_group): the layers that own
+//   weights, in order, then weight order inside each layer; names are only hints;
+// - Keras 3 store (keras/src/saving/saving_lib.py): by container path, `vars/N` by index;
+// - tfjs (tfjs-layers models.ts loadWeights): by weight name.
+import type { Finding, StoredGroup, StoredTensor, StoredWeights, WeightReport } from '../types.js';
+import type { LayerResult, ModelResult } from '../graph/infer.js';
+import { fmtShape, prod } from '../layers/util.js';
+import { isOpaque, keras3Containers, layerPath, legacyOrder, ownedWeights, topLayers, type OwnedWeight } from './expected.js';
+
+export interface MatchResult {
+  /** Weight rows per leaf layer (and per opaque layer: its stored tensors). */
+  rows: Map<LayerResult, WeightReport[]>;
+  findings: Finding[];
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** `dense_1/kernel:0` → `kernel`; Keras 1 `dense_1_W` → `dense_1_W`. */
+function shortName(name: string): string {
+  const base = name.replace(/:\d+$/, '');
+  return base.slice(base.lastIndexOf('/') + 1);
+}
+
+function err(code: string, layer: string | null, message: string): Finding {
+  return { severity: 'error', code, category: 'consistency', layer, message };
+}
+
+class Matcher {
+  rows = new Map<LayerResult, WeightReport[]>();
+  findings: Finding[] = [];
+
+  private push(r: LayerResult, row: WeightReport): void {
+    const list = this.rows.get(r) ?? [];
+    list.push(row);
+    this.rows.set(r, list);
+  }
+
+  /** Compare one expected weight with the stored tensor found for it (or none). */
+  pair(w: OwnedWeight, s: StoredTensor | null, hint = ''): void {
+    const exp = w.weight.shape;
+    const row: WeightReport = {
+      name: w.weight.name,
+      expectedShape: exp,
+      storedShape: s?.shape ?? null,
+      storedPath: s?.path ?? null,
+      storedDtype: s?.dtype ?? null,
+      trainable: w.trainable,
+      status: 'ok',
+      why: w.weight.why,
+    };
+    const where = `${w.leafPath}/${w.weight.name}`;
+    if (!s) {
+      row.status = 'missing';
+      this.findings.push(err('weight-missing', w.leafPath, `${where}: expected ${exp ? fmtShape(exp) : '(unknown shape)'} from ${w.weight.why}, not stored`));
+    } else if (!exp) {
+      row.status = 'unverified';
+    } else if (!sameDims(exp, s.shape)) {
+      row.status = 'shape-mismatch';
+      this.findings.push(err('weight-shape-mismatch', w.leafPath, `${where}: expected ${fmtShape(exp)} from ${w.weight.why}, stored ${fmtShape(s.shape)}${hint}`));
+    }
+    this.push(w.leaf, row);
+  }
+
+  /** A stored tensor nothing expects. */
+  extra(r: LayerResult | null, s: StoredTensor, owner: string): void {
+    if (r && isOpaque(r)) {
+      this.push(r, { name: shortName(s.name), expectedShape: null, storedShape: s.shape, storedPath: s.path, storedDtype: s.dtype, trainable: guessTrainable(s), status: 'unverified', why: `stored; ${r.spec.className} has no rule` });
+      return;
+    }
+    if (r) this.push(r, { name: shortName(s.name), expectedShape: null, storedShape: s.shape, storedPath: s.path, storedDtype: s.dtype, trainable: false, status: 'extra', why: 'not owned by this layer' });
+    this.findings.push(err('weight-extra', r ? layerPath(r) : null, `${owner}: stored tensor ${s.name} ${fmtShape(s.shape)} that ${r ? r.spec.className : 'no layer of the model'} does not own`));
+  }
+
+  /** Order-based pairing inside one layer (legacy, tfjs), with names as hints for swaps. */
+  pairInOrder(expected: OwnedWeight[], stored: StoredTensor[], unit: LayerResult): void {
+    expected.forEach((w, i) => {
+      const s = stored[i] ?? null;
+      let hint = '';
+      if (s && w.weight.shape && !sameDims(w.weight.shape, s.shape)) {
+        const j = stored.findIndex((t) => shortName(t.name) === shortName(w.weight.name));
+        if (j >= 0 && j !== i) hint = ` (the file keeps ${shortName(w.weight.name)} at position ${j + 1}, not ${i + 1}: tensors out of order)`;
+        else if (shortName(s.name) !== shortName(w.weight.name)) hint = ` (stored as ${s.name})`;
+      }
+      this.pair(w, s, hint);
+    });
+    for (const s of stored.slice(expected.length)) this.extra(unit, s, layerPath(unit));
+  }
+}
+
+/** Names such as moving_mean / running_std are Keras's non-trainable statistics. */
+function guessTrainable(s: StoredTensor): boolean {
+  return !/(moving_|running_|_mean|_variance|_std|count|iteration)/.test(shortName(s.name));
+}
+
+export function matchWeights(model: ModelResult, weights: StoredWeights): MatchResult {
+  const m = new Matcher();
+  if (weights.layout === 'keras3') matchKeras3(model, weights, m);
+  else matchByLayer(model, weights, m);
+  return { rows: m.rows, findings: m.findings };
+}
+
+// ---------------------------------------------------------------- legacy HDF5 and tfjs
+
+function matchByLayer(model: ModelResult, weights: StoredWeights, m: Matcher): void {
+  const units = topLayers(model).map((r) => ({ r, ws: legacyOrder(ownedWeights(r)) })).filter((u) => u.ws.length > 0 || isOpaque(u.r));
+  const groups = weights.groups.filter((g) => g.tensors.length > 0);
+  const byLabel = new Map(groups.map((g) => [g.label ?? g.path, g]));
+  const names = units.map((u) => u.r.spec.name);
+  // Keras loads legacy files by order. When the stored layer names are the model's names we pair by
+  // name, which locates a dropped or extra layer exactly; otherwise by order, as Keras does.
+  const nonOpaque = units.filter((u) => !isOpaque(u.r));
+  const byName = weights.layout === 'tfjs' || nonOpaque.every((u) => byLabel.has(u.r.spec.name)) || groups.every((g) => names.includes(g.label ?? g.path));
+  const used = new Set<StoredGroup>();
+  // Order mode: the groups no opaque layer claims by name, in file order.
+  const inOrder = groups.filter((g) => !units.some((u) => isOpaque(u.r) && u.r.spec.name === (g.label ?? g.path)));
+  let next = 0;
+  for (const u of units) {
+    const g = byName || isOpaque(u.r) ? byLabel.get(u.r.spec.name) : inOrder[next++];
+    if (g) used.add(g);
+    if (isOpaque(u.r)) {
+      for (const s of g?.tensors ?? []) m.extra(u.r, s, layerPath(u.r));
+    } else if (!g) {
+      for (const w of u.ws) m.pair(w, null);
+    } else {
+      if (!byName && (g.label ?? g.path) !== u.r.spec.name) {
+        m.findings.push({ severity: 'info', code: 'layer-name-differs', category: 'consistency', layer: layerPath(u.r), message: `${layerPath(u.r)}: paired by order with the stored layer "${g.label ?? g.path}", as Keras loads it` });
+      }
+      m.pairInOrder(u.ws, g.tensors, u.r);
+    }
+  }
+  if (byName && weights.layout === 'legacy') {
+    const order = groups.map((g) => g.label ?? g.path).filter((n) => names.includes(n));
+    const modelOrder = names.filter((n) => order.includes(n));
+    if (order.join('\u0000') !== modelOrder.join('\u0000')) {
+      m.findings.push({ severity: 'warning', code: 'layer-order', category: 'consistency', layer: null, message: `the file stores layers in the order ${order.join(', ')}, the model has ${modelOrder.join(', ')}: Keras loads legacy weights by order` });
+    }
+  }
+  for (const g of groups) {
+    if (used.has(g)) continue;
+    for (const s of g.tensors) m.extra(null, s, g.label ?? g.path);
+  }
+}
+
+// ---------------------------------------------------------------- Keras 3 store
+
+/** tf.keras 2.13–2.15 wrote `_layer_checkpoint_dependencies/…` where Keras 3 writes `layers/…`. */
+function normalizeStorePath(path: string): string {
+  return path.replace(/(^|\/)_layer_checkpoint_dependencies(\/|$)/g, '$1layers$2').replace(/^\/+/, '');
+}
+
+function matchKeras3(model: ModelResult, weights: StoredWeights, m: Matcher): void {
+  const containers = keras3Containers(model);
+  const groups = new Map<string, StoredGroup>();
+  for (const g of weights.groups) groups.set(normalizeStorePath(g.path), g);
+  const claimed = new Set<string>();
+
+  const visit = (r: LayerResult): void => {
+    if (r.inner) {
+      r.inner.layers.forEach(visit);
+      return;
+    }
+    const base = containers.get(r);
+    if (!base) return;
+    if (isOpaque(r)) {
+      for (const [path, g] of groups) {
+        if (path === base || path.startsWith(`${base}/`)) {
+          claimed.add(path);
+          for (const s of g.tensors) m.extra(r, s, layerPath(r));
+        }
+      }
+      return;
+    }
+    const byStore = new Map<string, OwnedWeight[]>();
+    for (const w of ownedWeights(r)) {
+      const list = byStore.get(w.weight.store) ?? [];
+      list.push(w);
+      byStore.set(w.weight.store, list);
+    }
+    for (const [store, ws] of byStore) {
+      const path = store ? `${base}/${store}` : base;
+      const g = groups.get(path);
+      if (g) claimed.add(path);
+      const tensors = g?.tensors ?? [];
+      ws.forEach((w, i) => m.pair(w, tensors[w.weight.storeIndex ?? i] ?? null));
+      const usedIdx = new Set(ws.map((w, i) => w.weight.storeIndex ?? i));
+      tensors.forEach((s, i) => {
+        if (!usedIdx.has(i)) m.extra(r, s, layerPath(r));
+      });
+    }
+    // A `vars@name` attribute (Keras ≥ 3.6) that names another layer means the container path points elsewhere.
+    const g = groups.get(base);
+    if (g?.label && g.label !== r.spec.name && ownedWeights(r).length > 0) {
+      m.findings.push({ severity: 'warning', code: 'store-name-differs', category: 'consistency', layer: layerPath(r), message: `${layerPath(r)}: its weights store group ${base} is labelled "${g.label}"` });
+    }
+  };
+  model.layers.forEach(visit);
+
+  for (const [path, g] of groups) {
+    if (claimed.has(path) || g.tensors.length === 0) continue;
+    for (const s of g.tensors) m.extra(null, s, path);
+  }
+}
+
+/** Elements of a stored tensor. */
+export function storedSize(s: StoredTensor): number {
+  return prod(s.shape);
+}

@@ -1,0 +1,258 @@
+// Walks a ModelGraph in dependency order, running each layer's rule on each call's input shapes.
+// A layer's weights come from its first call (Keras builds a layer once, on its first input).
+import type { Shape } from '../types.js';
+import type { KerasVersion, RuleOutput } from '../layers/types.js';
+import { RuleError } from '../layers/types.js';
+import { evaluateLayer, UnknownClassError } from '../layers/evaluate.js';
+import { ruleFor } from '../layers/registry.js';
+import { fmtShape } from '../layers/util.js';
+import type { LayerSpec, ModelGraph, TensorRef } from './types.js';
+import { asShape } from './parse.js';
+
+export interface CallResult {
+  inputShapes: (Shape | null)[];
+  /** Null when unknown (an input is unknown, the class has no rule, the rule failed). */
+  outputShapes: Shape[] | null;
+}
+
+export type LayerState = 'ok' | 'unknown-class' | 'opaque' | 'no-shape' | 'rule-error';
+
+export interface LayerResult {
+  spec: LayerSpec;
+  /** Path of the enclosing models, `outer/inner/` ('' at the top). */
+  parentPath: string;
+  calls: CallResult[];
+  /** The rule's answer for the build call, or null. */
+  rule: RuleOutput | null;
+  state: LayerState;
+  /** Why the state is not ok (rule error text, opaque reason). */
+  problem: string | null;
+  notes: string[];
+  inner: ModelResult | null;
+  /** The layer's own flag and every ancestor's. */
+  trainable: boolean;
+}
+
+export interface ModelResult {
+  graph: ModelGraph;
+  path: string;
+  layers: LayerResult[];
+  outputShapes: (Shape | null)[];
+  /** Graph problems: dangling references, cycles. */
+  problems: string[];
+  /** Shapes stored in the file that disagree with the recomputed ones. */
+  shapeDisagreements: { layer: string; message: string }[];
+}
+
+const WILDCARD = -1;
+
+function key(layer: string, call: number, tensor: number): string {
+  return `${layer}\u0000${call}\u0000${tensor}`;
+}
+
+function inputLayerShape(spec: LayerSpec): Shape | null {
+  const c = spec.config;
+  return asShape(c['batch_shape']) ?? asShape(c['batch_input_shape']) ?? (asShape(c['input_shape']) ? [null, ...(asShape(c['input_shape']) as Shape)] : null);
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
+}
+
+export function inferModel(graph: ModelGraph, version: KerasVersion, inputOverride: (Shape | null)[] | null = null, path = '', ancestorsTrainable = true, depth = 0): ModelResult {
+  const trainable = ancestorsTrainable && graph.trainable;
+  const byName = new Map(graph.layers.map((l) => [l.name, l]));
+  const results = new Map<LayerSpec, LayerResult>();
+  const known = new Map<string, Shape | null>();
+  const problems = [...graph.problems];
+  const shapeDisagreements: ModelResult['shapeDisagreements'] = [];
+
+  for (const spec of graph.layers) {
+    results.set(spec, { spec, parentPath: path, calls: [], rule: null, state: 'ok', problem: null, notes: [], inner: null, trainable: trainable && spec.trainable });
+  }
+
+  // Keras numbers a nested model's calls from 1 when the model kept its own construction node
+  // (tf_keras functional.py _should_skip_first_node; keras/src/models/functional.py get_config).
+  const offset = nodeOffsets(graph);
+  const resolveCall = (ref: TensorRef): number => Math.max(0, ref.node - (offset.get(ref.layer) ?? 0));
+
+  // Sources: InputLayers.
+  graph.layers.forEach((spec) => {
+    if (spec.className !== 'InputLayer') return;
+    const idx = graph.inputs.findIndex((r) => r.layer === spec.name);
+    const override = idx >= 0 && inputOverride ? inputOverride[idx] : undefined;
+    const shape = override !== undefined && override !== null ? override : inputLayerShape(spec);
+    known.set(key(spec.name, 0, 0), shape);
+    const r = results.get(spec)!;
+    r.calls.push({ inputShapes: [], outputShapes: shape ? [shape] : null });
+    if (!shape) r.state = 'no-shape';
+  });
+
+  const lookup = (ref: TensorRef): { ready: boolean; shape: Shape | null } => {
+    const target = byName.get(ref.layer);
+    if (!target) return { ready: true, shape: null };
+    const call = target.className === 'InputLayer' ? 0 : resolveCall(ref);
+    const k = key(ref.layer, call, ref.tensor);
+    if (known.has(k)) return { ready: true, shape: known.get(k) ?? null };
+    if (known.has(key(ref.layer, call, WILDCARD))) return { ready: true, shape: null };
+    return { ready: false, shape: null };
+  };
+
+  // Pending calls, evaluated as their inputs become known.
+  let pending: { spec: LayerSpec; call: number }[] = [];
+  for (const spec of graph.layers) {
+    if (spec.className === 'InputLayer') continue;
+    spec.calls.forEach((_, call) => pending.push({ spec, call }));
+    for (const c of spec.calls) {
+      for (const ref of [...c.inputs, ...Object.values(c.kwargInputs).flat()]) {
+        if (!byName.has(ref.layer)) problems.push(`${spec.name} takes its input from ${ref.layer}, which is not in the model`);
+      }
+    }
+  }
+
+  const run = (spec: LayerSpec, call: number, force: boolean): boolean => {
+    const c = spec.calls[call]!;
+    const ins = c.inputs.map(lookup);
+    const kws = Object.fromEntries(Object.entries(c.kwargInputs).map(([k, refs]) => [k, refs.map(lookup)]));
+    if (!force && (ins.some((x) => !x.ready) || Object.values(kws).flat().some((x) => !x.ready))) return false;
+    // Where a shape is unknown here (a Lambda, an unknown class), the writer's own per-edge shape
+    // (Keras 3 `__keras_tensor__.shape`) is used instead.
+    const inputShapes = ins.map((x, i) => x.shape ?? c.inputs[i]!.storedShape);
+    const kwargShapes = Object.fromEntries(Object.entries(kws).map(([k, xs]) => [k, xs.map((x) => x.shape)]));
+    for (let i = 0; i < c.inputs.length; i++) {
+      const stored = c.inputs[i]!.storedShape;
+      const got = inputShapes[i];
+      if (stored && got && !sameShape(stored, got)) {
+        shapeDisagreements.push({ layer: path + spec.name, message: `${path}${spec.name}: input from ${c.inputs[i]!.layer} is stored as ${fmtShape(stored)} but recomputes to ${fmtShape(got)}` });
+      }
+    }
+    const outputs = evaluateCall(results.get(spec)!, spec, call, inputShapes, kwargShapes, version, depth);
+    const outs = outputs ?? [];
+    outs.forEach((s, t) => known.set(key(spec.name, call, t), s));
+    if (!outputs) known.set(key(spec.name, call, WILDCARD), null);
+    return true;
+  };
+
+  for (;;) {
+    const before = pending.length;
+    pending = pending.filter((p) => !run(p.spec, p.call, false));
+    if (pending.length === 0) break;
+    if (pending.length === before) {
+      // Nothing could run: a cycle or inputs that never come. Report, then evaluate with unknowns.
+      problems.push(`layers wait on each other or on tensors that never come: ${[...new Set(pending.map((p) => p.spec.name))].join(', ')}`);
+      for (const p of pending) run(p.spec, p.call, true);
+      break;
+    }
+  }
+
+  for (const spec of graph.layers) {
+    if (spec.className === 'InputLayer' || !spec.storedInputShape) continue;
+    const stored = (Array.isArray(spec.storedInputShape[0]) ? spec.storedInputShape : [spec.storedInputShape]) as Shape[];
+    const r = results.get(spec)!;
+    const first = r.calls[0]?.inputShapes;
+    if (first) checkBuildShape(spec, path, stored, first, shapeDisagreements);
+    // Never called with known inputs (unconnected, unbuilt): build from the stored input shape.
+    if (!r.rule && !r.inner && r.state === 'no-shape') buildFromStored(r, spec, stored, version, depth);
+    if (!r.rule && !r.inner && r.calls.length === 0) buildFromStored(r, spec, stored, version, depth);
+  }
+
+  const outputShapes = graph.outputs.map((ref) => lookup(ref).shape);
+  return { graph, path, layers: graph.layers.map((l) => results.get(l)!), outputShapes, problems, shapeDisagreements };
+}
+
+function checkBuildShape(spec: LayerSpec, path: string, stored: Shape[], got: (Shape | null)[], out: ModelResult['shapeDisagreements']): void {
+  stored.forEach((s, i) => {
+    const g = got[i];
+    if (g && !sameShape(s, g)) out.push({ layer: path + spec.name, message: `${path}${spec.name}: build_config stores input shape ${fmtShape(s)} but it recomputes to ${fmtShape(g)}` });
+  });
+}
+
+/** Evaluates the layer on the input shape its build_config stores, keeping the calls it had. */
+function buildFromStored(r: LayerResult, spec: LayerSpec, stored: Shape[], version: KerasVersion, depth: number): void {
+  const calls = r.calls;
+  r.calls = [];
+  evaluateCall(r, spec, 0, stored, {}, version, depth);
+  if (calls.length) r.calls = calls;
+}
+
+/** Runs one call; records it on the result; returns the output shapes or null when unknown. */
+function evaluateCall(
+  r: LayerResult,
+  spec: LayerSpec,
+  call: number,
+  inputShapes: (Shape | null)[],
+  kwargShapes: Record<string, (Shape | null)[]>,
+  version: KerasVersion,
+  depth: number,
+): Shape[] | null {
+  let outputs: Shape[] | null = null;
+  if (spec.inner) {
+    if (depth > 64) throw new RuleError('models nested more than 64 deep');
+    const inner = inferModel(spec.inner, version, inputShapes, `${r.parentPath}${spec.name}/`, r.trainable, depth + 1);
+    if (!r.inner) r.inner = inner;
+    outputs = inner.outputShapes.every((s): s is Shape => s !== null) ? (inner.outputShapes as Shape[]) : null;
+  } else if (ruleFor(spec.className)?.opaque) {
+    r.state = 'opaque';
+    r.problem = ruleFor(spec.className)!.opaque!;
+  } else if (!ruleFor(spec.className)) {
+    r.state = 'unknown-class';
+    r.problem = `no rule for class ${spec.className}`;
+  } else if (inputShapes.some((s) => s === null) || Object.values(kwargShapes).flat().some((s) => s === null)) {
+    if (!r.rule && r.state === 'ok') r.state = 'no-shape';
+  } else {
+    try {
+      const out = evaluateLayer({
+        className: spec.className,
+        name: spec.name,
+        config: spec.config,
+        inputShapes: inputShapes as Shape[],
+        kwargShapes: kwargShapes as Record<string, Shape[]>,
+        kerasVersion: version,
+      });
+      if (!r.rule) {
+        r.rule = out;
+        r.state = 'ok';
+        r.problem = null;
+        r.notes.push(...(out.notes ?? []));
+      }
+      outputs = out.outputShapes.length ? out.outputShapes : null;
+    } catch (e) {
+      if (e instanceof UnknownClassError) {
+        r.state = 'unknown-class';
+        r.problem = e.message;
+      } else if (e instanceof RuleError || e instanceof Error) {
+        if (!r.rule) {
+          r.state = 'rule-error';
+          r.problem = e.message;
+        }
+      } else throw e;
+    }
+  }
+  // A Lambda whose output shape is not stored: Keras ran the function to learn it; kerascope never
+  // runs code, so it assumes the shape is unchanged (Keras 1/2's own fallback for non-TF backends,
+  // and what normalisation lambdas do) and says so.
+  if (!outputs && spec.className === 'Lambda' && inputShapes.length > 0 && inputShapes.every((s) => s !== null)) {
+    outputs = [inputShapes[0] as Shape];
+    const note = 'output shape not stored in the file: assumed equal to the input shape (kerascope never runs the function)';
+    if (!r.notes.includes(note)) r.notes.push(note);
+    if (r.state === 'rule-error' || r.state === 'no-shape') r.state = 'ok';
+  }
+  r.calls[call] = { inputShapes, outputShapes: outputs };
+  return outputs;
+}
+
+/** Per layer: 1 when references to it number calls from 1 (see inferModel), else 0. */
+function nodeOffsets(graph: ModelGraph): Map<string, number> {
+  const maxRef = new Map<string, number>();
+  const note = (ref: TensorRef): void => {
+    maxRef.set(ref.layer, Math.max(maxRef.get(ref.layer) ?? 0, ref.node));
+  };
+  for (const spec of graph.layers) for (const c of spec.calls) [...c.inputs, ...Object.values(c.kwargInputs).flat()].forEach(note);
+  graph.outputs.forEach(note);
+  const out = new Map<string, number>();
+  for (const spec of graph.layers) {
+    const max = maxRef.get(spec.name);
+    if (max !== undefined && spec.calls.length > 0 && max >= spec.calls.length) out.set(spec.name, 1);
+  }
+  return out;
+}
