@@ -1,0 +1,22 @@
+// Runs one layer rule the way the graph does, for hand-written rule tests.
+import { evaluateLayer, parseKerasVersion } from '../../src/layers/evaluate.js';
+import type { RuleOutput } from '../../src/layers/types.js';
+import { weightCount } from '../../src/layers/util.js';
+import type { Shape } from '../../src/types.js';
+
+export function runRule(
+  className: string,
+  config: Record<string, unknown>,
+  inputShapes: Shape[],
+  kerasVersion: string,
+  kwargShapes: Record<string, Shape[]> = {},
+): RuleOutput & { params: number } {
+  const name = typeof config['name'] === 'string' ? config['name'] : className.toLowerCase();
+  const out = evaluateLayer({ className, name, config, inputShapes, kwargShapes, kerasVersion: parseKerasVersion(kerasVersion) });
+  return { ...out, params: weightCount(out.weights) };
+}
+
+/** name → shape, in the rule's order. */
+export function shapes(out: RuleOutput): [string, number[] | null][] {
+  return out.weights.map((w) => [w.name, w.shape]);
+}
