@@ -1,0 +1,138 @@
+// The kerascope command line (commander). `main(argv, io)` runs in-process and returns the exit code;
+// bin/kerascope.js calls it and sets process.exitCode.
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT } from '../errors.js';
+import { DEFAULT_FAIL_ON, FAIL_ON_CHOICES, type FailOn } from '../report/findings.js';
+import { runAnalyze, runAudit, runCheck, runExplain, runLayers, type Ctx } from './commands.js';
+import { defaultEngine, type Engine } from './engine.js';
+import { processIo, type Io } from './io.js';
+
+const HELP_AFTER = `
+Options of kerascope FILE (each command lists its own: kerascope <command> --help):
+  --weights <file>      weights file for an architecture-only FILE (a JSON's same-stem .h5 is paired by itself)
+  --config <file>       architecture (JSON) for a weights-only FILE
+  --json                one machine-readable report, schemaVersion 1 (docs/json.md)
+  --expand              show the layers inside nested models (Keras's expand_nested)
+  --fail-on <severity>  info, low, medium, high, critical or none (default: ${DEFAULT_FAIL_ON})
+  --debug               print stack traces of errors
+
+Examples:
+  npx kerascope model.h5                     # Keras-style table + verdict
+  kerascope model.keras --json               # machine-readable report
+  kerascope explain model.h5 lstm_5          # why LSTM(17) on 13 features owns 2108 parameters
+  kerascope arch.json --weights weights.h5   # architecture and weights in two files
+  kerascope check models/ 'zoo/**/*.keras'   # many files: one table, one exit code
+  kerascope audit download.keras             # only what could run code when Keras loads it
+
+Exit codes:
+  0  consistent: the file agrees with itself (and no security finding at or above --fail-on)
+  1  the file disagrees with itself (a finding of severity error),
+     or a security finding at or above --fail-on (default: ${DEFAULT_FAIL_ON})
+  2  usage error (bad command line, unknown layer name)
+  3  unreadable or unsupported file
+  4  internal error (a bug in kerascope: please report it, with --debug output)
+  check and audit exit with the worst code of all their files.
+
+Colour is used on a terminal only, never when NO_COLOR is set.
+`;
+
+function version(): string {
+  try {
+    return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function failOnOption(): Option {
+  return new Option('--fail-on <severity>', 'security findings at or above this severity exit 1')
+    .choices(FAIL_ON_CHOICES)
+    .default(DEFAULT_FAIL_ON);
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print the machine-readable report (see docs/json.md)')
+    .addOption(failOnOption())
+    .option('--debug', 'print stack traces of errors');
+}
+
+function withFiles(cmd: Command): Command {
+  return cmd
+    .option('--weights <file>', 'weights file for an architecture-only FILE')
+    .option('--config <file>', 'architecture (JSON) for a weights-only FILE');
+}
+
+type Setter = (code: number) => void;
+
+function buildProgram(ctx: Ctx, setCode: Setter): Command {
+  const program = new Command('kerascope')
+    .description('Open a Keras model file and check it: layers, shapes, parameter counts, stored vs expected weights, and what could run code. No Python, no TensorFlow.')
+    .usage('FILE [--weights W] [--config C] [--json] [--expand] [--fail-on SEVERITY] [--debug]\n       kerascope <command> …')
+    .version(version(), '-V, --version')
+    .addHelpText('after', HELP_AFTER)
+    .showSuggestionAfterError(false);
+
+  common(withFiles(program.command('analyze', { isDefault: true }).argument('<file>')))
+    .description('(default) one model file: Keras-style table, totals, verdict, findings; kerascope FILE is kerascope analyze FILE')
+    .option('--expand', "show the layers inside nested models (Keras's expand_nested)")
+    .action(async (file: string, o) => setCode(await runAnalyze(ctx, file, o)));
+
+  common(withFiles(program.command('explain').argument('<file>').argument('[layers...]')))
+    .description("explain each layer's parameter count and tensor shapes with the model's own numbers")
+    .action(async (file: string, layers: string[], o) => setCode(await runExplain(ctx, file, layers, o)));
+
+  common(program.command('check').argument('<paths...>'))
+    .description('check many files: files, folders (recursive) and globs; one table, the worst exit code')
+    .option('--jobs <n>', 'files analysed at once', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 2)
+    .action(async (paths: string[], o) => setCode(await runCheck(ctx, paths, o)));
+
+  common(program.command('audit').argument('<files...>'))
+    .description(`security findings only (Lambda code, foreign modules, archive and HDF5 tricks); --fail-on defaults to ${DEFAULT_FAIL_ON}`)
+    .action(async (files: string[], o) => setCode(await runAudit(ctx, files, o)));
+
+  program
+    .command('layers')
+    .description('list the layer classes kerascope has rules for, with their parameter formulas')
+    .option('--debug', 'print stack traces of errors')
+    .action(async (o) => setCode(await runLayers(ctx, o)));
+
+  return program;
+}
+
+/** Commander's own messages ("error: unknown option '--x'") as ONE kerascope line. */
+function configure(cmd: Command, io: Io): void {
+  cmd.exitOverride().configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    outputError: (s, write) => write(`kerascope: ${s.replace(/^error: /, '').trim()} (see kerascope --help)\n`),
+  });
+  for (const sub of cmd.commands) configure(sub, io);
+}
+
+function exitFromCommander(err: CommanderError): number {
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT.ok;
+  return EXIT.usage;
+}
+
+/** Run the CLI in-process. `argv` excludes node and the script: `['model.h5', '--json']`. */
+export async function main(argv: string[], io: Io = processIo(), engine: Engine = defaultEngine()): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram({ io, engine }, (c) => (code = c));
+  configure(program, io);
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return EXIT.usage;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return exitFromCommander(err);
+    io.stderr.write(`kerascope: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 4;
+  }
+  return code;
+}
+
+export type { FailOn };

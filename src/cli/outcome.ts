@@ -1,0 +1,28 @@
+// Turning an error into ONE line and an exit code: `kerascope: FILE: message`, no stack unless --debug.
+import { EXIT, UnreadableError, UsageError } from '../errors.js';
+import type { Io } from './io.js';
+
+/** Exit code for a bug in kerascope itself (not 0–3, so fuzzing and scripts can tell it apart). */
+export const EXIT_INTERNAL = 4;
+
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof UnreadableError) return EXIT.unreadable;
+  if (err instanceof UsageError) return EXIT.usage;
+  return EXIT_INTERNAL;
+}
+
+/** The one line: the file the error names (a weights file, say), else the file being analysed. */
+export function errorLine(err: unknown, file: string | null): string {
+  const where = err instanceof UnreadableError ? err.file : file;
+  const raw = err instanceof Error ? err.message : String(err);
+  const message = raw.split('\n')[0]!.trim() || 'failed';
+  const text = exitCodeOf(err) === EXIT_INTERNAL ? `internal error: ${message} (a bug in kerascope; --debug shows where)` : message;
+  return where ? `kerascope: ${where}: ${text}` : `kerascope: ${text}`;
+}
+
+/** Report the error on stderr and return its exit code. */
+export function fail(io: Io, err: unknown, file: string | null, debug: boolean): number {
+  io.stderr.write(errorLine(err, file) + '\n');
+  if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+  return exitCodeOf(err);
+}

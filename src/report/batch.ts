@@ -1,0 +1,62 @@
+// `kerascope check PATH…`: one row per file (file, format, layers, params, verdict, findings).
+import type { Report } from '../types.js';
+import { boxTable, type Column } from './box.js';
+import { countBySeverity } from './findings.js';
+import { fmtCount, paint, type Paint } from './format.js';
+
+/** One file's outcome: a report, or the one-line reason it could not be analysed. */
+export interface BatchResult {
+  file: string;
+  exitCode: number;
+  report?: Report;
+  error?: string;
+}
+
+function layerCount(r: Report): number {
+  const count = (ls: Report['layers']): number => ls.reduce((n, l) => n + 1 + count(l.layers ?? []), 0);
+  return count(r.layers);
+}
+
+function verdictCell(res: BatchResult, p: Paint): string {
+  if (!res.report) return p.red(res.exitCode === 3 ? 'unreadable' : 'failed');
+  const v = res.report.verdict;
+  return v === 'consistent' ? p.green(v) : v === 'inconsistent' ? p.red(v) : p.yellow(v);
+}
+
+function row(res: BatchResult, p: Paint): string[] {
+  const r = res.report;
+  if (!r) return [res.file, '-', '-', '-', verdictCell(res, p), res.error ?? ''];
+  const params = r.totals.trainableParams + r.totals.nonTrainableParams;
+  return [res.file, r.format, String(layerCount(r)), fmtCount(params), verdictCell(res, p), countBySeverity(r.findings)];
+}
+
+/** "3 files: 1 consistent, 1 inconsistent, 1 unreadable" */
+export function batchSummary(results: readonly BatchResult[]): string {
+  const tally = new Map<string, number>();
+  for (const res of results) {
+    const key = res.report ? res.report.verdict : res.exitCode === 3 ? 'unreadable' : 'failed';
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+  }
+  const parts = [...tally].map(([k, n]) => `${n} ${k}`);
+  return `${results.length} file${results.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
+export function renderBatch(results: readonly BatchResult[], options: { color?: boolean } = {}): string {
+  const p = paint(options.color ?? false);
+  const columns: Column[] = [
+    { header: 'File', align: 'left' },
+    { header: 'Format', align: 'left' },
+    { header: 'Layers', align: 'right' },
+    { header: 'Params', align: 'right' },
+    { header: 'Verdict', align: 'left' },
+    { header: 'Findings', align: 'left' },
+  ];
+  const lines = boxTable(columns, results.map((r) => row(r, p)), p.bold);
+  lines.push(batchSummary(results));
+  return lines.join('\n') + '\n';
+}
+
+/** The `--json` entry for a file that could not be analysed. */
+export function errorEntry(res: BatchResult): { schemaVersion: 1; file: string; error: { exitCode: number; message: string } } {
+  return { schemaVersion: 1, file: res.file, error: { exitCode: res.exitCode, message: res.error ?? 'failed' } };
+}

@@ -1,0 +1,56 @@
+// A box-drawn table in the style rich prints for Keras 3's `model.summary()`: a heavy header,
+// a light line between rows (show_lines=True), one space of padding each side of a cell.
+import { padEnd, padStart, visibleLength } from './format.js';
+
+export interface Column {
+  header: string;
+  align: 'left' | 'right';
+}
+
+/** A cell may span several lines (Keras wraps "Connected to" one input per line). */
+export type Cell = string | string[];
+
+function linesOf(cell: Cell): string[] {
+  return Array.isArray(cell) ? (cell.length ? cell : ['']) : cell.split('\n');
+}
+
+function widths(columns: Column[], rows: Cell[][]): number[] {
+  return columns.map((c, i) => {
+    let w = visibleLength(c.header);
+    for (const row of rows) for (const line of linesOf(row[i] ?? '')) w = Math.max(w, visibleLength(line));
+    return w;
+  });
+}
+
+function rule(ws: number[], left: string, fill: string, mid: string, right: string): string {
+  return left + ws.map((w) => fill.repeat(w + 2)).join(mid) + right;
+}
+
+function row(ws: number[], columns: Column[], cells: Cell[], bar: string, bold: (s: string) => string): string[] {
+  const split = cells.map(linesOf);
+  const height = Math.max(1, ...split.map((l) => l.length));
+  const out: string[] = [];
+  for (let k = 0; k < height; k++) {
+    const parts = ws.map((w, i) => {
+      const text = split[i]?.[k] ?? '';
+      const fitted = columns[i]!.align === 'right' ? padStart(text, w) : padEnd(text, w);
+      return ` ${bold(fitted)} `;
+    });
+    out.push(bar + parts.join(bar) + bar);
+  }
+  return out;
+}
+
+/** Render the table; `bold` styles the header cells (identity without colour). */
+export function boxTable(columns: Column[], rows: Cell[][], bold: (s: string) => string = (s) => s): string[] {
+  const ws = widths(columns, rows);
+  const out = [rule(ws, '┏', '━', '┳', '┓')];
+  out.push(...row(ws, columns, columns.map((c) => c.header), '┃', bold));
+  out.push(rule(ws, '┡', '━', '╇', '┩'));
+  rows.forEach((r, i) => {
+    if (i > 0) out.push(rule(ws, '├', '─', '┼', '┤'));
+    out.push(...row(ws, columns, r, '│', (s) => s));
+  });
+  out.push(rule(ws, '└', '─', '┴', '┘'));
+  return out;
+}

@@ -1,0 +1,65 @@
+// Findings: ordering (errors first), the --fail-on threshold, and their plain-text lines.
+import type { Finding, Severity } from '../types.js';
+import { padEnd, type Paint } from './format.js';
+
+/** Display order: what breaks the file first, then security by rank, then notes. */
+const ORDER: Severity[] = ['error', 'critical', 'high', 'medium', 'warning', 'low', 'info'];
+
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity));
+}
+
+/** Security severities, lowest to highest, as `--fail-on` accepts them; `none` never fails. */
+export const SECURITY_LEVELS = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type FailOn = (typeof SECURITY_LEVELS)[number] | 'none';
+export const FAIL_ON_CHOICES: FailOn[] = [...SECURITY_LEVELS, 'none'];
+/** Documented default for both plain analysis and `audit`. */
+export const DEFAULT_FAIL_ON: FailOn = 'high';
+
+function securityRank(s: Severity): number {
+  return (SECURITY_LEVELS as readonly string[]).indexOf(s);
+}
+
+/**
+ * Does this finding make the exit code 1? A consistency error always does (the file disagrees with
+ * itself); a security finding does when its severity is at or above `failOn`.
+ */
+export function fails(f: Finding, failOn: FailOn): boolean {
+  if (f.severity === 'error') return true;
+  if (f.category !== 'security' || failOn === 'none') return false;
+  const rank = securityRank(f.severity);
+  return rank >= 0 && rank >= securityRank(failOn);
+}
+
+function colourOf(s: Severity, p: Paint): (x: string) => string {
+  if (s === 'error' || s === 'critical' || s === 'high') return p.red;
+  if (s === 'medium' || s === 'warning') return p.yellow;
+  return p.dim;
+}
+
+/** `  error     weight-shape-mismatch  dense_2: expected (128, 64)…` */
+export function findingLine(f: Finding, p: Paint, codeWidth = 0): string {
+  const where = f.layer ? `${f.layer}: ` : '';
+  return `  ${colourOf(f.severity, p)(padEnd(f.severity, 8))}  ${padEnd(f.code, codeWidth)}  ${where}${f.message}`;
+}
+
+/** Findings, errors first, their codes in one aligned column. */
+export function findingLines(findings: readonly Finding[], p: Paint): string[] {
+  const width = Math.max(0, ...findings.map((f) => f.code.length));
+  return sortFindings(findings).map((f) => findingLine(f, p, width));
+}
+
+export function renderFindings(findings: readonly Finding[], p: Paint): string[] {
+  if (findings.length === 0) return ['No findings.'];
+  return [p.bold(`Findings (${findings.length}):`), ...findingLines(findings, p)];
+}
+
+/** "2 errors, 1 high" — counts by severity, in display order, for the batch table. */
+export function countBySeverity(findings: readonly Finding[]): string {
+  const parts: string[] = [];
+  for (const s of ORDER) {
+    const n = findings.filter((f) => f.severity === s).length;
+    if (n > 0) parts.push(`${n} ${s === 'error' && n > 1 ? 'errors' : s === 'warning' && n > 1 ? 'warnings' : s}`);
+  }
+  return parts.length ? parts.join(', ') : '-';
+}

@@ -1,0 +1,85 @@
+// Small formatting helpers shared by the renderers: Keras's byte sizes, shapes, colour.
+import type { Shape } from '../types.js';
+import { fmtCount, fmtShape } from '../layers/util.js';
+
+export { fmtCount, fmtShape };
+
+/**
+ * Python's `'{:.2f}'.format(x)`: round half to even on the exact binary value. JS `toFixed` rounds
+ * exact ties up instead (1.125 → "1.13" where Keras prints "1.12"), so ties are settled here.
+ * Byte sizes are multiples of 1/1024^k, so `x * 100` is exact and a tie is detectable.
+ */
+export function pyFixed2(x: number): string {
+  const scaled = x * 100;
+  const floor = Math.floor(scaled);
+  if (scaled - floor === 0.5) return ((floor % 2 === 0 ? floor : floor + 1) / 100).toFixed(2);
+  return x.toFixed(2);
+}
+
+/**
+ * Keras's `readable_memory_size` (keras/src/utils/summary_utils.py): divide by 1024 while the
+ * result is ≥ 1, two decimals, units B…PB. 336 → "336.00 B", 1152 → "1.12 KB".
+ */
+export function readableMemorySize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let size = bytes;
+  for (const unit of units) {
+    if (size / 1024 < 1) return `${pyFixed2(size)} ${unit}`;
+    size /= 1024;
+  }
+  return `${pyFixed2(size)} PB`;
+}
+
+/**
+ * A shape as Keras 3's summary prints it (summary_utils.py `format_shape`): `(None, 4)`, and `(None)`
+ * for rank 1 — not Python's `(None,)`.
+ */
+export function kerasShape(shape: Shape): string {
+  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+}
+
+/** A layer's output: one shape, several (`[(None, 3), (None, 3)]`), or `?` when unknown, as Keras prints. */
+export function fmtOutput(out: Shape | Shape[] | null | undefined): string {
+  if (out === null || out === undefined) return '?';
+  if (out.length > 0 && Array.isArray(out[0])) return `[${(out as Shape[]).map(kerasShape).join(', ')}]`;
+  return kerasShape(out as Shape);
+}
+
+// ---------------------------------------------------------------- colour
+
+/** Plain ANSI SGR codes; no library. Identity functions when colour is off. */
+export interface Paint {
+  bold(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  dim(s: string): string;
+}
+
+const sgr = (code: string) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
+const plain = (s: string) => s;
+
+export function paint(color: boolean): Paint {
+  if (!color) return { bold: plain, red: plain, green: plain, yellow: plain, dim: plain };
+  return { bold: sgr('1'), red: sgr('31'), green: sgr('32'), yellow: sgr('33'), dim: sgr('2') };
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set to a non-empty value (no-color.org). */
+export function useColor(isTTY: boolean, env: Record<string, string | undefined>): boolean {
+  const noColor = env['NO_COLOR'];
+  return isTTY && (noColor === undefined || noColor === '');
+}
+
+/** Visible width of a string that may hold ANSI codes. */
+export function visibleLength(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '').length;
+}
+
+export function padEnd(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - visibleLength(s)));
+}
+
+export function padStart(s: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - visibleLength(s))) + s;
+}

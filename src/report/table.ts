@@ -1,0 +1,129 @@
+// The default output: a table in the spirit of Keras's `model.summary()`
+// (keras/src/utils/summary_utils.py `print_summary`), with a verdict column, Keras-style totals,
+// a stored-vs-expected line and the findings.
+import type { LayerReport, LayerStatus, Report } from '../types.js';
+import { boxTable, type Cell, type Column } from './box.js';
+import { renderFindings } from './findings.js';
+import { fmtCount, fmtOutput, paint, readableMemorySize, type Paint } from './format.js';
+
+export interface TableOptions {
+  /** Show the layers of nested models, indented as Keras's `expand_nested=True`. */
+  expand?: boolean;
+  color?: boolean;
+}
+
+const VERDICT: Record<LayerStatus, string> = {
+  ok: 'ok',
+  mismatch: 'MISMATCH',
+  'unknown-class': 'unknown',
+  unverified: 'unverified',
+  'no-shape': 'no shape',
+};
+
+function verdictCell(status: LayerStatus, p: Paint): string {
+  const text = VERDICT[status];
+  if (status === 'ok') return p.green(text);
+  if (status === 'mismatch') return p.red(text);
+  return p.yellow(text);
+}
+
+/**
+ * Keras prints "Connected to" only for a Functional model that is not a plain chain. We see the
+ * chain from the report: each layer fed by the one before it, once, and no layer called twice.
+ */
+export function sequentialLike(report: Report): boolean {
+  if (report.model?.className === 'Sequential') return true;
+  return report.layers.every((l, i) => {
+    if (l.outputShapes && l.outputShapes.length > 1) return false;
+    if (i === 0) return l.connectedTo.length === 0;
+    const prev = report.layers[i - 1]!.name;
+    return l.connectedTo.length === 1 && l.connectedTo[0]!.startsWith(`${prev}[`);
+  });
+}
+
+/** Keras's nested prefix: three spaces per level, then "└ ". */
+function prefix(level: number): string {
+  return level === 0 ? '' : `${'   '.repeat(level)}└ `;
+}
+
+/** One input per line, comma-terminated but the last, as rich wraps Keras's list. */
+function connections(l: LayerReport): string[] {
+  if (l.connectedTo.length === 0) return ['-'];
+  return l.connectedTo.map((c, i) => (i < l.connectedTo.length - 1 ? `${c},` : c));
+}
+
+function layerRows(l: LayerReport, level: number, opts: Required<TableOptions>, withLinks: boolean, p: Paint): Cell[][] {
+  const row: Cell[] = [`${prefix(level)}${l.name} (${l.className})`, fmtOutput(l.outputShape), fmtCount(l.params)];
+  if (withLinks) row.push(level === 0 ? connections(l) : '');
+  row.push(verdictCell(l.status, p));
+  const rows: Cell[][] = [row];
+  if (opts.expand) for (const sub of l.layers ?? []) rows.push(...layerRows(sub, level + 1, opts, withLinks, p));
+  return rows;
+}
+
+function layerTable(report: Report, opts: Required<TableOptions>, p: Paint): string[] {
+  const withLinks = !sequentialLike(report);
+  const columns: Column[] = [
+    { header: 'Layer (type)', align: 'left' },
+    { header: 'Output Shape', align: 'left' },
+    { header: 'Param #', align: 'right' },
+  ];
+  if (withLinks) columns.push({ header: 'Connected to', align: 'left' });
+  columns.push({ header: 'Check', align: 'left' });
+  const rows = report.layers.flatMap((l) => layerRows(l, 0, opts, withLinks, p));
+  return boxTable(columns, rows, p.bold);
+}
+
+/** Keras 3's totals: Total includes the optimizer's variables; the Optimizer line only when built. */
+export function totalsLines(report: Report, p: Paint): string[] {
+  const t = report.totals;
+  const line = (label: string, n: number, bytes: number) =>
+    `${p.bold(` ${label}: `)}${fmtCount(n)} (${readableMemorySize(bytes)})`;
+  const out = [
+    line('Total params', t.trainableParams + t.nonTrainableParams + t.optimizerParams, t.trainableBytes + t.nonTrainableBytes + t.optimizerBytes),
+    line('Trainable params', t.trainableParams, t.trainableBytes),
+    line('Non-trainable params', t.nonTrainableParams, t.nonTrainableBytes),
+  ];
+  if (t.optimizerParams > 0) out.push(line('Optimizer params', t.optimizerParams, t.optimizerBytes));
+  return out;
+}
+
+/** "Stored params: 2,217 of 2,217 expected" — the file's own tensors against the recomputed count. */
+export function storedLine(report: Report, p: Paint): string {
+  const t = report.totals;
+  const label = p.bold(' Stored params: ');
+  if (t.storedParams === null) return `${label}none (no weights in the file: nothing to compare)`;
+  const expected = t.trainableParams + t.nonTrainableParams;
+  const diff = t.storedParams - expected;
+  const verdict = diff === 0 ? p.green('match') : p.red(`${diff > 0 ? '+' : ''}${fmtCount(diff)} against expected`);
+  return `${label}${fmtCount(t.storedParams)} of ${fmtCount(expected)} expected (${verdict})`;
+}
+
+export function verdictLine(report: Report, p: Paint): string {
+  const v = report.verdict;
+  const text = v === 'consistent' ? p.green(v) : v === 'inconsistent' ? p.red(v) : p.yellow(v);
+  return `${p.bold('Verdict:')} ${text}`;
+}
+
+function headerLines(report: Report, p: Paint): string[] {
+  const out = [`${p.bold('File:')} ${report.file} — ${report.formatLabel}`];
+  if (report.weightsFile) out.push(`${p.bold('Weights:')} ${report.weightsFile}`);
+  out.push(p.bold(report.model ? `Model: "${report.model.name}"` : 'Model: (no architecture stored)'));
+  return out;
+}
+
+/** The whole default report, as lines joined by newlines (with a final newline). */
+export function renderTable(report: Report, options: TableOptions = {}): string {
+  const opts: Required<TableOptions> = { expand: options.expand ?? false, color: options.color ?? false };
+  const p = paint(opts.color);
+  const lines = [
+    ...headerLines(report, p),
+    ...layerTable(report, opts, p),
+    ...totalsLines(report, p),
+    storedLine(report, p),
+    verdictLine(report, p),
+    '',
+    ...renderFindings(report.findings, p),
+  ];
+  return lines.join('\n') + '\n';
+}
