@@ -1,0 +1,158 @@
+// TensorFlow.js layers models: model.json (`modelTopology` + `weightsManifest`) and its shard files.
+// Graph models and SavedModels are refused with one line saying what they are.
+// Key names: tfjs-core/src/io/types.ts (ModelJSON) and tfjs-converter/python/tensorflowjs/converters/common.py.
+import { existsSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { UnreadableError } from '../errors.js';
+import type { Finding, ModelSource } from '../types.js';
+import { readManifest } from './tfjs-manifest.js';
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+function text(v: unknown): string | null {
+  return typeof v === 'string' && v.length > 0 ? v : null;
+}
+
+/** The converter writes `model_config` as an object; accept the JSON string older tools wrote too. */
+function parsed(file: string, v: unknown, what: string): unknown {
+  if (typeof v !== 'string') return v ?? null;
+  try {
+    return JSON.parse(v);
+  } catch {
+    throw new UnreadableError(file, `TensorFlow.js model.json: ${what} is a string that is not JSON`);
+  }
+}
+
+// ---------------------------------------------------------------- graph models and SavedModels
+
+function graphModelError(file: string, json: Json, topology: unknown): UnreadableError {
+  const nodes = isObject(topology) && Array.isArray(topology['node']) ? topology['node'].length : 0;
+  // A graph model's generatedBy is the TensorFlow version it was exported from ("2.3.1").
+  const from = text(json['generatedBy']);
+  const by = text(json['convertedBy']);
+  const origin = `${from ? `converted from TensorFlow ${from}` : 'converted from a TensorFlow graph'}${by ? ` by ${by}` : ''}`;
+  return new UnreadableError(file, `not a Keras layers model: a TensorFlow.js graph model (${nodes} nodes), ${origin}`);
+}
+
+/**
+ * A SavedModel (a folder holding saved_model.pb, or that file itself) is not a Keras layers file:
+ * the one line that says so, or null. Meant for the format sniffer before it opens `path`.
+ */
+export function savedModelError(path: string): UnreadableError | null {
+  let dir: string | null = null;
+  let pb: string | null = null;
+  try {
+    if (statSync(path).isDirectory()) {
+      dir = path;
+      pb = ['saved_model.pb', 'saved_model.pbtxt'].map((n) => join(path, n)).find((p) => existsSync(p)) ?? null;
+    } else if (/^saved_model\.pb(txt)?$/.test(basename(path))) {
+      pb = path;
+      dir = join(path, '..');
+    }
+  } catch {
+    return null;
+  }
+  if (!pb || !dir) return null;
+  // tf.keras 2.x wrote keras_metadata.pb beside the graph when it saved a Keras model in this format.
+  const byKeras = existsSync(join(dir, 'keras_metadata.pb')) ? ' written by tf.keras (keras_metadata.pb)' : '';
+  return new UnreadableError(
+    path,
+    `not a Keras layers model: a TensorFlow SavedModel${byKeras} (${basename(pb)}, ${statSync(pb).size} bytes); load it in TensorFlow and save it as .keras or .h5`,
+  );
+}
+
+// ---------------------------------------------------------------- topology
+
+interface Topology {
+  config: unknown | null;
+  trainingConfig: unknown | null;
+  kerasVersion: string | null;
+  backend: string | null;
+}
+
+/** The three shapes of modelTopology (keras-formats.md §3c): converter from h5 or .keras, or tfjs-layers' own save. */
+function readTopology(file: string, json: Json): Topology {
+  const topo = parsed(file, json['modelTopology'], 'modelTopology');
+  const trainingConfig = json['trainingConfig'] ?? null;
+  if (topo === null) return { config: null, trainingConfig, kerasVersion: null, backend: null };
+  if (!isObject(topo)) throw new UnreadableError(file, 'TensorFlow.js model.json: modelTopology is not an object');
+  const kerasVersion = text(topo['keras_version']) ?? (/^keras v(.+)$/.exec(text(json['generatedBy']) ?? '')?.[1] ?? null);
+  const backend = text(topo['backend']);
+  if ('model_config' in topo) {
+    // Python converter: {keras_version, backend, model_config: {class_name, config}, training_config?}
+    const tc = parsed(file, topo['training_config'], 'training_config');
+    return { config: parsed(file, topo['model_config'], 'model_config'), trainingConfig: tc ?? trainingConfig, kerasVersion, backend };
+  }
+  if (typeof topo['class_name'] === 'string') {
+    // tfjs-layers LayersModel.save(): the model config itself, with keras_version "tfjs-layers x.y.z".
+    const { keras_version: _v, backend: _b, ...config } = topo;
+    return { config, trainingConfig, kerasVersion, backend };
+  }
+  throw new UnreadableError(file, 'TensorFlow.js model.json: modelTopology has neither model_config nor class_name');
+}
+
+function formatLabel(json: Json, topo: Topology, quantized: Map<string, number>): string {
+  const by = text(json['convertedBy']);
+  const gen = text(json['generatedBy']);
+  let origin: string;
+  if (by) origin = `converted from Keras ${topo.kerasVersion ?? '(version unknown)'} by ${by}`;
+  else if (gen) origin = `saved by ${gen}`;
+  else origin = topo.kerasVersion ? `Keras ${topo.kerasVersion}` : 'writer unknown';
+  const q = [...quantized.keys()];
+  return `TensorFlow.js layers model (${origin}${q.length ? `, weights quantized to ${q.join('/')}` : ''})`;
+}
+
+function quantizedFinding(quantized: Map<string, number>): Finding[] {
+  if (quantized.size === 0) return [];
+  const parts = [...quantized].map(([dtype, n]) => `${n} as ${dtype}`).join(', ');
+  return [
+    {
+      severity: 'info',
+      code: 'tfjs-quantized',
+      category: 'format',
+      layer: null,
+      message: `weights stored quantized (${parts}); tfjs restores them to float32, so values are approximate but shapes and counts are unchanged`,
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- entry
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    throw new UnreadableError(file, 'cannot read the file');
+  }
+}
+
+/** Reads a TensorFlow.js model.json already parsed as `json`. Shard files are checked by size only. */
+export async function readTfjs(file: string, json: unknown): Promise<ModelSource> {
+  if (!isObject(json)) throw new UnreadableError(file, 'TensorFlow.js model.json: not a JSON object');
+  const format = json['format'];
+  const topology = json['modelTopology'];
+  if (format === 'graph-model' || (isObject(topology) && Array.isArray(topology['node']))) throw graphModelError(file, json, topology);
+  if (format !== undefined && format !== null && format !== 'layers-model') {
+    throw new UnreadableError(file, `not a Keras layers model: a TensorFlow.js model of format "${String(format)}"`);
+  }
+  const topo = readTopology(file, json);
+  const manifest = json['weightsManifest'] === undefined || json['weightsManifest'] === null ? null : readManifest(file, json['weightsManifest']);
+  const quantized = manifest?.quantized ?? new Map<string, number>();
+  return {
+    file,
+    format: 'tfjs-layers',
+    formatLabel: formatLabel(json, topo, quantized),
+    kerasVersion: topo.kerasVersion,
+    backend: topo.backend,
+    config: topo.config,
+    trainingConfig: topo.trainingConfig,
+    weights: manifest?.weights ?? null,
+    weightsFile: manifest?.shardFiles[0] ?? null,
+    findings: [...(manifest?.findings ?? []), ...quantizedFinding(quantized)],
+    container: { size: sizeOf(file), tfjsPaths: manifest?.paths ?? [] },
+  };
+}
