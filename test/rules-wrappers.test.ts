@@ -1,0 +1,92 @@
+// Bidirectional and TimeDistributed against Keras facts: corpus summaries and stored shapes, and the
+// naming rules of keras/src/layers/rnn/bidirectional.py (Keras 3) and tf_keras/layers/rnn/bidirectional.py.
+import { describe, expect, it } from 'vitest';
+import { RuleError } from '../src/layers/types.js';
+import { runRule, shapes } from './helpers/run-rule.js';
+
+const lstm = (config: Record<string, unknown>) => ({ class_name: 'LSTM', config });
+const dense = (config: Record<string, unknown>) => ({ class_name: 'Dense', config });
+
+describe('Bidirectional', () => {
+  it('json-k2-3-bilstm-postag (Keras 2.3.1): Bidirectional(LSTM(256)) on 128 features = 788,480, (None, 190, 512)', () => {
+    // Printed summary: bidirectional_3 (Bidirection (None, 190, 512) 788480.
+    const out = runRule('Bidirectional', { name: 'bidirectional_1', layer: lstm({ name: 'lstm_1', units: 256, return_sequences: true }), merge_mode: 'concat' }, [[null, 190, 128]], '2.3.1');
+    expect(out.outputShapes).toEqual([[null, 190, 512]]);
+    expect(out.params).toBe(788480);
+    expect(out.weights.map((w) => w.name)).toEqual([
+      'forward_lstm_1/lstm_cell/kernel', 'forward_lstm_1/lstm_cell/recurrent_kernel', 'forward_lstm_1/lstm_cell/bias',
+      'backward_lstm_1/lstm_cell/kernel', 'backward_lstm_1/lstm_cell/recurrent_kernel', 'backward_lstm_1/lstm_cell/bias',
+    ]);
+    expect(out.weights.map((w) => w.store)).toEqual(['forward_layer/cell', 'forward_layer/cell', 'forward_layer/cell', 'backward_layer/cell', 'backward_layer/cell', 'backward_layer/cell']);
+    expect(out.formula).toBe('forward LSTM 394,240 (4 gates × 256 units × (128 inputs + 256 recurrent + 1 bias) = 394,240) + backward 394,240 = 788,480');
+  });
+
+  it('merge_mode sum / mul / ave keep the inner shape; None returns both outputs (Keras 3)', () => {
+    for (const mode of ['sum', 'mul', 'ave']) {
+      const out = runRule('Bidirectional', { layer: lstm({ units: 4 }), merge_mode: mode }, [[null, 6, 3]], '3.15.1');
+      expect(out.outputShapes).toEqual([[null, 4]]);
+    }
+    const none = runRule('Bidirectional', { layer: lstm({ units: 4 }), merge_mode: null }, [[null, 6, 3]], '3.15.1');
+    expect(none.outputShapes).toEqual([[null, 4], [null, 4]]);
+  });
+
+  it('return_state appends the forward states, then the backward states (bidirectional.py compute_output_shape)', () => {
+    const out = runRule('Bidirectional', { layer: lstm({ units: 4, return_state: true, return_sequences: true }) }, [[null, 6, 3]], '3.15.1');
+    expect(out.outputShapes).toEqual([[null, 6, 8], [null, 4], [null, 4], [null, 4], [null, 4]]);
+  });
+
+  it('Keras 3 keeps a stored backward_layer name as it is; the forward name is not prefixed twice', () => {
+    const out = runRule('Bidirectional', {
+      layer: { class_name: 'GRU', config: { name: 'forward_gru', units: 2 } },
+      backward_layer: { class_name: 'GRU', config: { name: 'backward_gru', units: 2, go_backwards: true } },
+    }, [[null, 5, 3]], '3.15.1');
+    expect([...new Set(out.weights.map((w) => w.name.split('/')[0]))]).toEqual(['forward_gru', 'backward_gru']);
+  });
+
+  it('tf.keras prefixes a user-given backward layer with backward_ (tf_keras bidirectional.py)', () => {
+    const out = runRule('Bidirectional', {
+      layer: lstm({ name: 'lstm', units: 2 }),
+      backward_layer: lstm({ name: 'lstm_1', units: 2, go_backwards: true, activation: 'relu' }),
+    }, [[null, 5, 3]], '2.15.0');
+    expect([...new Set(out.weights.map((w) => w.name.split('/')[0]))]).toEqual(['forward_lstm', 'backward_lstm_1']);
+  });
+
+  it('a backward layer of another size shows in its own weights; outputs follow the forward layer as Keras 3 compute_output_shape does', () => {
+    const out = runRule('Bidirectional', { layer: lstm({ units: 2 }), backward_layer: lstm({ units: 3, go_backwards: true }), merge_mode: null }, [[null, 5, 3]], '3.15.1');
+    expect(out.outputShapes).toEqual([[null, 2], [null, 2]]);
+    expect(shapes(out)[3]).toEqual(['lstm/lstm_cell/kernel', [3, 12]]);
+  });
+
+  it('refuses an unknown merge_mode and a missing layer', () => {
+    expect(() => runRule('Bidirectional', { layer: lstm({ units: 2 }), merge_mode: 'max' }, [[null, 5, 3]], '3.15.1')).toThrow(RuleError);
+    expect(() => runRule('Bidirectional', {}, [[null, 5, 3]], '3.15.1')).toThrow(RuleError);
+  });
+});
+
+describe('TimeDistributed', () => {
+  it('json-k2-3-bilstm-postag (Keras 2.3.1): TimeDistributed(Dense(27)) on (None, 190, 512) = 13,851', () => {
+    const out = runRule('TimeDistributed', { name: 'time_distributed_1', layer: dense({ name: 'dense_1', units: 27 }) }, [[null, 190, 512]], '2.3.1');
+    expect(out.outputShapes).toEqual([[null, 190, 27]]);
+    expect(out.params).toBe(13851);
+    expect(shapes(out)).toEqual([['dense_1/kernel', [512, 27]], ['dense_1/bias', [27]]]);
+    expect(out.weights.every((w) => w.store === 'layer')).toBe(true);
+    expect(out.formula).toBe('Dense applied to each of 190 time steps with one set of weights: 27 units × (512 inputs + 1 bias) = 13,851');
+  });
+
+  it('k2-2-4-seq2seq-katakana (Keras 2.2.4): TimeDistributed(Dense(89)) stores kernel (64, 89), bias (89)', () => {
+    const out = runRule('TimeDistributed', { layer: dense({ units: 89 }) }, [[null, 45, 64]], '2.2.4');
+    expect(out.outputShapes).toEqual([[null, 45, 89]]);
+    expect(shapes(out).map(([, s]) => s)).toEqual([[64, 89], [89]]);
+  });
+
+  it('wraps a recurrent layer over an extra time axis (inner built on (batch,) + input[2:])', () => {
+    const out = runRule('TimeDistributed', { layer: lstm({ name: 'lstm', units: 4 }) }, [[null, 3, 7, 5]], '3.15.1');
+    expect(out.outputShapes).toEqual([[null, 3, 4]]);
+    expect(shapes(out)[0]).toEqual(['lstm/lstm_cell/kernel', [5, 16]]);
+    expect(out.weights[0]!.store).toBe('layer/cell');
+  });
+
+  it('refuses an input without a time axis', () => {
+    expect(() => runRule('TimeDistributed', { layer: dense({ units: 2 }) }, [[null, 5]], '3.15.1')).toThrow(RuleError);
+  });
+});
