@@ -1,4 +1,58 @@
-// Family: activations. See src/layers/types.ts for the rule contract and src/layers/core.ts for an example.
-import type { LayerRule } from './types.js';
+// Activation layers. Keras 3 keras/src/layers/activations/*.py; Keras 2 ThresholdedReLU
+// (tf_keras/layers/activation/thresholded_relu.py); Keras 1.2.2 keras/layers/advanced_activations.py
+// for SReLU and ParametricSoftplus (their weights, and Keras 1's shared_axes indexing).
+import type { LayerRule, RuleInput, ExpectedWeight } from './types.js';
+import { RuleError } from './types.js';
+import { one, weight, fmtShape } from './util.js';
+import { passThrough, total } from './core.js';
+import type { Dim } from '../types.js';
 
-export const rules: LayerRule[] = [];
+function sharedAxes(v: unknown): number[] {
+  if (v === null || v === undefined) return [];
+  const arr = Array.isArray(v) ? v : [v];
+  return arr.filter((a): a is number => typeof a === 'number' && Number.isInteger(a));
+}
+
+/**
+ * The per-element parameter shape: input[1:] with every shared axis set to 1.
+ * Keras 2/3 index shared_axes over the full input (`param_shape[i - 1] = 1`, prelu.py);
+ * Keras 1.2.2 indexed `param_shape[i]`, one place to the right, and so do its files.
+ */
+export function paramShape({ config, inputShapes, kerasVersion }: RuleInput): { shape: Dim[]; why: string } {
+  const input = one(inputShapes);
+  const shape = input.slice(1);
+  const axes = sharedAxes(config['shared_axes']);
+  const k1 = kerasVersion.major === 1;
+  for (const a of axes) {
+    const i = k1 ? a : a - 1;
+    if (i < 0 || i >= shape.length) throw new RuleError(`shared_axes ${JSON.stringify(config['shared_axes'])} out of range for input ${fmtShape(input)}`);
+    shape[i] = 1;
+  }
+  const why = axes.length
+    ? `input ${fmtShape(input)} without batch, shared_axes ${JSON.stringify(axes)} set to 1${k1 ? ' (Keras 1 indexing)' : ''}`
+    : `input ${fmtShape(input)} without batch: one per element`;
+  return { shape, why };
+}
+
+/** A layer whose weights all have the parameter shape (PReLU, SReLU, ParametricSoftplus). */
+function elementwise(classes: string[], names: string[], summary: string, source: string): LayerRule {
+  return {
+    classes,
+    family: 'activations',
+    summary,
+    source,
+    apply(input) {
+      const { shape, why } = paramShape(input);
+      const weights: ExpectedWeight[] = names.map((n) => weight(n, shape, why));
+      const formula = `${names.length > 1 ? `${names.length} weights × ` : ''}${shape.map((d) => d ?? '?').join(' × ') || '1'} = ${total(weights)}`;
+      return { outputShapes: [one(input.inputShapes)], weights, formula };
+    },
+  };
+}
+
+export const rules: LayerRule[] = [
+  passThrough(['ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'ThresholdedReLU'], 'activations', 'keras/src/layers/activations/{relu,leaky_relu,elu,softmax}.py; tf_keras thresholded_relu.py'),
+  elementwise(['PReLU'], ['alpha'], 'alpha = input[1:] with shared_axes set to 1', 'keras/src/layers/activations/prelu.py'),
+  elementwise(['SReLU'], ['t_left', 'a_left', 't_right', 'a_right'], 'Keras 1: t_left, a_left, t_right, a_right, each input[1:] with shared_axes set to 1', 'Keras 1.2.2 keras/layers/advanced_activations.py'),
+  elementwise(['ParametricSoftplus'], ['alphas', 'betas'], 'Keras 1: alphas and betas, each input[1:] with shared_axes set to 1', 'Keras 1.2.2 keras/layers/advanced_activations.py'),
+];

@@ -1,24 +1,71 @@
-// Core layers: InputLayer, Dense, Activation, Dropout family, Identity, Masking, Embedding.
-// Keras 3: keras/src/layers/core/*.py, keras/src/layers/regularization/*.py.
-import type { LayerRule, RuleOutput } from './types.js';
-import { count, bool, one, lastDim, known, weight, fmtCount } from './util.js';
-import type { Shape } from '../types.js';
+// Core layers: InputLayer, Dense, EinsumDense, Embedding, ReversibleEmbedding, Lambda, Activation,
+// Identity, Masking and the Dropout/noise family.
+// Keras 3: keras/src/layers/core/*.py, keras/src/layers/regularization/*.py, activations/activation.py.
+import type { LayerRule, RuleInput, RuleOutput, ExpectedWeight } from './types.js';
+import { RuleError } from './types.js';
+import { count, bool, one, lastDim, known, weight, fmtCount, fmtShape, weightCount } from './util.js';
+import { quantization, intKernelWeights, float8Weights, withStoreOrder, type Quantization } from './quantize.js';
+import { einsumDense } from './einsum.js';
+import { lambda } from './lambda.js';
+import type { Dim, Shape } from '../types.js';
 
 /** A layer that returns its input unchanged and owns nothing. */
-function passThrough(classes: string[], source: string): LayerRule {
+export function passThrough(classes: string[], family: string, source: string): LayerRule {
   return {
     classes,
-    family: 'core',
+    family,
     summary: 'no weights; output shape = input shape',
     source,
     apply: ({ inputShapes }): RuleOutput => ({ outputShapes: [one(inputShapes)], weights: [], formula: 'no weights: 0' }),
   };
 }
 
+/** "a + b = total" with Keras's thousands separators, `?` where a dimension is unknown. */
+export function total(ws: readonly ExpectedWeight[]): string {
+  return ws.some((w) => w.shape === null) ? '?' : fmtCount(weightCount(ws));
+}
+
+function asShape(v: unknown): Shape | null {
+  if (!Array.isArray(v)) return null;
+  if (!v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 0))) return null;
+  return v as Dim[];
+}
+
+const inputLayer: LayerRule = {
+  classes: ['InputLayer'],
+  family: 'core',
+  summary: 'no weights; output shape = batch_shape (Keras 3) or batch_input_shape (Keras 1/2)',
+  source: 'keras/src/layers/core/input_layer.py',
+  apply({ config }) {
+    // Keras 3 writes batch_shape; Keras 1/2 and tf.keras write batch_input_shape. Keras 3.0 also
+    // accepted `shape` (no batch dimension) in hand-written configs.
+    const shape = asShape(config['batch_shape']) ?? asShape(config['batch_input_shape']);
+    if (shape) return { outputShapes: [shape], weights: [], formula: 'no weights: 0' };
+    const noBatch = asShape(config['shape']) ?? asShape(config['input_shape']);
+    if (noBatch) return { outputShapes: [[null, ...noBatch]], weights: [], formula: 'no weights: 0' };
+    throw new RuleError('InputLayer config has neither batch_shape nor batch_input_shape');
+  },
+};
+
+/**
+ * Dense weights for a quantized dtype policy (Keras 3 dense.py `quantized_build`). The kernel of
+ * int8/int4 is replaced by an int8 tensor (non-trainable) plus `kernel_scale`; float8 keeps the
+ * float kernel and adds six scalars/histories.
+ */
+function quantizedDense(q: Quantization, inputs: number | null, units: number, useBias: boolean): ExpectedWeight[] {
+  const bias = useBias ? [weight('bias', [units], `units=${units}`)] : [];
+  if (q.mode === 'float8') {
+    const ws = [weight('kernel', [inputs, units], `${inputs ?? '?'} inputs × units=${units}`), ...bias, ...float8Weights(q)];
+    return withStoreOrder(ws, ws.map((w) => w.name));
+  }
+  const ws = [...bias, ...intKernelWeights(q, 'kernel', inputs, units, 1, 1)];
+  return withStoreOrder(ws, ['kernel', 'bias', 'kernel_scale', 'kernel_zero', 'g_idx']);
+}
+
 const dense: LayerRule = {
   classes: ['Dense'],
   family: 'core',
-  summary: 'kernel (inputs, units) + bias (units): units × (inputs + 1)',
+  summary: 'kernel (inputs, units) + bias (units): units × (inputs + 1); Keras 3 int8/int4/float8 policies add their quantized variables',
   source: 'keras/src/layers/core/dense.py',
   apply({ config, inputShapes }) {
     // Dense works on any rank ≥ 2 and only uses the last dimension (Dense.build).
@@ -26,18 +73,89 @@ const dense: LayerRule = {
     const units = count(config, 'units');
     const useBias = bool(config, 'use_bias', true);
     const inputs = known(lastDim(input));
+    const out: Shape = [...input.slice(0, -1), units];
+    const q = quantization(config);
+    if (q) {
+      const weights = quantizedDense(q, inputs, units, useBias);
+      return { outputShapes: [out], weights, formula: `${q.name}: ${weights.map((w) => `${w.name} ${w.shape ? fmtShape(w.shape) : '?'}`).join(' + ')} = ${total(weights)}` };
+    }
     const weights = [weight('kernel', [inputs, units], `${inputs ?? '?'} inputs × units=${units}`)];
     if (useBias) weights.push(weight('bias', [units], `units=${units}`));
-    const out: Shape = [...input.slice(0, -1), units];
-    const total = inputs === null ? null : units * (inputs + (useBias ? 1 : 0));
     const formula = useBias
-      ? `${units} units × (${inputs ?? '?'} inputs + 1 bias) = ${total === null ? '?' : fmtCount(total)}`
-      : `${units} units × ${inputs ?? '?'} inputs (no bias) = ${total === null ? '?' : fmtCount(total)}`;
+      ? `${units} units × (${inputs ?? '?'} inputs + 1 bias) = ${total(weights)}`
+      : `${units} units × ${inputs ?? '?'} inputs (no bias) = ${total(weights)}`;
+    return { outputShapes: [out], weights, formula };
+  },
+};
+
+/** Embedding table, plain or quantized (embedding.py `_int8_build`, `_int4_build`). */
+function embeddingWeights(config: Record<string, unknown>, inputDim: number, outputDim: number): ExpectedWeight[] {
+  const q = quantization(config);
+  const why = `input_dim=${inputDim} × output_dim=${outputDim}`;
+  if (!q || q.mode === 'float8') return [weight('embeddings', [inputDim, outputDim], why)];
+  const ws = intKernelWeights(q, 'embeddings', inputDim, outputDim, 1, 0);
+  return withStoreOrder(ws, ['embeddings', 'embeddings_scale', 'embeddings_zero', 'g_idx']);
+}
+
+/**
+ * Keras 2's `input_length` fixes the sequence dims when the input does not (tf_keras
+ * layers/core/embedding.py compute_output_shape); Keras 3 removed the argument.
+ */
+function embeddingInput(input: Shape, inputLength: unknown): Shape {
+  if (inputLength === null || inputLength === undefined) return input;
+  const lens = Array.isArray(inputLength) ? inputLength : [inputLength];
+  if (lens.length !== input.length - 1) return input;
+  return [input[0] ?? null, ...input.slice(1).map((d, i) => d ?? (typeof lens[i] === 'number' ? (lens[i] as number) : null))];
+}
+
+/** What Embedding and ReversibleEmbedding share: sizes, the table, the output of a forward call. */
+function embeddingCall({ config, inputShapes }: RuleInput) {
+  const inputDim = count(config, 'input_dim');
+  const outputDim = count(config, 'output_dim');
+  const input = embeddingInput(one(inputShapes), config['input_length']);
+  return { inputDim, outputDim, out: [...input, outputDim] as Shape, weights: embeddingWeights(config, inputDim, outputDim) };
+}
+
+const embedding: LayerRule = {
+  classes: ['Embedding'],
+  family: 'core',
+  summary: 'embeddings (input_dim, output_dim): input_dim × output_dim; output = input + (output_dim,)',
+  source: 'keras/src/layers/core/embedding.py',
+  apply(input) {
+    const { inputDim, outputDim, out, weights } = embeddingCall(input);
+    return { outputShapes: [out], weights, formula: `${inputDim} inputs × ${outputDim} output_dim = ${total(weights)}` };
+  },
+};
+
+/**
+ * ReversibleEmbedding (Keras 3.12+): a forward call is an Embedding; `reverse=True` calls
+ * (a call argument, not seen by rules) project back to input_dim.
+ */
+const reversibleEmbedding: LayerRule = {
+  classes: ['ReversibleEmbedding'],
+  family: 'core',
+  summary: 'embeddings (input_dim, output_dim) + reverse_embeddings (output_dim, input_dim) unless tie_weights',
+  source: 'keras/src/layers/core/reversible_embedding.py',
+  apply(input) {
+    const { inputDim, outputDim, out, weights } = embeddingCall(input);
+    const q = quantization(input.config);
+    // build(): reverse_embeddings only when not tied and not int8/int4-quantized.
+    const own = !bool(input.config, 'tie_weights', true) && !(q && q.mode !== 'float8');
+    if (own) {
+      weights.push(weight('reverse_embeddings', [outputDim, inputDim], `output_dim=${outputDim} × input_dim=${inputDim}`));
+    }
+    const formula = !own ? `${inputDim} × ${outputDim} (tied, or quantized: the reverse projection reuses the table: the reverse projection reuses them) = ${total(weights)}` : `2 × ${inputDim} × ${outputDim} = ${total(weights)}`;
     return { outputShapes: [out], weights, formula };
   },
 };
 
 export const rules: LayerRule[] = [
+  inputLayer,
   dense,
-  passThrough(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianDropout', 'GaussianNoise', 'AlphaDropout', 'ActivityRegularization', 'Identity', 'Masking'], 'keras/src/layers/regularization/*.py, core/identity.py, core/masking.py'),
+  einsumDense,
+  embedding,
+  reversibleEmbedding,
+  lambda,
+  passThrough(['Activation'], 'core', 'keras/src/layers/activations/activation.py'),
+  passThrough(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianDropout', 'GaussianNoise', 'AlphaDropout', 'ActivityRegularization', 'Identity', 'Masking'], 'core', 'keras/src/layers/regularization/*.py, core/identity.py, core/masking.py'),
 ];

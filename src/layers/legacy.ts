@@ -1,4 +1,93 @@
-// Family: legacy. See src/layers/types.ts for the rule contract and src/layers/core.ts for an example.
-import type { LayerRule } from './types.js';
+// Classes that Keras 3 dropped or cannot analyse from a file:
+// - Keras 1.2.2 MaxoutDense and Highway (keras/layers/core.py @1.2.2);
+// - tf.keras TFOpLambda / SlicingOpLambda, the tf.* calls recorded inside Functional models
+//   (tf_keras/layers/core/tf_op_layer.py);
+// - the framework bridges FlaxLayer, JaxLayer (keras/src/utils/jax_layer.py), TFSMLayer
+//   (keras/src/export/tfsm_layer.py) and TorchModuleWrapper (keras/src/utils/torch_utils.py).
+import type { LayerRule, RuleInput, RuleOutput } from './types.js';
+import { RuleError } from './types.js';
+import { one, lastDim, known, weight, bool, count, broadcast } from './util.js';
+import { total } from './core.js';
 
-export const rules: LayerRule[] = [];
+/** Keras 1 names `output_dim`; the graph maps it to `units`. */
+function units(config: Record<string, unknown>): number {
+  return count(config, config['units'] !== undefined ? 'units' : 'output_dim');
+}
+
+/** MaxoutDense: nb_feature dense maps, the max taken; W (nb_feature, input_dim, output_dim), b (nb_feature, output_dim). */
+function maxoutDense({ config, inputShapes }: RuleInput): RuleOutput {
+  const input = one(inputShapes);
+  if (input.length !== 2) throw new RuleError('MaxoutDense expects (batch, input_dim) input');
+  const u = units(config);
+  const k = count(config, 'nb_feature', 4);
+  const inputs = known(lastDim(input));
+  const ws = [weight('W', [k, inputs, u], `nb_feature=${k} × ${inputs ?? '?'} inputs × output_dim=${u}`)];
+  if (bool(config, 'use_bias', bool(config, 'bias', true))) ws.push(weight('b', [k, u], `nb_feature=${k} × output_dim=${u}`));
+  return { outputShapes: [[input[0] ?? null, u]], weights: ws, formula: `${k} features × ${u} units × (${inputs ?? '?'} inputs${ws.length > 1 ? ' + 1 bias' : ''}) = ${total(ws)}` };
+}
+
+/** Highway: transform W, b and carry W_carry, b_carry, each over the input dim; output = input. */
+function highway({ config, inputShapes }: RuleInput): RuleOutput {
+  const input = one(inputShapes);
+  if (input.length !== 2) throw new RuleError('Highway expects (batch, input_dim) input');
+  const n = known(lastDim(input));
+  const bias = bool(config, 'use_bias', bool(config, 'bias', true));
+  const sq = `${n ?? '?'} × ${n ?? '?'} inputs`;
+  const ws = bias
+    ? [weight('W', [n, n], sq), weight('b', [n], `${n ?? '?'} inputs`), weight('W_carry', [n, n], sq), weight('b_carry', [n], `${n ?? '?'} inputs`)]
+    : [weight('W', [n, n], sq), weight('W_carry', [n, n], sq)];
+  return { outputShapes: [input], weights: ws, formula: `2 × ${n ?? '?'} × (${n ?? '?'}${bias ? ' + 1' : ''}) = ${total(ws)}` };
+}
+
+/** tf ops whose result has the broadcast shape of their tensor inputs. */
+const ELEMENTWISE = new Set([
+  '__operators__.add', '__operators__.sub', '__operators__.mul', '__operators__.truediv', '__operators__.neg',
+  'math.add', 'math.subtract', 'math.multiply', 'math.truediv', 'math.divide', 'math.maximum', 'math.minimum',
+  'math.pow', 'math.negative', 'math.abs', 'math.exp', 'math.log', 'math.sqrt', 'math.rsqrt', 'math.square',
+  'math.sigmoid', 'math.tanh', 'math.erf', 'math.softplus', 'math.reciprocal', 'nn.relu', 'nn.relu6', 'nn.silu',
+  'nn.swish', 'nn.gelu', 'nn.elu', 'nn.selu', 'nn.sigmoid', 'nn.tanh', 'identity', 'cast', 'clip_by_value',
+]);
+
+function tfOp({ config, inputShapes, kwargShapes }: RuleInput): RuleOutput {
+  const fn = typeof config['function'] === 'string' ? config['function'] : '?';
+  const tensors = [...inputShapes, ...Object.values(kwargShapes).flat()];
+  if (ELEMENTWISE.has(fn) && tensors.length > 0) {
+    const out = tensors.slice(1).reduce((a, b) => broadcast(a, b), tensors[0]!);
+    return { outputShapes: [out], weights: [], formula: 'no weights: 0', notes: [`tf.${fn}: element-wise, output = broadcast of its tensor inputs`] };
+  }
+  return {
+    outputShapes: [],
+    weights: [],
+    formula: 'no weights: 0',
+    shapeUnknown: true,
+    notes: [`tf.${fn}: a TensorFlow op recorded in the model; its output shape depends on call arguments kerascope does not evaluate`],
+  };
+}
+
+function opaque(classes: string[], reason: string, source: string): LayerRule {
+  return {
+    classes,
+    family: 'legacy',
+    summary: 'recognised, not analysed: its stored tensors are listed and counted',
+    source,
+    opaque: reason,
+    apply: () => {
+      throw new RuleError(reason);
+    },
+  };
+}
+
+export const rules: LayerRule[] = [
+  { classes: ['MaxoutDense'], family: 'legacy', summary: 'Keras 1: W (nb_feature, inputs, output_dim) + b (nb_feature, output_dim)', source: 'Keras 1.2.2 keras/layers/core.py', apply: maxoutDense },
+  { classes: ['Highway'], family: 'legacy', summary: 'Keras 1: W, W_carry (inputs, inputs) + b, b_carry (inputs)', source: 'Keras 1.2.2 keras/layers/core.py', apply: highway },
+  {
+    classes: ['TFOpLambda', 'SlicingOpLambda'],
+    family: 'legacy',
+    summary: 'no weights; tf.* call: element-wise ops keep the broadcast shape, others unknown',
+    source: 'tf_keras/layers/core/tf_op_layer.py',
+    apply: tfOp,
+  },
+  opaque(['JaxLayer', 'FlaxLayer'], 'wraps JAX/Flax functions that are not stored in the file: its variables are listed but not explained', 'keras/src/utils/jax_layer.py'),
+  opaque(['TFSMLayer'], 'wraps an external TensorFlow SavedModel: its variables are listed but not explained', 'keras/src/export/tfsm_layer.py'),
+  opaque(['TorchModuleWrapper'], 'wraps a PyTorch module that is not described by the config: its variables are listed but not explained', 'keras/src/utils/torch_utils.py'),
+];

@@ -1,0 +1,91 @@
+// Keras 3 quantized dtype policies: which quantization mode a layer was saved with, and the extra
+// variables it then owns. Sources (Keras 3.15): keras/src/dtype_policies/dtype_policy.py
+// (QuantizedDTypePolicy "int8_from_float32", Int4DTypePolicy "int4/<block_size>",
+// QuantizedFloat8DTypePolicy amax_history_length), keras/src/layers/core/dense.py and
+// embedding.py (`_int8_build`, `_int4_build`, `_float8_build`, `variable_serialization_spec`).
+import type { Cfg, ExpectedWeight } from './types.js';
+import { RuleError } from './types.js';
+import { weight } from './util.js';
+
+export interface Quantization {
+  mode: 'int8' | 'int4' | 'float8';
+  /** int4 only: null = per-channel (legacy `int4` or `int4/-1`), else the sub-channel block size. */
+  blockSize: number | null;
+  /** float8 only: length of each amax history (default 1024). */
+  amaxHistory: number;
+  /** The policy's name as Keras prints it: `int8_from_float32`. */
+  name: string;
+}
+
+/** Reads the layer's `dtype` entry (a policy name string or a serialized DTypePolicy). */
+export function quantization(config: Cfg): Quantization | null {
+  const dt = config['dtype'];
+  let mode: string | null = null;
+  let source = 'float32';
+  let amax = 1024;
+  if (typeof dt === 'string') {
+    const m = /^(.+)_from_(.+)$/.exec(dt);
+    if (m) [mode, source] = [m[1]!, m[2]!];
+  } else if (dt && typeof dt === 'object') {
+    const c = ((dt as Cfg)['config'] ?? {}) as Cfg;
+    if (typeof c['mode'] === 'string') mode = c['mode'];
+    else if (typeof c['name'] === 'string') mode = /^(.+)_from_/.exec(c['name'])?.[1] ?? null; // Keras 3.0–3.3 wrote only the name
+    if (typeof c['source_name'] === 'string') source = c['source_name'];
+    if (typeof c['amax_history_length'] === 'number') amax = c['amax_history_length'];
+  }
+  if (mode === null) return null;
+  const [base, block] = mode.split('/');
+  if (base !== 'int8' && base !== 'int4' && base !== 'float8') {
+    if (base === 'gptq' || base === 'awq') throw new RuleError(`${base} quantization is not analysed (its packed kernel layout depends on the quantizer config)`);
+    return null;
+  }
+  const b = block === undefined ? -1 : Number(block);
+  return { mode: base, blockSize: Number.isInteger(b) && b > 0 ? b : null, amaxHistory: amax, name: `${mode}_from_${source}` };
+}
+
+/**
+ * The six float8 training scalars and histories (`_float8_build`): trainable float32 variables that
+ * Keras overwrites with gradients. Keras writes them after kernel and bias.
+ */
+export function float8Weights(q: Quantization): ExpectedWeight[] {
+  const h = q.amaxHistory;
+  const out: ExpectedWeight[] = [];
+  for (const t of ['inputs', 'kernel', 'outputs_grad']) {
+    out.push({ ...weight(`${t}_scale`, [], 'float8 scale: a scalar'), dtype: 'float32' });
+    out.push({ ...weight(`${t}_amax_history`, [h], `float8 amax history of ${h} steps`), dtype: 'float32' });
+  }
+  return out;
+}
+
+/**
+ * int8/int4 variables of a 2-D kernel `(rows, cols)` quantized per output column
+ * (Dense: rows = inputs, cols = units; packed int4 halves cols). `scaleName` is `kernel_scale`.
+ */
+export function intKernelWeights(q: Quantization, kernel: string, rows: number | null, cols: number, packAxis: 0 | 1, scaleAxis: 0 | 1): ExpectedWeight[] {
+  const k = (n: number | null, axis: 0 | 1): number | null => (q.mode === 'int4' && packAxis === axis && n !== null ? Math.ceil(n / 2) : n);
+  const kernelShape = [k(rows, 0), k(cols, 1)];
+  const why = q.mode === 'int4' ? `${q.name}: two 4-bit values packed per int8` : `${q.name}: int8 copy of the kernel`;
+  const out: ExpectedWeight[] = [{ ...weight(kernel, kernelShape, why, { trainable: false }), dtype: 'int8' }];
+  const perChannel = scaleAxis === 1 ? cols : rows;
+  const other = scaleAxis === 1 ? rows : cols;
+  if (q.mode === 'int4' && q.blockSize !== null) {
+    // Sub-channel int4: one scale and one zero point per block of `block_size` along the other axis.
+    const groups = other === null ? null : Math.ceil(other / q.blockSize);
+    const s = scaleAxis === 1 ? [groups, perChannel] : [perChannel, groups];
+    out.push(weight(`${kernel}_scale`, s, `${groups ?? '?'} groups of ${q.blockSize} × ${perChannel ?? '?'}`, { trainable: false }));
+    out.push({ ...weight(`${kernel}_zero`, s, 'int4 zero point per group', { trainable: false }), dtype: 'int8' });
+    out.push({ ...weight('g_idx', [other], 'group index of each row', { trainable: false }), dtype: 'float32' });
+  } else {
+    out.push(weight(`${kernel}_scale`, [perChannel], `one scale per ${perChannel ?? '?'} output channels`, { trainable: false }));
+  }
+  return out;
+}
+
+/** Attaches Keras 3 `vars` indices in the given serialization order (names not listed keep none). */
+export function withStoreOrder(ws: ExpectedWeight[], order: string[]): ExpectedWeight[] {
+  const present = order.filter((n) => ws.some((w) => w.name === n));
+  return ws.map((w) => {
+    const i = present.indexOf(w.name);
+    return i >= 0 ? { ...w, storeIndex: i } : w;
+  });
+}
