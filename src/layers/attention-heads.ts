@@ -70,7 +70,7 @@ function applyMha(input: RuleInput): RuleOutput {
   const useBias = bool(config, 'use_bias', true);
   const out = outputDims(config, q);
   const parts = [project('query', 'query_dense', 'query', last(q), heads, keyDim, 'key_dim', useBias), project('key', 'key_dense', 'key', last(k), heads, keyDim, 'key_dim', useBias)];
-  // use_gate (Keras ≥ 3.13): a sigmoid gate projected from the query, created between key and value.
+  // use_gate (Keras ≥ 3.14, "Add optional Gated Attention"): a sigmoid gate projected from the query, created between key and value.
   if (bool(config, 'use_gate', false)) parts.push(project('gate', '_gate_dense', 'query', last(q), heads, valueDim, 'value_dim', useBias));
   parts.push(project('value', 'value_dense', 'value', last(v), heads, valueDim, 'value_dim', useBias));
   const outProj = out ? projectOut('output_dense', heads, valueDim, 'value_dim', out, useBias) : { weights: [weight('attention_output/kernel', [heads, valueDim, null], 'query features unknown', { store: 'output_dense' })], text: 'attention_output ?' };
