@@ -174,6 +174,7 @@ describe('RNN with cell configs', () => {
       ['stacked_rnn_cells/b/kernel', [3, 6]], ['stacked_rnn_cells/b/recurrent_kernel', [2, 6]], ['stacked_rnn_cells/b/bias', [6]],
     ]);
     expect(out.outputShapes).toEqual([[null, 2]]);
+    expect(out.formula).toBe('a: 3 units × (4 inputs + 3 recurrent + 1 bias) = 24; b: 3 gates × 2 units × (3 inputs + 2 recurrent + 1 bias) = 36; total 60');
   });
 
   it('two cells of one class get _N store names (Keras 3 saving_lib container naming)', () => {
@@ -199,6 +200,16 @@ describe('ConvLSTM', () => {
     const out = runRule('ConvLSTM2D', { filters: 3, kernel_size: 3, strides: 2, padding: 'same', data_format: 'channels_first', return_sequences: true, return_state: true }, [[null, 4, 2, 9, 9]], '2.2.4');
     expect(out.outputShapes).toEqual([[null, 4, 3, 5, 5], [null, 3, 5, 5], [null, 3, 5, 5]]);
     expect(out.weights[0]!.shape).toEqual([3, 3, 2, 12]);
+  });
+
+  it("Keras 1.2.2 ConvLSTM2D stores W, U, b per gate (i, c, f, o) in the dim_ordering's kernel layout", () => {
+    // keras/layers/convolutional_recurrent.py @1.2.2 build(): W_shape th (nb_filter, stack, rows, cols).
+    const th = runRule('ConvLSTM2D', { filters: 4, kernel_size: [3, 3], data_format: 'channels_first' }, [[null, 5, 2, 8, 8]], '1.2.2');
+    expect(th.weights.map((w) => w.name)).toEqual(['W_i', 'U_i', 'b_i', 'W_c', 'U_c', 'b_c', 'W_f', 'U_f', 'b_f', 'W_o', 'U_o', 'b_o']);
+    expect(shapes(th).slice(0, 3)).toEqual([['W_i', [4, 2, 3, 3]], ['U_i', [4, 4, 3, 3]], ['b_i', [4]]]);
+    expect(th.params).toBe(880);
+    const tf = runRule('ConvLSTM2D', { filters: 4, kernel_size: [3, 3] }, [[null, 5, 8, 8, 2]], '1.2.2');
+    expect(shapes(tf).slice(0, 2)).toEqual([['W_i', [3, 3, 2, 4]], ['U_i', [3, 3, 4, 4]]]);
   });
 
   it('refuses an input of the wrong rank', () => {

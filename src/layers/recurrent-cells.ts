@@ -4,7 +4,7 @@
 import type { Shape } from '../types.js';
 import type { ExpectedWeight, InnerLayerConfig, KerasVersion, LayerRule, RuleInput, RuleOutput } from './types.js';
 import { RuleError } from './types.js';
-import { bool, count, fmtCount, fmtShape, known, nest, one, weight } from './util.js';
+import { bool, count, fmtCount, fmtShape, known, nest, one, weight, weightCount } from './util.js';
 
 export type CellKind = 'simple' | 'lstm' | 'gru';
 
@@ -133,7 +133,8 @@ function applyStacked({ config, inputShapes, sub }: RuleInput): RuleOutput {
     parts.push(`${innerName(cell)}: ${r.formula ?? '?'}`);
     step = [batch, out[out.length - 1] ?? null];
   }
-  return { outputShapes: [out, ...states], weights, formula: parts.join('; ') };
+  const total = weights.some((w) => w.shape === null) ? '?' : fmtCount(weightCount(weights));
+  return { outputShapes: [out, ...states], weights, formula: `${parts.join('; ')}; total ${total}` };
 }
 
 export const cellRules: LayerRule[] = [

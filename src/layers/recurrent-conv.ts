@@ -4,9 +4,10 @@
 // dilation_rate; the recurrent convolution is always `same`, so the state keeps the output's size.
 import type { Dim, Shape } from '../types.js';
 import { RuleError, type LayerRule, type RuleOutput } from './types.js';
+import { keras1ConvLstmWeights } from './recurrent-keras1.js';
 import { bool, channelsFirst, convLength, count, fmtCount, fmtShape, known, nest, one, prod, str, tuple, weight } from './util.js';
 
-function applyConvLstm(rank: number, cls: string, config: Record<string, unknown>, input: Shape): RuleOutput {
+function applyConvLstm(rank: number, cls: string, config: Record<string, unknown>, input: Shape, keras1: boolean): RuleOutput {
   if (input.length !== rank + 3) throw new RuleError(`${cls} expects (batch, timesteps, ${rank} spatial dims, channels), got ${fmtShape(input)}`);
   const filters = count(config, 'filters');
   const kernel = tuple(config, 'kernel_size', rank);
@@ -33,7 +34,9 @@ function applyConvLstm(rank: number, cls: string, config: Record<string, unknown
   const kk = prod(kernel);
   const total = channels === null ? '?' : fmtCount(4 * filters * (kk * channels + kk * filters + (useBias ? 1 : 0)));
   const formula = `4 gates × ${filters} filters × (${k}·${channels ?? '?'} inputs + ${k}·${filters} recurrent${useBias ? ' + 1 bias' : ''}) = ${total}`;
-  return { outputShapes, weights: nest(ws, 'conv_lstm_cell', 'cell'), formula };
+  // Keras 1 kept one tensor per gate; Keras 2/3 concatenate the gates in one cell.
+  const weights = keras1 ? keras1ConvLstmWeights(kernel, channels, filters, cf) : nest(ws, 'conv_lstm_cell', 'cell');
+  return { outputShapes, weights, formula };
 }
 
 function convLstm(rank: number): LayerRule {
@@ -43,7 +46,7 @@ function convLstm(rank: number): LayerRule {
     family: 'recurrent',
     summary: '4 gates × filters × (prod(kernel)·channels + prod(kernel)·filters + 1): kernel k…+(C, 4f), recurrent_kernel k…+(f, 4f), bias (4f)',
     source: `keras/src/layers/rnn/conv_lstm${rank}d.py, conv_lstm.py`,
-    apply: ({ config, inputShapes }) => applyConvLstm(rank, cls, config, one(inputShapes)),
+    apply: ({ config, inputShapes, kerasVersion }) => applyConvLstm(rank, cls, config, one(inputShapes), kerasVersion.major === 1),
   };
 }
 

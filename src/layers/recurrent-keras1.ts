@@ -43,3 +43,23 @@ export function keras1Weights(kind: CellKind, cfg: Record<string, unknown>, inpu
   }
   return ws;
 }
+
+/**
+ * Keras 1.2.2 ConvLSTM2D (keras/layers/convolutional_recurrent.py @1.2.2): per gate W, U, b in the
+ * order i, c, f, o; kernels in the dim_ordering's layout, Theano (filters, channels, rows, cols) or
+ * TensorFlow (rows, cols, channels, filters).
+ */
+export function keras1ConvLstmWeights(kernel: number[], channels: number | null, filters: number, th: boolean): ExpectedWeight[] {
+  const k = kernel.join('×');
+  const w = (into: number | null) => (th ? [filters, into, ...kernel] : [...kernel, into, filters]);
+  const ws: ExpectedWeight[] = [];
+  for (const g of GATE_NAMES.lstm) {
+    const word = GATE_WORDS[g] ?? g;
+    ws.push(
+      weight(`W_${g}`, w(channels), `${k} kernel × ${channels ?? '?'} input channels × ${filters} filters (${word}, ${th ? 'th' : 'tf'} layout)`),
+      weight(`U_${g}`, w(filters), `${k} kernel × ${filters} filters fed back × ${filters} filters (${word})`),
+      weight(`b_${g}`, [filters], `${filters} filters (${word})`),
+    );
+  }
+  return ws;
+}
