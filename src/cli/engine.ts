@@ -1,12 +1,9 @@
 // What the CLI needs from the library: analyze() and the registry table. Loaded lazily so that
 // `--help` and usage errors never pay for it; injectable so tests can drive the CLI with hand-made reports.
+import type { AnalyzeOptions } from '../analyze.js';
 import type { Report } from '../types.js';
 
-export interface AnalyzeOptions {
-  weights?: string;
-  config?: string;
-  expand?: boolean;
-}
+export type { AnalyzeOptions };
 
 export interface Engine {
   analyze(file: string, opts: AnalyzeOptions): Promise<Report>;
@@ -14,12 +11,10 @@ export interface Engine {
   layersTable(): string | Promise<string>;
 }
 
-type IndexModule = { analyze: Engine['analyze'] };
 type TableModule = { layersTable: () => unknown };
 
-// The specifiers are variables on purpose: the library entry (src/index.ts) and the registry table
-// (src/layers/table.ts) are built by other parts of the project, and the CLI must load them lazily.
-const INDEX = '../index.js';
+// A variable specifier on purpose: the registry table (src/layers/table.ts) is built by another part
+// of the project and may be absent from a partial build; `kerascope layers` then fails with one line.
 const TABLE = '../layers/table.js';
 
 function asText(v: unknown): string {
@@ -31,8 +26,8 @@ function asText(v: unknown): string {
 export function defaultEngine(): Engine {
   return {
     async analyze(file, opts) {
-      const index = (await import(INDEX)) as IndexModule;
-      return index.analyze(file, opts);
+      const { analyze } = await import('../index.js');
+      return analyze(file, opts);
     },
     async layersTable() {
       const table = (await import(TABLE)) as TableModule;
