@@ -1,0 +1,66 @@
+// The whole of ../shared/keras3-zoo (files written by Keras 3.15.1, with truth.json) through the whole
+// pipeline, in every format Keras wrote: totals, per-layer shapes and counts, nested layers, verdict.
+// 100% match, or a deviation listed below with its reason.
+import { describe, expect, test } from 'vitest';
+import { analyze } from '../src/index.js';
+import type { LayerReport, Report } from '../src/types.js';
+import { hasZoo, zooPath, zooTruth, type TruthLayer, type TruthModel } from './helpers/zoo.js';
+
+type Format = 'keras' | 'h5' | 'weights_h5' | 'json';
+
+/** Known deviations: `slug` or `slug:format` → reason. */
+const DEVIATIONS: Record<string, string> = {};
+
+function deviation(slug: string, format: Format): string | undefined {
+  return DEVIATIONS[`${slug}:${format}`] ?? DEVIATIONS[slug];
+}
+
+async function run(m: TruthModel, format: Format): Promise<Report> {
+  const file = m.files[format]!;
+  if (format === 'weights_h5') return analyze(zooPath(file), { config: zooPath(m.files.json!) });
+  return analyze(zooPath(file));
+}
+
+function compareLayers(ours: LayerReport[], truth: TruthLayer[], where: string): void {
+  for (const t of truth) {
+    const l = ours.find((x) => x.name === t.name);
+    expect(l, `${where}${t.name} is reported`).toBeDefined();
+    if (!l) continue;
+    expect(l.params, `${where}${t.name} params`).toBe(t.params);
+    expect(l.trainableParams, `${where}${t.name} trainable params`).toBe(t.trainable_params);
+    expect(l.nonTrainableParams, `${where}${t.name} non-trainable params`).toBe(t.non_trainable_params);
+    if (t.output_shape !== null) expect(l.outputShape, `${where}${t.name} output shape`).toEqual(t.output_shape);
+    if (t.layers && l.layers) compareLayers(l.layers, t.layers, `${where}${t.name}/`);
+  }
+}
+
+const models = zooTruth();
+const cases: [TruthModel, Format][] = [];
+for (const m of models) {
+  for (const f of ['keras', 'h5', 'weights_h5', 'json'] as Format[]) {
+    if (!m.files[f]) continue;
+    if (f === 'weights_h5' && !m.files.json) continue;
+    cases.push([m, f]);
+  }
+}
+
+describe.runIf(hasZoo)('keras3-zoo through the whole pipeline', () => {
+  test.each(cases.map(([m, f]) => [`${m.slug} ${f}`, m, f] as const))('%s', async (_name, m, format) => {
+    const why = deviation(m.slug, format);
+    const r = await run(m, format);
+    if (why) {
+      // A listed deviation still has to be read without crashing; the reason is printed for the record.
+      expect(why.length).toBeGreaterThan(0);
+      return;
+    }
+    const errors = r.findings.filter((f) => f.severity === 'error').map((f) => f.message);
+    expect(errors).toEqual([]);
+    expect(r.verdict).toBe(format === 'json' ? 'unverified' : 'consistent');
+    if (!m.built) return;
+    expect(r.totals.params).toBe(m.total_params);
+    expect(r.totals.trainableParams).toBe(m.trainable_params);
+    expect(r.totals.nonTrainableParams).toBe(m.non_trainable_params);
+    if (format === 'keras' || format === 'weights_h5') expect(r.totals.optimizerParams).toBe(m.optimizer_params);
+    compareLayers(r.layers, m.layers, '');
+  });
+});
