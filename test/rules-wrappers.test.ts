@@ -21,6 +21,21 @@ describe('Bidirectional', () => {
     expect(out.formula).toBe('forward LSTM 394,240 (4 gates × 256 units × (128 inputs + 256 recurrent + 1 bias) = 394,240) + backward 394,240 = 788,480');
   });
 
+  it('tfjs-k2-7-bilstm-abusive (Keras 2.7.0 via the tfjs converter): three stacked Bidirectional(LSTM) layers', () => {
+    // weightsManifest: bidirectional/forward_lstm/lstm_cell_1/kernel (50, 512), …/recurrent_kernel (128, 512),
+    // bias (512), then backward_lstm; bidirectional_1 kernels (256, 256), (64, 256); bidirectional_2 (128, 128), (32, 128).
+    // tf.keras scopes the cell as lstm_cell_N, so names are hints; the shapes and the order are the facts.
+    const a = runRule('Bidirectional', { layer: lstm({ name: 'lstm', units: 128, return_sequences: true }) }, [[null, 100, 50]], '2.7.0');
+    expect(a.outputShapes).toEqual([[null, 100, 256]]);
+    expect(shapes(a).map(([, s]) => s)).toEqual([[50, 512], [128, 512], [512], [50, 512], [128, 512], [512]]);
+    expect(a.weights.map((w) => w.name.split('/')[0])).toEqual(['forward_lstm', 'forward_lstm', 'forward_lstm', 'backward_lstm', 'backward_lstm', 'backward_lstm']);
+    const b = runRule('Bidirectional', { layer: lstm({ name: 'lstm_1', units: 64, return_sequences: true }) }, a.outputShapes, '2.7.0');
+    expect(shapes(b).map(([, s]) => s).slice(0, 3)).toEqual([[256, 256], [64, 256], [256]]);
+    const c = runRule('Bidirectional', { layer: lstm({ name: 'lstm_2', units: 32 }) }, b.outputShapes, '2.7.0');
+    expect(c.outputShapes).toEqual([[null, 64]]);
+    expect(shapes(c).map(([, s]) => s).slice(0, 3)).toEqual([[128, 128], [32, 128], [128]]);
+  });
+
   it('merge_mode sum / mul / ave keep the inner shape; None returns both outputs (Keras 3)', () => {
     for (const mode of ['sum', 'mul', 'ave']) {
       const out = runRule('Bidirectional', { layer: lstm({ units: 4 }), merge_mode: mode }, [[null, 6, 3]], '3.15.1');
