@@ -36,6 +36,13 @@ describe('LSTM', () => {
     expect(dec.params).toBe(4 * 64 * (64 + 64 + 1));
   });
 
+  it('tfk-2-2-4tf-weights-json-lstm (tf.keras 2.2.4-tf): LSTM(50) on (None, 1, 6) stores (6, 200), (50, 200), (200)', () => {
+    // That file names them lstm/kernel:0 without the cell scope (tf.keras added it in TF 2.2): names are hints.
+    const out = runRule('LSTM', { name: 'lstm', units: 50, implementation: 2 }, [[null, 1, 6]], '2.2.4-tf');
+    expect(out.outputShapes).toEqual([[null, 50]]);
+    expect(shapes(out).map(([, s]) => s)).toEqual([[6, 200], [50, 200], [200]]);
+  });
+
   it('return_state gives [output, h, c] (keras/src/layers/rnn/rnn.py compute_output_shape, Keras 3)', () => {
     const out = runRule('LSTM', { units: 5, return_sequences: true, return_state: true }, [[null, 7, 3]], '3.15.1');
     expect(out.outputShapes).toEqual([[null, 7, 5], [null, 5], [null, 5]]);
