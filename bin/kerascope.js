@@ -11,4 +11,9 @@ try {
   }
   throw err;
 }
+// `kerascope check models/ | head`: a closed pipe ends the run quietly, not with a stack trace.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 process.exitCode = await main(process.argv.slice(2));

@@ -225,12 +225,15 @@ describe('kerascope check (batch)', () => {
   function folder(): string {
     const dir = mkdtempSync(join(tmpdir(), 'kerascope-check-'));
     mkdirSync(join(dir, 'sub', 'deeper'), { recursive: true });
-    for (const f of ['a.h5', 'sub/bad.keras', 'sub/junk.json', 'sub/deeper/c.h5', 'notes.txt', 'shards.weights.json']) writeFileSync(join(dir, f), 'x');
+    for (const f of ['a.h5', 'sub/bad.keras', 'sub/deeper/c.h5', 'notes.txt', 'shards.weights.json']) writeFileSync(join(dir, f), 'x');
+    // A JSON that looks like a model (and is broken), and one that is not a model at all.
+    writeFileSync(join(dir, 'sub/junk.json'), '{"class_name": "Sequential", "config": ');
+    writeFileSync(join(dir, 'sub/vocab.json'), '{"the": 1, "cat": 2}');
     return dir;
   }
   const served = { 'a.h5': good, 'bad.keras': bad, 'c.h5': good };
 
-  it('walks folders recursively, keeps going past a bad file, and exits with the worst code', async () => {
+  it('walks folders recursively (model files only), keeps going past a bad file, and exits with the worst code', async () => {
     const dir = folder();
     const r = await run(['check', dir], served);
     expect(r.calls.map((c) => c.file.slice(dir.length + 1)).sort()).toEqual(['a.h5', 'sub/bad.keras', 'sub/deeper/c.h5', 'sub/junk.json']);

@@ -1,5 +1,5 @@
 // `kerascope check PATH…`: files as given, folders walked recursively, globs expanded (tinyglobby).
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
@@ -23,9 +23,31 @@ async function kind(path: string): Promise<'file' | 'dir' | null> {
   }
 }
 
+/** JSON words every Keras or TensorFlow.js model file holds near its start (escaped or not). */
+const MODEL_JSON = /class_name|modelTopology|weightsManifest/;
+
+/**
+ * In a folder walk, a .json file is taken only if it looks like a model: folders also hold
+ * metadata, vocabularies and package files. A file named on the command line is always taken.
+ */
+async function looksLikeModelJson(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const buf = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return MODEL_JSON.test(buf.toString('latin1', 0, bytesRead));
+  } catch {
+    return true; // unreadable: let the analysis say why
+  } finally {
+    await handle?.close();
+  }
+}
+
 async function walk(dir: string): Promise<string[]> {
-  const found = await glob(MODEL_FILES, { cwd: dir, ignore: NOT_MODELS, onlyFiles: true });
-  return found.sort().map((f) => join(dir, f));
+  const found = (await glob(MODEL_FILES, { cwd: dir, ignore: NOT_MODELS, onlyFiles: true })).sort().map((f) => join(dir, f));
+  const keep = await Promise.all(found.map((f) => (f.endsWith('.json') ? looksLikeModelJson(f) : true)));
+  return found.filter((_, i) => keep[i]);
 }
 
 async function expandOne(path: string, out: Expanded): Promise<void> {
