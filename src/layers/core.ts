@@ -144,7 +144,7 @@ const reversibleEmbedding: LayerRule = {
     if (own) {
       weights.push(weight('reverse_embeddings', [outputDim, inputDim], `output_dim=${outputDim} × input_dim=${inputDim}`));
     }
-    const formula = !own ? `${inputDim} × ${outputDim} (tied, or quantized: the reverse projection reuses the table: the reverse projection reuses them) = ${total(weights)}` : `2 × ${inputDim} × ${outputDim} = ${total(weights)}`;
+    const formula = !own ? `${inputDim} × ${outputDim} (tied, or quantized: the reverse projection reuses the table) = ${total(weights)}` : `2 × ${inputDim} × ${outputDim} = ${total(weights)}`;
     return { outputShapes: [out], weights, formula };
   },
 };

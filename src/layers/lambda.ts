@@ -41,8 +41,14 @@ export const lambda: LayerRule = {
   family: 'core',
   summary: 'no weights; output shape = (batch,) + stored output_shape, else unknown',
   source: 'keras/src/layers/core/lambda_layer.py',
-  apply({ config, inputShapes }): RuleOutput {
+  apply({ config, inputShapes, kerasVersion }): RuleOutput {
     const shapes = storedOutputShapes(config);
+    const unset = config['output_shape'] === null || config['output_shape'] === undefined;
+    if (!shapes && unset && inputShapes.length > 0 && (kerasVersion.major === 1 || (kerasVersion.major === 2 && !kerasVersion.tfKeras))) {
+      // Keras 1.2.2 / 2.0–2.3 Lambda.compute_output_shape: with no output_shape, Keras itself fell back
+      // to the input shape whenever it did not trace the function (always on Theano).
+      return { outputShapes: inputShapes, weights: [], formula: 'no weights: 0', notes: ['no output_shape stored: Keras ≤ 2.3 took the input shape (it traced the function only on TensorFlow)'] };
+    }
     if (!shapes) return { outputShapes: [], weights: [], formula: 'no weights: 0', shapeUnknown: true, notes: [why(config)] };
     const batch = inputShapes.length > 0 ? one(inputShapes)[0] ?? null : null;
     const outputShapes: Shape[] = shapes.map((s) => [batch, ...s]);

@@ -1,0 +1,167 @@
+// Core rules on hand cases whose numbers come from Keras itself: the seed notebook's printed
+// summaries (../shared/seed), keras-formats.md §4 lines "checked with Keras 3.15.1", corpus
+// SOURCE.md summaries, and Keras 3.15 source facts (dense.py, einsum_dense.py, embedding.py).
+import { describe, expect, it } from 'vitest';
+import { run, params, shapes, K1, K2, K3, TFK } from './helpers/rules.js';
+import { RuleError } from '../src/layers/types.js';
+
+describe('InputLayer', () => {
+  it('uses Keras 3 batch_shape and Keras 1/2 batch_input_shape', () => {
+    expect(run('InputLayer', { batch_shape: [null, 9] }, []).outputShapes).toEqual([[null, 9]]);
+    // corpus k1-2-0-functional-merge: cifar (InputLayer) (None, 46, 160, 3)
+    expect(run('InputLayer', { batch_input_shape: [null, 46, 160, 3], input_dtype: 'float32' }, [], K1).outputShapes).toEqual([[null, 46, 160, 3]]);
+    expect(run('InputLayer', { batch_shape: [null, 9] }, []).weights).toEqual([]);
+  });
+  it('refuses a config with no shape at all', () => {
+    expect(() => run('InputLayer', { name: 'x' }, [])).toThrow(RuleError);
+  });
+});
+
+describe('Dense', () => {
+  it('gives the seed MLP counts 147, 104, 322 and 14', () => {
+    // seed: Dense(7, input_dim=20) 147; Dense(13) 104; Dense(23) 322; Dense(1) on 13 inputs 14.
+    expect(params(run('Dense', { units: 7 }, [[null, 20]]))).toBe(147);
+    expect(params(run('Dense', { units: 13 }, [[null, 7]]))).toBe(104);
+    expect(params(run('Dense', { units: 23 }, [[null, 13]]))).toBe(322);
+    expect(params(run('Dense', { units: 1 }, [[null, 13]]))).toBe(14);
+    expect(run('Dense', { units: 23 }, [[null, 13]]).formula).toBe('23 units × (13 inputs + 1 bias) = 322');
+  });
+  it('works on the last axis of any rank (keras-formats §4: (B,4,5) → (B,4,7), 42)', () => {
+    const out = run('Dense', { units: 7 }, [[null, 4, 5]]);
+    expect(out.outputShapes).toEqual([[null, 4, 7]]);
+    expect(params(out)).toBe(42);
+  });
+  it('drops the bias with use_bias=false (Keras 1 bias=false is mapped to it)', () => {
+    expect(shapes(run('Dense', { units: 5, use_bias: false }, [[null, 6, 2]]))).toEqual([['kernel', [2, 5]]]);
+  });
+  it('keeps an unknown input dim as an unknown kernel shape', () => {
+    const out = run('Dense', { units: 3 }, [[null, null]]);
+    expect(out.weights[0]!.shape).toBeNull();
+    expect(out.formula).toContain('?');
+  });
+  it('int8_from_float32: int8 kernel and kernel_scale, both frozen; stored as kernel, bias, kernel_scale', () => {
+    // Keras 3.15 dense.py _int8_build and variable_serialization_spec; zoo dz_quantized_int8 dense_17.
+    const dtype = { module: 'keras.dtype_policies', class_name: 'QuantizedDTypePolicy', config: { mode: 'int8', source_name: 'float32' } };
+    const out = run('Dense', { units: 4, dtype }, [[null, 6]]);
+    expect(out.weights.map((w) => [w.name, w.shape, w.trainable, w.dtype ?? 'float', w.storeIndex])).toEqual([
+      ['bias', [4], true, 'float', 1],
+      ['kernel', [6, 4], false, 'int8', 0],
+      ['kernel_scale', [4], false, 'float', 2],
+    ]);
+    expect(params(out)).toBe(32);
+    expect(out.formula).toMatch(/^int8_from_float32: /);
+  });
+  it('reads the policy from a plain name string too (Keras 3.0–3.3)', () => {
+    expect(run('Dense', { units: 4, dtype: 'int8_from_mixed_bfloat16' }, [[null, 6]]).weights.map((w) => w.name)).toEqual(['bias', 'kernel', 'kernel_scale']);
+  });
+  it('int4 per channel packs two values per int8 along units; sub-channel adds zero points and g_idx', () => {
+    const perChannel = run('Dense', { units: 5, dtype: { class_name: 'Int4DTypePolicy', config: { mode: 'int4/-1', source_name: 'float32' } } }, [[null, 6]]);
+    expect(shapes(perChannel)).toEqual([['bias', [5]], ['kernel', [6, 3]], ['kernel_scale', [5]]]);
+    const block = run('Dense', { units: 4, dtype: { class_name: 'Int4DTypePolicy', config: { mode: 'int4/4', source_name: 'float32' } } }, [[null, 10]]);
+    expect(shapes(block)).toEqual([['bias', [4]], ['kernel', [10, 2]], ['kernel_scale', [3, 4]], ['kernel_zero', [3, 4]], ['g_idx', [10]]]);
+    expect(block.weights.map((w) => w.storeIndex)).toEqual([1, 0, 2, 3, 4]);
+  });
+  it('float8 keeps the float kernel and adds six trainable scales and histories', () => {
+    const out = run('Dense', { units: 2, dtype: { class_name: 'QuantizedFloat8DTypePolicy', config: { mode: 'float8', source_name: 'float32', amax_history_length: 16 } } }, [[null, 3]]);
+    expect(out.weights.map((w) => w.name)).toEqual(['kernel', 'bias', 'inputs_scale', 'inputs_amax_history', 'kernel_scale', 'kernel_amax_history', 'outputs_grad_scale', 'outputs_grad_amax_history']);
+    expect(params(out)).toBe(6 + 2 + 3 * (1 + 16));
+    expect(out.weights.every((w) => w.trainable)).toBe(true);
+  });
+  it('mixed precision keeps float32 variables: no quantized weights, no dtype claimed', () => {
+    const out = run('Dense', { units: 1, dtype: { class_name: 'DTypePolicy', config: { name: 'mixed_bfloat16' } } }, [[null, 18]]);
+    expect(shapes(out)).toEqual([['kernel', [18, 1]], ['bias', [1]]]);
+    expect(out.weights.some((w) => w.dtype)).toBe(false);
+  });
+});
+
+describe('EinsumDense', () => {
+  it('"abc,cde->abde" on (B,6,5) gives (B,None,3,4), kernel (5,3,4), bias (3,4), 72 (keras-formats §4)', () => {
+    const out = run('EinsumDense', { equation: 'abc,cde->abde', output_shape: [null, 3, 4], bias_axes: 'de' }, [[null, 6, 5]]);
+    expect(out.outputShapes).toEqual([[null, null, 3, 4]]);
+    expect(shapes(out)).toEqual([['kernel', [5, 3, 4]], ['bias', [3, 4]]]);
+    expect(params(out)).toBe(72);
+  });
+  it('pads the bias with 1 for non-bias letters after the first bias letter', () => {
+    const out = run('EinsumDense', { equation: 'ab,bcd->acd', output_shape: [3, 4], bias_axes: 'c' }, [[null, 5]]);
+    expect(shapes(out)).toEqual([['kernel', [5, 3, 4]], ['bias', [3, 1]]]);
+  });
+  it('handles left-elided equations', () => {
+    const out = run('EinsumDense', { equation: '...b,bc->...c', output_shape: 7, bias_axes: 'c' }, [[null, 4, 5]]);
+    expect(out.outputShapes).toEqual([[null, 4, 7]]);
+    expect(shapes(out)).toEqual([['kernel', [5, 7]], ['bias', [7]]]);
+  });
+  it('inserts several left-elided dims the way _analyze_split_string does (each at position 1)', () => {
+    // Keras 3.15 einsum_dense.py: `for i in range(1, elided): output_shape.insert(1, input_shape[i])`,
+    // and EinsumDense.compute_output_shape is what Functional models record.
+    const out = run('EinsumDense', { equation: '...b,bc->...c', output_shape: 7 }, [[null, 2, 3, 5]]);
+    expect(out.outputShapes).toEqual([[null, 3, 2, 7]]);
+  });
+  it('refuses an equation Keras refuses', () => {
+    expect(() => run('EinsumDense', { equation: 'ab->b', output_shape: [3] }, [[null, 5]])).toThrow(/invalid einsum equation/);
+  });
+});
+
+describe('Embedding', () => {
+  it('gives the seed Embedding(7, 13) 91 with the formula in its words', () => {
+    const out = run('Embedding', { input_dim: 7, output_dim: 13 }, [[null, null]]);
+    expect(out.outputShapes).toEqual([[null, null, 13]]);
+    expect(params(out)).toBe(91);
+    expect(out.formula).toBe('7 inputs × 13 output_dim = 91');
+    expect(out.weights[0]!.name).toBe('embeddings');
+  });
+  it('Keras 2 input_length fills an unknown sequence dim', () => {
+    expect(run('Embedding', { input_dim: 100, output_dim: 8, input_length: 12 }, [[null, null]], K2).outputShapes).toEqual([[null, 12, 8]]);
+  });
+  it('int8 embeddings: int8 table and one scale per row', () => {
+    const out = run('Embedding', { input_dim: 10, output_dim: 4, dtype: 'int8_from_float32' }, [[null, 3]]);
+    expect(out.weights.map((w) => [w.name, w.shape, w.dtype ?? 'float', w.trainable])).toEqual([
+      ['embeddings', [10, 4], 'int8', false],
+      ['embeddings_scale', [10], 'float', false],
+    ]);
+  });
+});
+
+describe('ReversibleEmbedding', () => {
+  it('owns reverse_embeddings only when not tied', () => {
+    expect(shapes(run('ReversibleEmbedding', { input_dim: 24, output_dim: 6, tie_weights: false }, [[null, 4]]))).toEqual([['embeddings', [24, 6]], ['reverse_embeddings', [6, 24]]]);
+    expect(params(run('ReversibleEmbedding', { input_dim: 24, output_dim: 6 }, [[null, 4]]))).toBe(144);
+  });
+});
+
+describe('Lambda', () => {
+  it('adds the batch dim to a stored output_shape (Keras 1 raw, corpus carnd: (None, 40, 80, 3))', () => {
+    const out = run('Lambda', { output_shape: [40, 80, 3], output_shape_type: 'raw', function_type: 'lambda' }, [[null, 40, 80, 3]], K1);
+    expect(out.outputShapes).toEqual([[null, 40, 80, 3]]);
+    expect(out.shapeUnknown).toBeFalsy();
+  });
+  it('reads Keras 3 tuples, lists of shapes, and reports a function-valued output_shape as unknown', () => {
+    expect(run('Lambda', { output_shape: [2] }, [[null, 4]]).outputShapes).toEqual([[null, 2]]);
+    expect(run('Lambda', { output_shape: { class_name: '__tuple__', config: { value: [3, 5] } } }, [[null, 4]]).outputShapes).toEqual([[null, 3, 5]]);
+    expect(run('Lambda', { output_shape: [[2], [3]] }, [[null, 4]]).outputShapes).toEqual([[null, 2], [null, 3]]);
+    const fn = run('Lambda', { output_shape: { class_name: '__lambda__', config: { code: 'x' } } }, [[null, 4]]);
+    expect(fn.shapeUnknown).toBe(true);
+    expect(fn.outputShapes).toEqual([]);
+    expect(fn.notes?.[0]).toMatch(/function/);
+  });
+  it('without output_shape: unknown for tf.keras and Keras 3, the input shape for Keras ≤ 2.3 as Keras itself assumed', () => {
+    for (const v of [K3, TFK]) {
+      const out = run('Lambda', { output_shape: null }, [[null, 3]], v);
+      expect(out.shapeUnknown).toBe(true);
+      expect(out.notes?.[0]).toMatch(/no output_shape stored/);
+    }
+    // corpus k1-2-0-functional-merge: lambda_1 (Lambda) (None, 46, 160, 3) with output_shape null.
+    const k1 = run('Lambda', { output_shape: null }, [[null, 46, 160, 3]], K1);
+    expect(k1.outputShapes).toEqual([[null, 46, 160, 3]]);
+    expect(k1.notes?.[0]).toMatch(/input shape/);
+  });
+});
+
+describe('weightless core layers', () => {
+  for (const cls of ['Activation', 'Dropout', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization', 'Identity', 'Masking']) {
+    it(`${cls} returns its input shape and owns nothing`, () => {
+      const out = run(cls, { rate: 0.5 }, [[null, 5, 5, 3]]);
+      expect(out.outputShapes).toEqual([[null, 5, 5, 3]]);
+      expect(out.weights).toEqual([]);
+    });
+  }
+});
