@@ -1,7 +1,9 @@
 // `kerascope check PATH…`: files as given, folders walked recursively, globs expanded (tinyglobby).
 import { open, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
+
+/** tinyglobby is loaded by `check` only, so that one-file runs start faster. */
+const globber = () => import('tinyglobby');
 
 /** What a folder walk picks up: the extensions Keras and TensorFlow.js write models with. */
 const MODEL_FILES = '**/*.{h5,hdf5,keras,json}';
@@ -45,6 +47,7 @@ async function looksLikeModelJson(path: string): Promise<boolean> {
 }
 
 async function walk(dir: string): Promise<string[]> {
+  const { glob } = await globber();
   const found = (await glob(MODEL_FILES, { cwd: dir, ignore: NOT_MODELS, onlyFiles: true })).sort().map((f) => join(dir, f));
   const keep = await Promise.all(found.map((f) => (f.endsWith('.json') ? looksLikeModelJson(f) : true)));
   return found.filter((_, i) => keep[i]);
@@ -57,7 +60,8 @@ async function expandOne(path: string, out: Expanded): Promise<void> {
     const files = await walk(path);
     if (files.length === 0) out.problems.push({ path, message: 'no .h5, .hdf5, .keras or .json file in this folder' });
     out.files.push(...files);
-  } else if (isDynamicPattern(path)) {
+  } else if ((await globber()).isDynamicPattern(path)) {
+    const { glob } = await globber();
     const files = (await glob(path, { onlyFiles: true, absolute: isAbsolute(path) })).sort();
     if (files.length === 0) out.problems.push({ path, message: 'no file matches this pattern' });
     out.files.push(...files);

@@ -1,9 +1,11 @@
 // Run a batch with a few files in flight at once (reads overlap on 2 cores; one process, one HDF5
 // engine), results kept in input order, and a progress bar (cli-progress) only on a terminal.
-import cliProgress from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { Out } from './io.js';
 
-function bar(out: Out, total: number): cliProgress.SingleBar {
+/** cli-progress is loaded only when a bar is drawn: a single-file run never pays for it. */
+async function bar(out: Out, total: number): Promise<SingleBar> {
+  const { default: cliProgress } = await import('cli-progress');
   const b = new cliProgress.SingleBar(
     { stream: out as NodeJS.WritableStream, format: 'checking [{bar}] {value}/{total} {file}', clearOnComplete: true, hideCursor: true },
     cliProgress.Presets.shades_classic,
@@ -14,7 +16,7 @@ function bar(out: Out, total: number): cliProgress.SingleBar {
 
 export async function runPool<T, R>(items: readonly T[], jobs: number, work: (item: T) => Promise<R>, progress: Out | null): Promise<R[]> {
   const results: R[] = new Array(items.length);
-  const b = progress && items.length > 0 ? bar(progress, items.length) : null;
+  const b = progress && items.length > 0 ? await bar(progress, items.length) : null;
   let next = 0;
   async function worker(): Promise<void> {
     while (next < items.length) {
