@@ -1,0 +1,58 @@
+// The security audit: what in a Keras file could run code, read other files or fetch, named without
+// executing, unpickling or fetching anything. See docs/security.md.
+import type { Finding, ModelSource, Severity } from '../types.js';
+import { auditConfig } from './config.js';
+import { auditContainer } from './container.js';
+import { finding } from './finding.js';
+
+/** Findings of one code beyond this are summarised in one line (a million Lambdas stay readable). */
+const MAX_PER_CODE = 200;
+
+const RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/** Severity order used by `--fail-on`: critical > high > medium > low > info. */
+export const SECURITY_SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** True when `s` is at or above `threshold` (both security severities). */
+export function atLeast(s: Severity, threshold: Severity): boolean {
+  return (RANK[s] ?? 9) <= (RANK[threshold] ?? -1);
+}
+
+/** A config stored as a JSON string inside JSON (some Keras 1 to_json files) is read once more. */
+function parsed(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function capped(all: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const perCode = new Map<string, number>();
+  const out: Finding[] = [];
+  for (const f of all) {
+    const key = `${f.code}\u0000${f.layer}\u0000${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const n = (perCode.get(f.code) ?? 0) + 1;
+    perCode.set(f.code, n);
+    if (n <= MAX_PER_CODE) out.push(f);
+  }
+  for (const [code, n] of perCode) {
+    if (n > MAX_PER_CODE) out.push(finding('info', 'findings-truncated', null, `${n - MAX_PER_CODE} more \`${code}\` findings are not listed (${n} in all).`));
+  }
+  return out.sort((a, b) => (RANK[a.severity] ?? 9) - (RANK[b.severity] ?? 9));
+}
+
+/** Security findings for one file. Never throws on any config shape. */
+export function audit(source: ModelSource): Finding[] {
+  const all: Finding[] = [];
+  const config = parsed(source.config);
+  if (config !== null && config !== undefined) all.push(...auditConfig(config, false));
+  const training = parsed(source.trainingConfig);
+  if (training !== null && training !== undefined) all.push(...auditConfig(training, true));
+  all.push(...auditContainer(source.container ?? { size: 0 }));
+  return capped(all);
+}
