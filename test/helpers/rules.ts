@@ -52,4 +52,6 @@ export function expectZooCase(c: ZooLayerCase): void {
   });
   expect(ours, `${c.slug}/${c.name} weights`).toEqual(theirs);
   expect(params(got), `${c.slug}/${c.name} params`).toBe(c.truth.params);
+  // The explained count ends with Keras's own number: "… = 6,708", "no weights: 0".
+  expect(/(\d[\d,]*)$/.exec(got.formula ?? '')?.[1]?.replace(/,/g, ''), `${c.slug}/${c.name} formula`).toBe(String(c.truth.params));
 }
