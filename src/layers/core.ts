@@ -157,5 +157,7 @@ export const rules: LayerRule[] = [
   reversibleEmbedding,
   lambda,
   passThrough(['Activation'], 'core', 'keras/src/layers/activations/activation.py'),
-  passThrough(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianDropout', 'GaussianNoise', 'AlphaDropout', 'ActivityRegularization', 'Identity', 'Masking'], 'core', 'keras/src/layers/regularization/*.py, core/identity.py, core/masking.py'),
+  passThrough(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianDropout', 'GaussianNoise', 'AlphaDropout', 'ActivityRegularization'], 'core', 'keras/src/layers/regularization/*.py'),
+  passThrough(['Identity'], 'core', 'keras/src/layers/core/identity.py'),
+  passThrough(['Masking'], 'core', 'keras/src/layers/core/masking.py'),
 ];

@@ -16,7 +16,7 @@ const IMG = 'keras/src/layers/preprocessing/image_preprocessing/';
 
 /** Image augmentations whose output has the input's shape (they never own weights). */
 const sameShape = [
-  'Rescaling', 'AugMix', 'AutoContrast', 'CutMix', 'Equalization', 'MixUp', 'RandAugment', 'Solarization',
+  'AugMix', 'AutoContrast', 'CutMix', 'Equalization', 'MixUp', 'RandAugment', 'Solarization',
   'ContrastLimitedAdaptiveHistogramEqualization', 'RandomBrightness', 'RandomColorDegeneration', 'RandomColorJitter',
   'RandomContrast', 'RandomElasticTransform', 'RandomErasing', 'RandomFlip', 'RandomGaussianBlur', 'RandomGrayscale',
   'RandomHue', 'RandomInvert', 'RandomPerspective', 'RandomPosterization', 'RandomRotation', 'RandomSaturation',
@@ -219,7 +219,8 @@ function pipeline({ config, inputShapes, sub }: RuleInput): RuleOutput {
 }
 
 export const rules: LayerRule[] = [
-  passThrough(sameShape, 'preprocessing', `${IMG}*.py, preprocessing/rescaling.py`),
+  passThrough(['Rescaling'], 'preprocessing', 'keras/src/layers/preprocessing/rescaling.py'),
+  passThrough(sameShape, 'preprocessing', `${IMG}*.py`),
   rule(['Resizing', 'CenterCrop', 'RandomCrop'], 'no weights; height and width replaced by the configured size', `${IMG}resizing.py, center_crop.py, random_crop.py`, toSize),
   rule(['RandomHeight'], 'no weights; height unknown (tf.keras)', 'tf_keras/layers/preprocessing/image_preprocessing.py', randomAxis(0)),
   rule(['RandomWidth'], 'no weights; width unknown (tf.keras)', 'tf_keras/layers/preprocessing/image_preprocessing.py', randomAxis(1)),
