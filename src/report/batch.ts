@@ -1,4 +1,5 @@
 // `kerascope check PATH…`: one row per file (file, format, layers, params, verdict, findings).
+import { sep } from 'node:path';
 import type { Report } from '../types.js';
 import { boxTable, type Column } from './box.js';
 import { countBySeverity } from './findings.js';
@@ -23,11 +24,22 @@ function verdictCell(res: BatchResult, p: Paint): string {
   return v === 'consistent' ? p.green(v) : v === 'inconsistent' ? p.red(v) : p.yellow(v);
 }
 
-function row(res: BatchResult, p: Paint): string[] {
+/** The folder every file sits in (with its trailing separator), or '' — long paths are shown below it. */
+export function commonFolder(files: readonly string[]): string {
+  if (files.length < 2) return '';
+  let prefix = files[0]!.slice(0, files[0]!.lastIndexOf(sep) + 1);
+  for (const f of files) {
+    while (prefix && !f.startsWith(prefix)) prefix = prefix.slice(0, prefix.lastIndexOf(sep, prefix.length - 2) + 1);
+  }
+  return prefix === sep ? '' : prefix;
+}
+
+function row(res: BatchResult, folder: string, p: Paint): string[] {
   const r = res.report;
-  if (!r) return [res.file, '-', '-', '-', verdictCell(res, p), res.error ?? ''];
+  const file = res.file.slice(folder.length);
+  if (!r) return [file, '-', '-', '-', verdictCell(res, p), res.error ?? ''];
   const params = r.totals.trainableParams + r.totals.nonTrainableParams;
-  return [res.file, r.format, String(layerCount(r)), fmtCount(params), verdictCell(res, p), countBySeverity(r.findings)];
+  return [file, r.format, String(layerCount(r)), fmtCount(params), verdictCell(res, p), countBySeverity(r.findings)];
 }
 
 /** "3 files: 1 consistent, 1 inconsistent, 1 unreadable" */
@@ -51,7 +63,9 @@ export function renderBatch(results: readonly BatchResult[], options: { color?: 
     { header: 'Verdict', align: 'left' },
     { header: 'Findings', align: 'left' },
   ];
-  const lines = boxTable(columns, results.map((r) => row(r, p)), p.bold);
+  const folder = commonFolder(results.map((r) => r.file));
+  const lines = folder ? [`${p.bold('In:')} ${folder}`] : [];
+  lines.push(...boxTable(columns, results.map((r) => row(r, folder, p)), p.bold));
   lines.push(batchSummary(results));
   return lines.join('\n') + '\n';
 }
