@@ -86,6 +86,10 @@ describe('Keras 3.15.1 length cases (keras-formats.md §4)', () => {
       ['bias', [4]],
     ]);
   });
+  it('tf.keras keeps extra leading batch dims (base_conv.py batch_rank); Keras 3 refuses them', () => {
+    expect(run('Conv1D', k2conv(4, [3]), [[null, 7, 10, 2]], TFK).outputShapes).toEqual([[null, 7, 8, 4]]);
+    expect(() => run('Conv1D', k2conv(4, [3]), [[null, 7, 10, 2]], K3)).toThrow(RuleError);
+  });
   it('refuses groups that do not divide the channels and a kernel larger than the input', () => {
     expect(() => run('Conv2D', k2conv(4, [3, 3], { groups: 3 }), [[null, 9, 9, 8]])).toThrow(RuleError);
     expect(() => run('Conv1D', k2conv(4, [5]), [[null, 4, 2]])).toThrow(RuleError);

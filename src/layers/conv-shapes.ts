@@ -11,27 +11,34 @@ export function rankOf(className: string): number {
   return Number(m[1]);
 }
 
-/** A conv input split into batch, spatial dims and channels, as `data_format` says. */
+/** A conv input split into batch dims, spatial dims and channels, as `data_format` says. */
 export interface Geometry {
-  batch: Dim;
+  /** The batch dim, or several leading dims where tf.keras allows them. */
+  batch: Dim[];
   spatial: Dim[];
   /** Input channels, null when unknown. */
   channels: number | null;
   cf: boolean;
 }
 
-export function geometry(input: Shape, rank: number, cfg: Cfg, className: string): Geometry {
-  if (input.length !== rank + 2) throw new RuleError(`${className} expects rank ${rank + 2} input, got ${fmtShape(input)}`);
+/**
+ * `extraBatch`: tf.keras convolutions take inputs of rank > rank + 2 and keep the extra leading dims
+ * (tf_keras/layers/convolutional/base_conv.py compute_output_shape, `batch_rank`); Keras 3 does not.
+ */
+export function geometry(input: Shape, rank: number, cfg: Cfg, className: string, extraBatch = false): Geometry {
+  const ok = input.length === rank + 2 || (extraBatch && input.length > rank + 2);
+  if (!ok) throw new RuleError(`${className} expects rank ${rank + 2} input, got ${fmtShape(input)}`);
   const cf = channelsFirst(cfg);
-  const batch = input[0] ?? null;
-  const spatial = cf ? input.slice(2) : input.slice(1, -1);
-  const channels = known(cf ? input[1] : input[input.length - 1]);
+  const b = input.length - rank - 1;
+  const batch = input.slice(0, b);
+  const spatial = cf ? input.slice(b + 1) : input.slice(b, -1);
+  const channels = known(cf ? input[b] : input[input.length - 1]);
   return { batch, spatial, channels, cf };
 }
 
 /** Puts batch, spatial dims and channels back in `data_format` order. */
 export function assemble(g: Geometry, spatial: Dim[], channels: Dim): Shape {
-  return g.cf ? [g.batch, channels, ...spatial] : [g.batch, ...spatial, channels];
+  return g.cf ? [...g.batch, channels, ...spatial] : [...g.batch, ...spatial, channels];
 }
 
 /** The arguments every convolution reads, with Keras's defaults. */
@@ -96,8 +103,8 @@ export interface ConvSetup {
   useBias: boolean;
 }
 
-export function convSetup(input: RuleInput): ConvSetup {
+export function convSetup(input: RuleInput, extraBatch = false): ConvSetup {
   const rank = rankOf(input.className);
-  const g = geometry(one(input.inputShapes), rank, input.config, input.className);
+  const g = geometry(one(input.inputShapes), rank, input.config, input.className, extraBatch);
   return { g, a: convArgs(input.config, rank), useBias: bool(input.config, 'use_bias', true) };
 }

@@ -53,7 +53,7 @@ function convKernel(input: RuleInput, g: Geometry, a: ConvArgs, perGroup: number
 
 function applyConv(input: RuleInput): RuleOutput {
   const { config } = input;
-  const { g, a, useBias } = convSetup(input);
+  const { g, a, useBias } = convSetup(input, input.kerasVersion.tfKeras);
   const filters = filtersOf(config);
   const groups = count(config, 'groups', 1) || 1;
   if (g.channels !== null && g.channels % groups !== 0) throw new RuleError(`${g.channels} input channels do not divide into groups=${groups}`);

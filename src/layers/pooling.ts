@@ -28,7 +28,7 @@ function applyGlobal(input: RuleInput): RuleOutput {
   const g = geometry(one(input.inputShapes), rank, input.config, input.className);
   // keepdims arrived in tf.keras 2.6; older files have no key and drop the spatial dims.
   const keep = bool(input.config, 'keepdims', false);
-  const shape = keep ? assemble(g, g.spatial.map(() => 1), g.channels) : [g.batch, g.channels];
+  const shape = keep ? assemble(g, g.spatial.map(() => 1), g.channels) : [...g.batch, g.channels];
   return { outputShapes: [shape], weights: [], formula: NO_WEIGHTS };
 }
 
