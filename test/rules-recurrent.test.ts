@@ -48,6 +48,12 @@ describe('LSTM', () => {
     expect(out.outputShapes).toEqual([[null, 7, 5], [null, 5], [null, 5]]);
   });
 
+  it('tf.keras time_major=True reads (timesteps, batch, features) and returns sequences time-major (tf_keras/layers/rnn/base_rnn.py)', () => {
+    const out = runRule('LSTM', { units: 5, time_major: true, return_sequences: true, return_state: true }, [[7, null, 3]], '2.15.0');
+    expect(out.outputShapes).toEqual([[7, null, 5], [null, 5], [null, 5]]);
+    expect(out.weights[0]!.shape).toEqual([3, 20]);
+  });
+
   it('use_bias=False drops the bias and says so in the formula (Keras 3)', () => {
     const out = runRule('LSTM', { units: 2, use_bias: false }, [[null, 4, 3]], '3.15.1');
     expect(shapes(out)).toEqual([['lstm_cell/kernel', [3, 8]], ['lstm_cell/recurrent_kernel', [2, 8]]]);

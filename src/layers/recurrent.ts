@@ -2,27 +2,43 @@
 // RNN with a cell config, and the cells themselves (recurrent-cells.ts); ConvLSTM in recurrent-conv.ts.
 // Keras 3: keras/src/layers/rnn/rnn.py (compute_output_shape), simple_rnn.py, lstm.py, gru.py.
 // tf.keras: tf_keras/layers/rnn/base_rnn.py, cudnn_lstm.py, cudnn_gru.py. Keras 1: recurrent-keras1.ts.
-import type { Shape } from '../types.js';
+import type { Dim, Shape } from '../types.js';
 import { RuleError, type Cfg, type InnerLayerConfig, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
 import { bool, count, fmtShape, known, nest, one, weight } from './util.js';
 import { applyCell, cellRules, gateFormula, innerName, type CellKind } from './recurrent-cells.js';
 import { keras1Weights } from './recurrent-keras1.js';
 import { rules as convRnnRules } from './recurrent-conv.js';
 
-/** The sequence input: (batch, timesteps, features). Initial states passed as extra inputs are ignored. */
-export function sequence(inputShapes: Shape[], cls: string): Shape {
+/** The sequence input split up. Initial states passed as extra inputs (Keras 2 style) are ignored. */
+export interface Sequence {
+  batch: Dim;
+  steps: Dim;
+  features: Dim;
+  /** tf.keras `time_major=True`: inputs and sequence outputs are (timesteps, batch, …). */
+  timeMajor: boolean;
+}
+
+export function sequence(inputShapes: Shape[], cls: string, cfg: Cfg): Sequence {
   const seq = one(inputShapes);
   if (seq.length !== 3) throw new RuleError(`${cls} expects (batch, timesteps, features), got ${fmtShape(seq)}`);
-  return seq;
+  const timeMajor = bool(cfg, 'time_major', false);
+  const [a, b, features] = [seq[0] ?? null, seq[1] ?? null, seq[2] ?? null];
+  return timeMajor ? { batch: b, steps: a, features, timeMajor } : { batch: a, steps: b, features, timeMajor };
+}
+
+/** One step's input to the cell: (batch, features). */
+export function stepShape(seq: Sequence): Shape {
+  return [seq.batch, seq.features];
 }
 
 /**
  * What an RNN returns around its cell (rnn.py compute_output_shape): the last output (batch, out) or,
  * with return_sequences, (batch, timesteps, out); with return_state the cell's states follow.
  */
-export function rnnOutputs(cfg: Cfg, seq: Shape, cellOut: Shape[]): Shape[] {
+export function rnnOutputs(cfg: Cfg, seq: Sequence, cellOut: Shape[]): Shape[] {
   const out = cellOut[0] ?? [];
-  const main: Shape = bool(cfg, 'return_sequences', false) ? [seq[0] ?? null, seq[1] ?? null, ...out.slice(1)] : out;
+  const lead: Shape = seq.timeMajor ? [seq.steps, seq.batch] : [seq.batch, seq.steps];
+  const main: Shape = bool(cfg, 'return_sequences', false) ? [...lead, ...out.slice(1)] : out;
   return bool(cfg, 'return_state', false) ? [main, ...cellOut.slice(1)] : [main];
 }
 
@@ -34,14 +50,13 @@ function builtinRnn(classes: string[], kind: CellKind, cellName: string, source:
     summary,
     source,
     apply({ config, inputShapes, kerasVersion, className }): RuleOutput {
-      const seq = sequence(inputShapes, className);
-      const step: Shape = [seq[0] ?? null, seq[2] ?? null];
-      const cell = applyCell(kind, config, step, kerasVersion);
+      const seq = sequence(inputShapes, className, config);
+      const cell = applyCell(kind, config, stepShape(seq), kerasVersion);
       const outputShapes = rnnOutputs(config, seq, cell.outputShapes);
       if (kerasVersion.major === 1) {
         // Keras 1 layers own their weights directly, one tensor per gate unless consume_less='gpu'.
         const units = count(config, 'units');
-        return { outputShapes, weights: keras1Weights(kind, config, known(seq[2]), units), formula: cell.formula };
+        return { outputShapes, weights: keras1Weights(kind, config, known(seq.features), units), formula: cell.formula };
       }
       return { outputShapes, weights: nest(cell.weights, cellName, 'cell'), formula: cell.formula };
     },
@@ -60,17 +75,17 @@ function cudnnRnn(cls: string, gates: number, source: string): LayerRule {
     summary: `kernel (inputs, ${gates}u), recurrent_kernel (u, ${gates}u), bias (${2 * gates}u): input and recurrent biases`,
     source,
     apply({ config, inputShapes }): RuleOutput {
-      const seq = sequence(inputShapes, cls);
+      const seq = sequence(inputShapes, cls, config);
       const units = count(config, 'units');
-      const inputs = known(seq[2]);
+      const inputs = known(seq.features);
       const width = `${gates} gates·${units} units`;
       const weights = [
         weight('kernel', [inputs, gates * units], `${inputs ?? '?'} inputs × ${width}`),
         weight('recurrent_kernel', [units, gates * units], `${units} units fed back × ${width}`),
         weight('bias', [2 * gates * units], `2 biases (input and recurrent, cuDNN) × ${width}`),
       ];
-      const states: Shape[] = Array.from({ length: gates === 4 ? 2 : 1 }, () => [seq[0] ?? null, units]);
-      const outputShapes = rnnOutputs(config, seq, [[seq[0] ?? null, units], ...states]);
+      const states: Shape[] = Array.from({ length: gates === 4 ? 2 : 1 }, () => [seq.batch, units]);
+      const outputShapes = rnnOutputs(config, seq, [[seq.batch, units], ...states]);
       return { outputShapes, weights, formula: gateFormula(gates, units, inputs, 2) };
     },
   };
@@ -86,9 +101,9 @@ function cellOf(config: Cfg): InnerLayerConfig {
 
 /** keras.layers.RNN(cell): the cell's variables live under the cell's own name; the store keeps them in `cell`. */
 function applyRnn({ config, inputShapes, sub }: RuleInput): RuleOutput {
-  const seq = sequence(inputShapes, 'RNN');
+  const seq = sequence(inputShapes, 'RNN', config);
   const cell = cellOf(config);
-  const r = sub(cell, [[seq[0] ?? null, seq[2] ?? null]]);
+  const r = sub(cell, [stepShape(seq)]);
   return { outputShapes: rnnOutputs(config, seq, r.outputShapes), weights: nest(r.weights, innerName(cell), 'cell'), formula: r.formula };
 }
 
