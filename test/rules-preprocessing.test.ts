@@ -62,9 +62,12 @@ describe('encodings', () => {
   it('StringLookup / IntegerLookup: depth = vocabulary_size, or the inline vocabulary plus OOV indices', () => {
     expect(run('StringLookup', { output_mode: 'multi_hot', vocabulary: ['x', 'y', 'z'], vocabulary_size: 4 }, [[null, 3]]).outputShapes).toEqual([[null, 4]]);
     expect(run('StringLookup', { output_mode: 'count', vocabulary: ['a', 'b'], num_oov_indices: 2 }, [[null, 3]], TFK).outputShapes).toEqual([[null, 4]]);
+    // tf_keras index_lookup.py: non-int modes give (batch, depth) whatever the input rank.
+    expect(run('StringLookup', { output_mode: 'multi_hot', vocabulary: ['a', 'b'] }, [[null, 5, 3]], TFK).outputShapes).toEqual([[null, 3]]);
+    expect(run('StringLookup', { output_mode: 'multi_hot', vocabulary_size: 3 }, [[null, 5, 3]]).outputShapes).toEqual([[null, 5, 3]]);
     expect(run('IntegerLookup', { output_mode: 'int', vocabulary: [3, 5] }, [[null, 2]]).outputShapes).toEqual([[null, 2]]);
     const asset = run('StringLookup', { output_mode: 'one_hot', vocabulary: 'vocab.txt' }, [[null, 2]], TFK);
-    expect(asset.outputShapes).toEqual([[null, 2, null]]);
+    expect(asset.outputShapes).toEqual([[null, null]]);
     expect(asset.notes?.[0]).toMatch(/asset/);
   });
   it('TextVectorization: int gives (batch, output_sequence_length); multi_hot gives vocabulary_size', () => {

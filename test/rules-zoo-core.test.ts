@@ -62,6 +62,8 @@ describe.runIf(hasZoo)('keras3-zoo: core, activations, normalization, preprocess
         expect(t?.dtype, w.name).toBe(w.dtype);
       }
       expect(res.weights.reduce((a, w) => a + (w.shape ?? []).reduce((x, y) => x * y, 1), 0)).toBe(c.truth.params);
+      // The explained count ends with Keras's own number: "… = 30", "no weights: 0".
+      expect(/(\d[\d,]*)$/.exec(res.formula ?? '')?.[1]?.replace(/,/g, ''), 'formula').toBe(String(c.truth.params));
     });
   }
 });

@@ -130,16 +130,18 @@ function lookupDepth(config: Record<string, unknown>): Dim {
   return null;
 }
 
-function lookup({ config, inputShapes }: RuleInput): RuleOutput {
+/** tf.keras IndexLookup.compute_output_shape gives (batch, depth) for every encoding; Keras 3 keeps the inner dims. */
+function lookup({ config, inputShapes, kerasVersion }: RuleInput): RuleOutput {
   const input = one(inputShapes);
   const mode = str(config, 'output_mode', 'int');
   const depth = lookupDepth(config);
   const notes = mode !== 'int' && depth === null ? ['vocabulary size not in the config (an asset file): output depth unknown'] : undefined;
-  return { outputShapes: [encoded(input, mode, depth)], weights: [], formula: 'no weights (the vocabulary is an asset): 0', ...(notes ? { notes } : {}) };
+  const out = kerasVersion.major < 3 && mode !== 'int' ? [input[0] ?? null, depth] : encoded(input, mode, depth);
+  return { outputShapes: [out], weights: [], formula: 'no weights (the vocabulary is an asset): 0', ...(notes ? { notes } : {}) };
 }
 
 /** TextVectorization (text_vectorization.py): int gives (batch, output_sequence_length). */
-function textVectorization({ config, inputShapes }: RuleInput): RuleOutput {
+function textVectorization({ config, inputShapes, kerasVersion }: RuleInput): RuleOutput {
   const input = one(inputShapes);
   const mode = str(config, 'output_mode', 'int');
   if (mode === 'int') {
@@ -147,7 +149,7 @@ function textVectorization({ config, inputShapes }: RuleInput): RuleOutput {
     return { outputShapes: [[input[0] ?? null, len]], weights: [], formula: 'no weights (the vocabulary is an asset): 0' };
   }
   const split = config['split'] === null ? input.length <= 1 ? [...input, 1] : input : [...input, null];
-  return lookup({ config, inputShapes: [split] } as RuleInput);
+  return lookup({ config, inputShapes: [split], kerasVersion } as RuleInput);
 }
 
 /** MelSpectrogram (mel_spectrogram.py): (batch, num_mel_bins, (T + stride + 1) // stride). */
@@ -215,7 +217,7 @@ function pipeline({ config, inputShapes, sub }: RuleInput): RuleOutput {
     ws.push(...nest(res.weights, name, `layers/${n === 0 ? snake : `${snake}_${n}`}`));
     if (res.weights.length) formulas.push(`${name}: ${res.formula ?? '?'}`);
   }
-  return { outputShapes: shapes, weights: ws, formula: formulas.length ? formulas.join('; ') : 'no weights: 0' };
+  return { outputShapes: shapes, weights: ws, formula: formulas.length ? `${formulas.join('; ')}; in all ${total(ws)}` : 'no weights: 0' };
 }
 
 export const rules: LayerRule[] = [
