@@ -14,10 +14,6 @@ const STATES: Record<CellKind, number> = { simple: 1, lstm: 2, gru: 1 };
 /** The gate letters in Keras's concatenation order (lstm.py: i, f, c, o; gru.py: z, r, h). */
 const ORDER: Record<CellKind, string> = { simple: '', lstm: ' (i, f, c, o)', gru: ' (z, r, h)' };
 
-export function stateCount(kind: CellKind): number {
-  return STATES[kind];
-}
-
 /**
  * GRU's reset_after: Keras 3 and tf.keras 2.x (recurrent_v2.GRU, TF ≥ 2.0) default to True; standalone
  * Keras 2.1.x–2.3 (keras/layers/recurrent.py @2.3.1) defaults to False; Keras 1 and Keras 2.0 have no
@@ -76,14 +72,17 @@ export function applyCell(kind: CellKind, cfg: Record<string, unknown>, step: Sh
   return cellOutput(kind, step, units, ws, useBias ? (two ? 2 : 1) : 0);
 }
 
+function cellSummary(kind: CellKind): string {
+  if (kind === 'gru') return 'kernel (inputs, 3u), recurrent_kernel (u, 3u), bias (2, 3u) with reset_after else (3u)';
+  const g = GATES[kind] === 1 ? '' : String(GATES[kind]);
+  return `kernel (inputs, ${g}u), recurrent_kernel (u, ${g}u), bias (${g}u)`;
+}
+
 function cellRule(cls: string, kind: CellKind, file: string): LayerRule {
   return {
     classes: [cls],
     family: 'recurrent',
-    summary:
-      kind === 'gru'
-        ? 'kernel (inputs, 3u), recurrent_kernel (u, 3u), bias (2, 3u) with reset_after else (3u)'
-        : `kernel (inputs, ${GATES[kind] === 1 ? '' : GATES[kind]}u), recurrent_kernel (u, ${GATES[kind] === 1 ? '' : GATES[kind]}u), bias (${GATES[kind] === 1 ? '' : GATES[kind]}u)`,
+    summary: cellSummary(kind),
     source: file,
     apply: ({ config, inputShapes, kerasVersion }) => applyCell(kind, config, one(inputShapes), kerasVersion),
   };
