@@ -151,6 +151,7 @@ describe('Keras 1 Merge', () => {
     ];
     expect(run('Merge', merge('concat'), two, K1).outputShapes).toEqual([[null, 4, 8]]);
     expect(run('Merge', merge('dot', { dot_axes: [1, 1] }), two, K1).outputShapes).toEqual([[null, 3, 5]]);
+    expect(run('Merge', merge('dot', { dot_axes: [[1], [1]] }), two, K1).outputShapes).toEqual([[null, 3, 5]]);
     expect(
       run(
         'Merge',

@@ -54,13 +54,14 @@ export function concatenate(shapes: Shape[], axis: number): Shape {
  * Dot: both inputs lose their contracted axis, the second also its batch dim; a rank-1 result
  * gets a trailing 1 (dot.py compute_output_shape; Keras 1 Merge dot/cos the same with dot_axes).
  */
-export function dot(a: Shape, b: Shape, axes: unknown): Shape {
+export function dot(a: Shape, b: Shape, given: unknown): Shape {
+  // Keras 0.x wrote dot_axes as ([1], [2]); Keras 1.x reads one int from each.
+  const axes = Array.isArray(given) ? given.map((x) => (Array.isArray(x) && x.length === 1 ? x[0] : x)) : given;
   let ax: [number, number];
   if (typeof axes === 'number') ax = axes < 0 ? [axisIndex(axes, a.length), axisIndex(axes, b.length)] : [axes, axes];
   else if (Array.isArray(axes) && axes.length === 2 && axes.every((x) => typeof x === 'number')) ax = [axisIndex(axes[0], a.length), axisIndex(axes[1], b.length)];
-  else throw new RuleError(`axes should be an int or a pair of ints: ${JSON.stringify(axes)}`);
-  axisIndex(ax[0], a.length);
-  axisIndex(ax[1], b.length);
+  else throw new RuleError(`axes should be an int or a pair of ints: ${JSON.stringify(given)}`);
+  if (ax[0] >= a.length || ax[1] >= b.length) throw new RuleError(`axes ${JSON.stringify(given)} out of range for ${fmtShape(a)} and ${fmtShape(b)}`);
   const x = a[ax[0]] ?? null;
   const y = b[ax[1]] ?? null;
   if (x !== null && y !== null && x !== y) throw new RuleError(`Dot axes do not match: ${x} (axis ${ax[0]} of ${fmtShape(a)}) ≠ ${y} (axis ${ax[1]} of ${fmtShape(b)})`);
