@@ -195,6 +195,14 @@ describe('RNN with cell configs', () => {
     expect([...new Set(out.weights.map((w) => w.store))]).toEqual(['cell/cells/lstm_cell', 'cell/cells/lstm_cell_1']);
   });
 
+  it('a frozen cell inside StackedRNNCells moves its weights after the trainable ones (Layer._legacy_weights order)', () => {
+    const out = runRule('RNN', { cell: [cell('SimpleRNNCell', { name: 'a', units: 3, trainable: false }), cell('SimpleRNNCell', { name: 'b', units: 2 })] }, [[null, 5, 4]], '2.3.1');
+    expect(out.weights.map((w) => `${w.name} ${w.trainable}`)).toEqual([
+      'stacked_rnn_cells/b/kernel true', 'stacked_rnn_cells/b/recurrent_kernel true', 'stacked_rnn_cells/b/bias true',
+      'stacked_rnn_cells/a/kernel false', 'stacked_rnn_cells/a/recurrent_kernel false', 'stacked_rnn_cells/a/bias false',
+    ]);
+  });
+
   it('refuses an RNN without a cell', () => {
     expect(() => runRule('RNN', {}, [[null, 5, 4]], '3.15.1')).toThrow(RuleError);
   });

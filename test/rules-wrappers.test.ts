@@ -72,6 +72,11 @@ describe('Bidirectional', () => {
     expect(shapes(out)[3]).toEqual(['lstm/lstm_cell/kernel', [3, 12]]);
   });
 
+  it('a wrapped layer stored with trainable: false owns non-trainable variables (keras-formats §4, trainable status)', () => {
+    const out = runRule('Bidirectional', { layer: lstm({ units: 2, trainable: false }) }, [[null, 5, 3]], '3.15.1');
+    expect(out.weights.map((w) => w.trainable)).toEqual(Array(6).fill(false));
+  });
+
   it('refuses an unknown merge_mode and a missing layer', () => {
     expect(() => runRule('Bidirectional', { layer: lstm({ units: 2 }), merge_mode: 'max' }, [[null, 5, 3]], '3.15.1')).toThrow(RuleError);
     expect(() => runRule('Bidirectional', {}, [[null, 5, 3]], '3.15.1')).toThrow(RuleError);
@@ -99,6 +104,11 @@ describe('TimeDistributed', () => {
     expect(out.outputShapes).toEqual([[null, 3, 4]]);
     expect(shapes(out)[0]).toEqual(['lstm/lstm_cell/kernel', [5, 16]]);
     expect(out.weights[0]!.store).toBe('layer/cell');
+  });
+
+  it('a frozen inner layer makes its weights non-trainable', () => {
+    const out = runRule('TimeDistributed', { layer: dense({ units: 2, trainable: false }) }, [[null, 3, 4]], '2.15.0');
+    expect(out.weights.map((w) => w.trainable)).toEqual([false, false]);
   });
 
   it('refuses an input without a time axis', () => {

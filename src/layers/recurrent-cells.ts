@@ -4,7 +4,7 @@
 import type { Shape } from '../types.js';
 import type { ExpectedWeight, InnerLayerConfig, KerasVersion, LayerRule, RuleInput, RuleOutput } from './types.js';
 import { RuleError } from './types.js';
-import { bool, count, fmtCount, fmtShape, known, nest, one, weight, weightCount } from './util.js';
+import { bool, count, fmtCount, fmtShape, known, nest, one, trainableFirst, weight, weightCount } from './util.js';
 
 export type CellKind = 'simple' | 'lstm' | 'gru';
 
@@ -103,6 +103,16 @@ export function innerName(inner: InnerLayerConfig): string {
   return typeof n === 'string' && n !== '' ? n : snakeCase(inner.class_name);
 }
 
+/**
+ * A wrapped layer or cell stored with `trainable: false` owns only non-trainable variables (Keras 3
+ * Layer._track_variable, tf.keras Layer.trainable setter); the weight list then keeps Keras's order,
+ * trainable first (Layer._legacy_weights).
+ */
+export function innerWeights(inner: InnerLayerConfig, ws: ExpectedWeight[]): ExpectedWeight[] {
+  if (inner.config?.['trainable'] !== false) return ws;
+  return ws.map((w) => ({ ...w, trainable: false }));
+}
+
 function cellList(config: Record<string, unknown>): InnerLayerConfig[] {
   const cells = config['cells'];
   if (!Array.isArray(cells) || cells.length === 0) throw new RuleError('StackedRNNCells config has no cells');
@@ -126,14 +136,14 @@ function applyStacked({ config, inputShapes, sub }: RuleInput): RuleOutput {
     const base = snakeCase(cell.class_name);
     const n = used.get(base) ?? 0;
     used.set(base, n + 1);
-    weights.push(...nest(r.weights, innerName(cell), `cells/${n === 0 ? base : `${base}_${n}`}`));
+    weights.push(...nest(innerWeights(cell, r.weights), innerName(cell), `cells/${n === 0 ? base : `${base}_${n}`}`));
     out = r.outputShapes[0] ?? [batch, null];
     states.push(...r.outputShapes.slice(1));
     parts.push(`${innerName(cell)}: ${r.formula ?? '?'}`);
     step = [batch, out[out.length - 1] ?? null];
   }
   const total = weights.some((w) => w.shape === null) ? '?' : fmtCount(weightCount(weights));
-  return { outputShapes: [out, ...states], weights, formula: `${parts.join('; ')}; total ${total}` };
+  return { outputShapes: [out, ...states], weights: trainableFirst(weights), formula: `${parts.join('; ')}; total ${total}` };
 }
 
 export const cellRules: LayerRule[] = [

@@ -5,7 +5,7 @@
 import type { Dim, Shape } from '../types.js';
 import { RuleError, type Cfg, type InnerLayerConfig, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
 import { bool, count, fmtShape, known, nest, one, weight } from './util.js';
-import { applyCell, cellRules, gateFormula, innerName, type CellKind } from './recurrent-cells.js';
+import { applyCell, cellRules, gateFormula, innerName, innerWeights, type CellKind } from './recurrent-cells.js';
 import { keras1Weights } from './recurrent-keras1.js';
 import { rules as convRnnRules } from './recurrent-conv.js';
 
@@ -104,7 +104,7 @@ function applyRnn({ config, inputShapes, sub }: RuleInput): RuleOutput {
   const seq = sequence(inputShapes, 'RNN', config);
   const cell = cellOf(config);
   const r = sub(cell, [stepShape(seq)]);
-  return { outputShapes: rnnOutputs(config, seq, r.outputShapes), weights: nest(r.weights, innerName(cell), 'cell'), formula: r.formula };
+  return { outputShapes: rnnOutputs(config, seq, r.outputShapes), weights: nest(innerWeights(cell, r.weights), innerName(cell), 'cell'), formula: r.formula };
 }
 
 const lstmSummary = '4 gates × units × (inputs + units + 1 bias): kernel (inputs, 4u), recurrent_kernel (u, 4u), bias (4u)';

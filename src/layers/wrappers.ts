@@ -3,8 +3,8 @@
 // tf.keras: tf_keras/layers/rnn/bidirectional.py, time_distributed.py.
 import type { Shape } from '../types.js';
 import { RuleError, type Cfg, type InnerLayerConfig, type KerasVersion, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
-import { bool, fmtCount, fmtShape, nest, one, weightCount } from './util.js';
-import { innerName } from './recurrent-cells.js';
+import { bool, fmtCount, fmtShape, nest, one, trainableFirst, weightCount } from './util.js';
+import { innerName, innerWeights } from './recurrent-cells.js';
 
 function inner(config: Cfg, key: string): InnerLayerConfig | null {
   const v = config[key];
@@ -59,13 +59,14 @@ function applyBidirectional({ config, inputShapes, sub, kerasVersion }: RuleInpu
   const mode = mergeMode(config);
   const seq = one(inputShapes);
   const fwd = sub(layer, [seq]);
-  const bwd = sub(backwardConfig(layer, given), [seq]);
+  const back = backwardConfig(layer, given);
+  const bwd = sub(back, [seq]);
   const returnState = bool(layer.config ?? {}, 'return_state', false);
   const out = fwd.outputShapes[0];
   if (!out) throw new RuleError(`the wrapped ${layer.class_name} gave no output`);
   const outputShapes = [...merged(out, mode), ...(returnState ? [...fwd.outputShapes.slice(1), ...bwd.outputShapes.slice(1)] : [])];
   const [fname, bname] = directionNames(layer, given, kerasVersion);
-  const weights = [...nest(fwd.weights, fname, 'forward_layer'), ...nest(bwd.weights, bname, 'backward_layer')];
+  const weights = trainableFirst([...nest(innerWeights(layer, fwd.weights), fname, 'forward_layer'), ...nest(innerWeights(back, bwd.weights), bname, 'backward_layer')]);
   const [f, b] = [weightCount(fwd.weights), weightCount(bwd.weights)];
   const formula = `forward ${layer.class_name} ${fmtCount(f)} (${fwd.formula ?? '?'}) + backward ${fmtCount(b)} = ${fmtCount(f + b)}`;
   return { outputShapes, weights, formula };
@@ -85,7 +86,7 @@ function applyTimeDistributed({ config, inputShapes, sub }: RuleInput): RuleOutp
   if (!child) throw new RuleError(`the wrapped ${layer.class_name} gave no output`);
   const steps = input[1] === null ? 'each time step' : `each of ${input[1]} time steps`;
   const formula = `${layer.class_name} applied to ${steps} with one set of weights: ${r.formula ?? fmtCount(weightCount(r.weights))}`;
-  return { outputShapes: [[child[0] ?? null, input[1] ?? null, ...child.slice(1)]], weights: nest(r.weights, innerName(layer), 'layer'), formula, notes: r.notes };
+  return { outputShapes: [[child[0] ?? null, input[1] ?? null, ...child.slice(1)]], weights: trainableFirst(nest(innerWeights(layer, r.weights), innerName(layer), 'layer')), formula, notes: r.notes };
 }
 
 export const rules: LayerRule[] = [
