@@ -67,8 +67,8 @@ function applyConv(input: RuleInput): RuleOutput {
 
 const conv = rule(
   ['Conv1D', 'Conv2D', 'Conv3D', 'Convolution1D', 'Convolution2D', 'Convolution3D', 'AtrousConvolution1D', 'AtrousConvolution2D'],
-  'kernel (k…, in/groups, filters) + bias (filters): filters × (prod(k) × in/groups + 1)',
-  'keras/src/layers/convolutional/base_conv.py',
+  'kernel (k…, in/groups, filters) + bias (filters): filters × (prod(k) × in/groups + 1); Keras 1 stored th kernels as (filters, in, k…) and Convolution1D as (k, 1, in, filters)',
+  'keras/src/layers/convolutional/base_conv.py; Keras 1.2.2 keras/layers/convolutional.py',
   applyConv,
 );
 
@@ -111,8 +111,8 @@ function applyTranspose(input: RuleInput): RuleOutput {
 
 const transpose = rule(
   ['Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose', 'Convolution1DTranspose', 'Convolution2DTranspose', 'Convolution3DTranspose', 'Deconvolution2D', 'Deconvolution3D'],
-  'kernel (k…, filters, in) + bias (filters): filters × (prod(k) × in + 1)',
-  'keras/src/layers/convolutional/base_conv_transpose.py',
+  'kernel (k…, filters, in) + bias (filters): filters × (prod(k) × in + 1); Keras 1 Deconvolution2D: (k…, in, filters), th (filters, in, k…), output from its output_shape',
+  'keras/src/layers/convolutional/base_conv_transpose.py; Keras 1.2.2 keras/layers/convolutional.py',
   applyTranspose,
 );
 
@@ -147,7 +147,7 @@ function applySeparable(input: RuleInput): RuleOutput {
 
 const separable = rule(
   ['SeparableConv1D', 'SeparableConv2D', 'SeparableConvolution1D', 'SeparableConvolution2D'],
-  'depthwise_kernel (k…, in, dm) + pointwise_kernel (1…, in·dm, filters) + bias (filters)',
+  'depthwise_kernel (k…, in, dm) + pointwise_kernel (1…, in·dm, filters) + bias (filters): prod(k)·in·dm + in·dm·filters + filters',
   'keras/src/layers/convolutional/base_separable_conv.py',
   applySeparable,
 );
@@ -174,7 +174,7 @@ function applyDepthwise(input: RuleInput): RuleOutput {
 
 const depthwise = rule(
   ['DepthwiseConv1D', 'DepthwiseConv2D'],
-  'kernel (k…, in, dm) (depthwise_kernel before Keras 3) + bias (in·dm)',
+  'kernel (k…, in, dm) (named depthwise_kernel before Keras 3) + bias (in·dm): in·dm × (prod(k) + 1)',
   'keras/src/layers/convolutional/base_depthwise_conv.py',
   applyDepthwise,
 );

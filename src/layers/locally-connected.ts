@@ -64,7 +64,7 @@ export const rules: LayerRule[] = [
   {
     classes: ['LocallyConnected1D', 'LocallyConnected2D'],
     family: 'conv',
-    summary: 'an unshared kernel per output position: positions × filters × (prod(k) × in + 1) (implementation 1)',
+    summary: 'Keras 1/2 only: an unshared kernel per output position: positions × filters × (prod(k) × in + 1) (implementation 1; 2 dense masked, 3 sparse)',
     source: 'tf_keras/layers/locally_connected/locally_connected1d.py, locally_connected2d.py',
     apply,
   },

@@ -152,7 +152,7 @@ export const rules: LayerRule[] = [
   {
     classes: ['Merge'],
     family: 'merging',
-    summary: 'Keras 1: no weights; sum/mul/ave/max same shape, concat on concat_axis, dot/cos on dot_axes',
+    summary: 'Keras 1 only: no weights; sum/mul/ave/max same shape, concat on concat_axis, dot/cos on dot_axes, a lambda mode its stored output_shape',
     source: 'keras/engine/topology.py (Keras 1.2) Merge',
     apply: applyMerge,
   },
