@@ -96,6 +96,29 @@ describe('EinsumDense', () => {
     const out = run('EinsumDense', { equation: '...b,bc->...c', output_shape: 7 }, [[null, 2, 3, 5]]);
     expect(out.outputShapes).toEqual([[null, 3, 2, 7]]);
   });
+  it('int4: the kernel flattened to (reduced, other) and packed; per-channel or grouped scales (Keras 3.15 einsum_dense_test.py)', () => {
+    // test_int4_grouped_vs_perchannel_scale_shapes: ab,bc->ac, 256 → 64: (64,) per channel, (4, 64) with block_size 64.
+    const int4 = (block: number) => ({ class_name: 'Int4DTypePolicy', config: { mode: `int4/${block}`, source_name: 'float32' } });
+    const pc = run('EinsumDense', { equation: 'ab,bc->ac', output_shape: [64], dtype: int4(-1) }, [[null, 256]]);
+    expect(shapes(pc)).toEqual([['kernel', [256, 32]], ['kernel_scale', [64]]]);
+    const grouped = run('EinsumDense', { equation: 'ab,bc->ac', output_shape: [64], dtype: int4(64) }, [[null, 256]]);
+    expect(grouped.weights.find((w) => w.name === 'kernel_scale')!.shape).toEqual([4, 64]);
+    // test_int4_multi_reduced_axes_scale_shape: bnh,nhd->bd on (None, 4, 32), block 64: 2 groups.
+    const multi = run('EinsumDense', { equation: 'bnh,nhd->bd', output_shape: [64], dtype: int4(64) }, [[null, 4, 32]]);
+    expect(multi.weights.find((w) => w.name === 'kernel_scale')!.shape).toEqual([2, 64]);
+    expect(multi.weights.find((w) => w.name === 'kernel')!.shape).toEqual([128, 32]);
+  });
+  it('int8: int8 kernel of the float shape; kernel_scale with reduced axes set to 1, in output order', () => {
+    // einsum_dense.py _get_kernel_scale_shape with _analyze_quantization_info's axes.
+    const dense = run('EinsumDense', { equation: 'ab,bc->ac', output_shape: [6], bias_axes: 'c', dtype: 'int8_from_float32' }, [[null, 5]]);
+    expect(dense.weights.map((w) => [w.name, w.shape, w.dtype ?? 'float', w.storeIndex])).toEqual([
+      ['bias', [6], 'float', 1],
+      ['kernel', [5, 6], 'int8', 0],
+      ['kernel_scale', [1, 6], 'float', 2],
+    ]);
+    const query = run('EinsumDense', { equation: 'abc,cde->abde', output_shape: [null, 2, 4], dtype: 'int8_from_float32' }, [[null, 3, 8]]);
+    expect(query.weights.find((w) => w.name === 'kernel_scale')!.shape).toEqual([1, 1, 2, 4]);
+  });
   it('refuses an equation Keras refuses', () => {
     expect(() => run('EinsumDense', { equation: 'ab->b', output_shape: [3] }, [[null, 5]])).toThrow(/invalid einsum equation/);
   });

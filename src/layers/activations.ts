@@ -4,7 +4,7 @@
 import type { LayerRule, RuleInput, ExpectedWeight } from './types.js';
 import { RuleError } from './types.js';
 import { one, weight, fmtShape } from './util.js';
-import { passThrough, total } from './core.js';
+import { passThrough, total } from './common.js';
 import type { Dim } from '../types.js';
 
 function sharedAxes(v: unknown): number[] {

@@ -3,27 +3,12 @@
 // Keras 3: keras/src/layers/core/*.py, keras/src/layers/regularization/*.py, activations/activation.py.
 import type { LayerRule, RuleInput, RuleOutput, ExpectedWeight } from './types.js';
 import { RuleError } from './types.js';
-import { count, bool, one, lastDim, known, weight, fmtCount, fmtShape, weightCount } from './util.js';
+import { count, bool, one, lastDim, known, weight, fmtShape } from './util.js';
 import { quantization, intKernelWeights, float8Weights, withStoreOrder, type Quantization } from './quantize.js';
 import { einsumDense } from './einsum.js';
+import { passThrough, total } from './common.js';
 import { lambda } from './lambda.js';
 import type { Dim, Shape } from '../types.js';
-
-/** A layer that returns its input unchanged and owns nothing. */
-export function passThrough(classes: string[], family: string, source: string): LayerRule {
-  return {
-    classes,
-    family,
-    summary: 'no weights; output shape = input shape',
-    source,
-    apply: ({ inputShapes }): RuleOutput => ({ outputShapes: [one(inputShapes)], weights: [], formula: 'no weights: 0' }),
-  };
-}
-
-/** "a + b = total" with Keras's thousands separators, `?` where a dimension is unknown. */
-export function total(ws: readonly ExpectedWeight[]): string {
-  return ws.some((w) => w.shape === null) ? '?' : fmtCount(weightCount(ws));
-}
 
 function asShape(v: unknown): Shape | null {
   if (!Array.isArray(v)) return null;

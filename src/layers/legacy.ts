@@ -7,7 +7,7 @@
 import type { LayerRule, RuleInput, RuleOutput } from './types.js';
 import { RuleError } from './types.js';
 import { one, lastDim, known, weight, bool, count, broadcast } from './util.js';
-import { total } from './core.js';
+import { total } from './common.js';
 
 /** Keras 1 names `output_dim`; the graph maps it to `units`. */
 function units(config: Record<string, unknown>): number {

@@ -4,7 +4,7 @@
 import type { LayerRule, RuleInput, ExpectedWeight, InnerLayerConfig } from './types.js';
 import { RuleError } from './types.js';
 import { one, weight, fmtShape, bool, num, nest, trainableFirst } from './util.js';
-import { passThrough, total } from './core.js';
+import { passThrough, total } from './common.js';
 import type { Dim, Shape } from '../types.js';
 
 function axes(v: unknown, fallback: number[]): number[] {

@@ -5,7 +5,7 @@
 import type { LayerRule, RuleInput, RuleOutput, InnerLayerConfig } from './types.js';
 import { RuleError } from './types.js';
 import { one, weight, fmtShape, num, str, bool, convLength, nest, channelsFirst } from './util.js';
-import { passThrough, total } from './core.js';
+import { passThrough, total } from './common.js';
 import type { Dim, Shape } from '../types.js';
 
 function rule(classes: string[], summary: string, source: string, apply: (i: RuleInput) => RuleOutput): LayerRule {

@@ -1,0 +1,21 @@
+// Small pieces shared by the rule families of this folder (core, activations, normalization,
+// preprocessing, legacy): the weightless pass-through rule and the total at the end of a formula.
+import type { ExpectedWeight, LayerRule, RuleOutput } from './types.js';
+import { one, fmtCount, weightCount } from './util.js';
+
+/** A layer that returns its input unchanged and owns nothing. */
+export function passThrough(classes: string[], family: string, source: string): LayerRule {
+  return {
+    classes,
+    family,
+    summary: 'no weights; output shape = input shape',
+    source,
+    apply: ({ inputShapes }): RuleOutput => ({ outputShapes: [one(inputShapes)], weights: [], formula: 'no weights: 0' }),
+  };
+}
+
+/** "a + b = total" with Keras's thousands separators, `?` where a dimension is unknown. */
+export function total(ws: readonly ExpectedWeight[]): string {
+  return ws.some((w) => w.shape === null) ? '?' : fmtCount(weightCount(ws));
+}
+
