@@ -156,6 +156,29 @@ describe('shard sizes against the manifest', () => {
   });
 });
 
+describe('weight names', () => {
+  it('reports a name written twice, since tfjs loads weights by name', async () => {
+    const json = withWeights((w, i) => (i === 5 ? { ...w, name: 'dense_29/kernel' } : w)); // dense_29/bias renamed
+    const s = await read(folder(json, { 'weights.bin': 2217 * 4 }));
+    expect(s.findings).toEqual([
+      {
+        severity: 'error',
+        code: 'tfjs-duplicate-weight',
+        category: 'consistency',
+        layer: null,
+        message: 'dense_29/kernel: written 2 times in weightsManifest; tfjs loads weights by name, so only one of them is used',
+      },
+    ]);
+  });
+
+  it('groups a name without a slash under itself', async () => {
+    const j = { format: 'layers-model', modelTopology: null, weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'scale', shape: [], dtype: 'float32' }] }] };
+    const s = await read(folder(j, { 'w.bin': 4 }));
+    expect(s.weights!.groups).toEqual([{ path: 'scale', label: null, tensors: [{ path: 'scale', name: 'scale', shape: [], dtype: 'float32' }] }]);
+    expect(s.findings).toEqual([]);
+  });
+});
+
 describe('quantized and non-float weights', () => {
   it('sizes uint8-quantized tensors at one byte each and says they are quantized', async () => {
     const json = withWeights((w) => ({ ...w, quantization: { dtype: 'uint8', min: -1, scale: 0.01, original_dtype: 'float32' } }));

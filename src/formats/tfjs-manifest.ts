@@ -180,6 +180,15 @@ function checkGroup(dir: string, g: ManifestGroup, index: number, out: ManifestR
   }
 }
 
+/** tfjs-layers loads weights by name (models.ts loadWeights), so a name written twice leaves one tensor unused. */
+function duplicateNames(weights: ManifestWeight[]): Finding[] {
+  const seen = new Map<string, number>();
+  for (const w of weights) seen.set(w.name, (seen.get(w.name) ?? 0) + 1);
+  return [...seen]
+    .filter(([, n]) => n > 1)
+    .map(([name, n]) => finding('error', 'tfjs-duplicate-weight', `${name}: written ${n} times in weightsManifest; tfjs loads weights by name, so only one of them is used`));
+}
+
 // ---------------------------------------------------------------- entry
 
 /** Reads the manifest of `file` (model.json): tensors by layer, optimizer apart, shard sizes checked. */
@@ -190,7 +199,7 @@ export function readManifest(file: string, raw: unknown): ManifestRead {
   const out: ManifestRead = {
     weights: { layout: 'tfjs', file, groups: stored, optimizer, kerasVersion: null, backend: null },
     paths: groups.flatMap((g) => g.paths),
-    findings: [],
+    findings: duplicateNames(all),
     shardFiles: [],
     quantized: new Map(),
   };
