@@ -26,7 +26,7 @@ function attentionOutputs(config: Cfg, q: Shape, v: Shape, k: Shape): Shape[] {
   return [out, [...q.slice(0, -1), k[k.length - 2] ?? null]];
 }
 
-function count(ws: ReturnType<typeof weight>[], what: string): string {
+function weightsFormula(ws: ReturnType<typeof weight>[], what: string): string {
   return ws.length === 0 ? `no weights (${what}): 0` : `${ws.map((w) => w.name).join(' + ')} = ${fmtCount(weightCount(ws))}`;
 }
 
@@ -36,7 +36,7 @@ function applyAttention({ config, inputShapes, className }: RuleInput): RuleOutp
   const ws = [];
   if (bool(config, 'use_scale', false)) ws.push(weight('scale', [], 'one scalar multiplying the scores (use_scale=True)'));
   if (str(config, 'score_mode', 'dot') === 'concat') ws.push(weight('concat_score_weight', [], "one scalar for score_mode='concat'"));
-  return { outputShapes: attentionOutputs(config, q, v, k), weights: ws, formula: count(ws, "use_scale=False, score_mode='dot'") };
+  return { outputShapes: attentionOutputs(config, q, v, k), weights: ws, formula: weightsFormula(ws, "use_scale=False, score_mode='dot'") };
 }
 
 /**
@@ -48,7 +48,7 @@ function applyAdditive({ config, inputShapes, className, kerasVersion }: RuleInp
   const from = kerasVersion.major >= 3 ? q : v;
   const dim = from[from.length - 1] ?? null;
   const ws = bool(config, 'use_scale', true) ? [weight('scale', [dim], `${dim ?? '?'} features (last dim of the ${kerasVersion.major >= 3 ? 'query' : 'value'})`)] : [];
-  return { outputShapes: attentionOutputs(config, q, v, k), weights: ws, formula: count(ws, 'use_scale=False') };
+  return { outputShapes: attentionOutputs(config, q, v, k), weights: ws, formula: weightsFormula(ws, 'use_scale=False') };
 }
 
 export const rules: LayerRule[] = [
