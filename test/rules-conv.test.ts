@@ -144,6 +144,12 @@ describe('Keras 1 convolutions (mapped arguments, Keras 1 kernel layouts)', () =
     expect(params(c)).toBe(43248);
     expect(params(run('Convolution2D', k1(64, 3, 1, 'same', true), [[null, 3, 8, 48]], K1))).toBe(27712);
   });
+  it('corpus k1-carnd steering_angle (Keras 1.1.2): a th-shaped input under tf ordering really stored (8, 8, 320, 16)', () => {
+    // Input (3, 160, 320) with dim_ordering tf: Keras took 320 as the channels; the weights file agrees.
+    const out = run('Convolution2D', k1(16, 8, 4, 'same', true), [[null, 3, 160, 320]], parseKerasVersion('1.1.2'));
+    expect(out.outputShapes).toEqual([[null, 1, 40, 16]]);
+    expect(shapes(out)[0]).toEqual(['kernel', [8, 8, 320, 16]]);
+  });
   it('Theano ordering keeps (filters, in, rows, cols) and says so', () => {
     const out = run('Convolution2D', k1(8, 3, 1, 'valid', true, { data_format: 'channels_first' }), [[null, 3, 10, 12]], K1);
     expect(out.outputShapes).toEqual([[null, 8, 8, 10]]);
