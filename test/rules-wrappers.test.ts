@@ -18,7 +18,7 @@ describe('Bidirectional', () => {
       'backward_lstm_1/lstm_cell/kernel', 'backward_lstm_1/lstm_cell/recurrent_kernel', 'backward_lstm_1/lstm_cell/bias',
     ]);
     expect(out.weights.map((w) => w.store)).toEqual(['forward_layer/cell', 'forward_layer/cell', 'forward_layer/cell', 'backward_layer/cell', 'backward_layer/cell', 'backward_layer/cell']);
-    expect(out.formula).toBe('forward LSTM 394,240 (4 gates × 256 units × (128 inputs + 256 recurrent + 1 bias) = 394,240) + backward 394,240 = 788,480');
+    expect(out.formula).toBe('forward and backward LSTM, each 4 gates × 256 units × (128 inputs + 256 recurrent + 1 bias) = 394,240: 2 × 394,240 = 788,480');
   });
 
   it('tfjs-k2-7-bilstm-abusive (Keras 2.7.0 via the tfjs converter): three stacked Bidirectional(LSTM) layers', () => {
@@ -70,6 +70,7 @@ describe('Bidirectional', () => {
     const out = runRule('Bidirectional', { layer: lstm({ units: 2 }), backward_layer: lstm({ units: 3, go_backwards: true }), merge_mode: null }, [[null, 5, 3]], '3.15.1');
     expect(out.outputShapes).toEqual([[null, 2], [null, 2]]);
     expect(shapes(out)[3]).toEqual(['lstm/lstm_cell/kernel', [3, 12]]);
+    expect(out.formula).toBe('forward LSTM: 4 gates × 2 units × (3 inputs + 2 recurrent + 1 bias) = 48; backward LSTM: 4 gates × 3 units × (3 inputs + 3 recurrent + 1 bias) = 84; 48 + 84 = 132');
   });
 
   it('a wrapped layer stored with trainable: false owns non-trainable variables (keras-formats §4, trainable status)', () => {

@@ -67,9 +67,16 @@ function applyBidirectional({ config, inputShapes, sub, kerasVersion }: RuleInpu
   const outputShapes = [...merged(out, mode), ...(returnState ? [...fwd.outputShapes.slice(1), ...bwd.outputShapes.slice(1)] : [])];
   const [fname, bname] = directionNames(layer, given, kerasVersion);
   const weights = trainableFirst([...nest(innerWeights(layer, fwd.weights), fname, 'forward_layer'), ...nest(innerWeights(back, bwd.weights), bname, 'backward_layer')]);
+  return { outputShapes, weights, formula: bidirectionalFormula(layer.class_name, back.class_name, fwd, bwd) };
+}
+
+/** "forward and backward LSTM, each 4 gates × … = 394,240: 2 × 394,240 = 788,480". */
+function bidirectionalFormula(fcls: string, bcls: string, fwd: RuleOutput, bwd: RuleOutput): string {
   const [f, b] = [weightCount(fwd.weights), weightCount(bwd.weights)];
-  const formula = `forward ${layer.class_name} ${fmtCount(f)} (${fwd.formula ?? '?'}) + backward ${fmtCount(b)} = ${fmtCount(f + b)}`;
-  return { outputShapes, weights, formula };
+  if (fcls === bcls && f === b && fwd.formula === bwd.formula) {
+    return `forward and backward ${fcls}, each ${fwd.formula ?? fmtCount(f)}: 2 × ${fmtCount(f)} = ${fmtCount(f + b)}`;
+  }
+  return `forward ${fcls}: ${fwd.formula ?? fmtCount(f)}; backward ${bcls}: ${bwd.formula ?? fmtCount(b)}; ${fmtCount(f)} + ${fmtCount(b)} = ${fmtCount(f + b)}`;
 }
 
 /**
