@@ -48,7 +48,8 @@ function convKernel(input: RuleInput, g: Geometry, a: ConvArgs, perGroup: number
     }
     if (g.cf) return weight('kernel', [filters, perGroup, ...k], `Keras 1 Theano ordering (dim_ordering th) keeps (filters, in, ${kdims(k)}): ${base}`);
   }
-  return weight('kernel', [...k, perGroup, filters], base);
+  // Keras 2 and 3 keep (k…, in, filters) for channels_first too (checked with Keras 3.15.1).
+  return weight('kernel', [...k, perGroup, filters], g.cf ? `${base} (same layout for channels_first)` : base);
 }
 
 function applyConv(input: RuleInput): RuleOutput {
