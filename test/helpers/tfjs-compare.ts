@@ -15,10 +15,14 @@ export function tfjsOutputShape(layer: Layer): Out {
   try {
     return layer.outputShape as Out;
   } catch {
-    const nodes = (layer as unknown as { inboundNodes: { outputShapes: Shape[] }[] }).inboundNodes;
-    const last = nodes[nodes.length - 1]!.outputShapes;
-    return last.length === 1 ? last[0]! : last;
+    return nodeShapes(layer).at(-1)!;
   }
+}
+
+/** One output shape per call of the layer (a shared layer has several). */
+function nodeShapes(layer: Layer): Out[] {
+  const nodes = (layer as unknown as { inboundNodes: { outputShapes: Shape[] }[] }).inboundNodes;
+  return nodes.map((n) => (n.outputShapes.length === 1 ? n.outputShapes[0]! : n.outputShapes));
 }
 
 function isModel(layer: Layer): layer is TF.LayersModel {
@@ -41,6 +45,8 @@ function compareLayer(l: Layer, rl: LayerReport, where: string, out: string[]): 
   if (l.countParams() !== rl.params) out.push(`${cls}: params tfjs ${l.countParams()}, kerascope ${rl.params}`);
   const trainable = l.trainableWeights.reduce((a, w) => a + w.shape.reduce((p, d) => p * d, 1), 0);
   if (trainable !== rl.trainableParams) out.push(`${cls}: trainable params tfjs ${trainable}, kerascope ${rl.trainableParams}`);
+  const calls = nodeShapes(l);
+  if (!isModel(l) && calls.length > 1 && j(calls) !== j(rl.outputShapes)) out.push(`${cls}: shapes per call tfjs ${j(calls)}, kerascope ${j(rl.outputShapes)}`);
   if (isModel(l)) {
     compareLayers(l, rl.layers ?? [], `${where}${l.name}/`, out);
     return;
