@@ -1,0 +1,60 @@
+// Every crash the fuzzer found, as a small fixture: kerascope must give a report or one
+// UnreadableError line. Plus a short fixed-seed fuzz run over every family (CI).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../src/index.js';
+import { UnreadableError } from '../src/errors.js';
+import { fuzz } from '../scripts/fuzz.js';
+
+const REGRESS = join(import.meta.dirname, '../fixtures/audit/regress');
+const DEEP = 100_000;
+const deep = (inner: string): string => '['.repeat(DEEP) + inner + ']'.repeat(DEEP);
+
+/** analyze() must resolve, or reject with an UnreadableError of one line naming the problem. */
+async function survives(file: string): Promise<string> {
+  try {
+    const r = await analyze(file);
+    return `report: ${r.verdict}`;
+  } catch (e) {
+    expect(e).toBeInstanceOf(UnreadableError);
+    expect((e as Error).message).not.toContain('\n');
+    return `unreadable: ${(e as Error).message}`;
+  }
+}
+
+function write(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kerascope-regress-'));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('fuzzer regressions', () => {
+  const template = readFileSync(join(REGRESS, 'deep-keras-history.json'), 'utf8');
+
+  it('a keras_history entry nested 100,000 deep (seed 7, case 206)', async () => {
+    const file = write('deep-keras-history.json', template.replace('"__DEEP__"', deep('0')));
+    await survives(file);
+  });
+
+  it('a whole file nested 100,000 deep, and a layer config nested so', async () => {
+    await survives(write('deep-array.json', deep('')));
+    await survives(write('deep-layer.json', template.replace('"units": 2', `"units": ${deep('2')}`)));
+    await survives(write('deep-shape.json', template.replace('"batch_shape": [null, 4]', `"batch_shape": [null, ${deep('4')}]`)));
+  });
+});
+
+describe('fuzz: a short fixed-seed run over every family', () => {
+  it('finds no crash and no hang in 24 cases (seed 1)', async () => {
+    const s = await fuzz({
+      iterations: 24, seed: 1, cliEvery: 0, timeoutMs: 5000, heapMb: 1024, quiet: true, jsonSummary: false,
+      families: null, crashDir: mkdtempSync(join(tmpdir(), 'kerascope-fuzz-crashes-')), fixtures: join(import.meta.dirname, '../fixtures'),
+    });
+    const families = Object.keys(s.byFamily).sort();
+    expect(families).toEqual(['h5', 'json', 'keras-zip', 'tfjs']);
+    const problems = s.problems.map((p) => `#${p.index} ${p.family} ${p.mutation}: ${p.result.outcome} ${p.result.detail}`);
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
