@@ -67,6 +67,11 @@ describe('Dense', () => {
     expect(params(out)).toBe(6 + 2 + 3 * (1 + 16));
     expect(out.weights.every((w) => w.trainable)).toBe(true);
   });
+  it('lora_rank: LoRA kernels are noted (never stored) and the kernel is expected frozen', () => {
+    const out = run('Dense', { units: 3, lora_rank: 2 }, [[null, 6]]);
+    expect(out.weights.map((w) => [w.name, w.trainable])).toEqual([['kernel', false], ['bias', true]]);
+    expect(out.notes?.[0]).toMatch(/lora_kernel_a \(6, 2\) and lora_kernel_b \(2, 3\).*12 \+ 6 params/);
+  });
   it('mixed precision keeps float32 variables: no quantized weights, no dtype claimed', () => {
     const out = run('Dense', { units: 1, dtype: { class_name: 'DTypePolicy', config: { name: 'mixed_bfloat16' } } }, [[null, 18]]);
     expect(shapes(out)).toEqual([['kernel', [18, 1]], ['bias', [1]]]);

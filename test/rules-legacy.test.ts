@@ -19,6 +19,15 @@ describe('Keras 1 MaxoutDense and Highway', () => {
   });
 });
 
+describe('Keras 1 TimeDistributedDense', () => {
+  it('W (inputs, output_dim) + b, shared over time steps', () => {
+    const out = run('TimeDistributedDense', { output_dim: 4 }, [[null, 7, 3]], K1);
+    expect(shapes(out)).toEqual([['W', [3, 4]], ['b', [4]]]);
+    expect(out.outputShapes).toEqual([[null, 7, 4]]);
+    expect(params(out)).toBe(16);
+  });
+});
+
 describe('TFOpLambda / SlicingOpLambda', () => {
   it('element-wise tf ops keep the broadcast shape of their tensor inputs', () => {
     expect(run('TFOpLambda', { function: 'math.multiply' }, [[null, 4, 3], [null, 1, 3]], TFK).outputShapes).toEqual([[null, 4, 3]]);

@@ -4,7 +4,7 @@
 import type { LayerRule, RuleInput, RuleOutput, ExpectedWeight } from './types.js';
 import { RuleError } from './types.js';
 import { count, bool, one, lastDim, known, weight, fmtShape } from './util.js';
-import { quantization, intKernelWeights, float8Weights, withStoreOrder, type Quantization } from './quantize.js';
+import { quantization, intKernelWeights, float8Weights, withStoreOrder, lora, type Quantization } from './quantize.js';
 import { einsumDense } from './einsum.js';
 import { passThrough, total } from './common.js';
 import { lambda } from './lambda.js';
@@ -64,12 +64,13 @@ const dense: LayerRule = {
       const weights = quantizedDense(q, inputs, units, useBias);
       return { outputShapes: [out], weights, formula: `${q.name}: ${weights.map((w) => `${w.name} ${w.shape ? fmtShape(w.shape) : '?'}`).join(' + ')} = ${total(weights)}` };
     }
-    const weights = [weight('kernel', [inputs, units], `${inputs ?? '?'} inputs × units=${units}`)];
-    if (useBias) weights.push(weight('bias', [units], `units=${units}`));
+    const plain = [weight('kernel', [inputs, units], `${inputs ?? '?'} inputs × units=${units}`)];
+    if (useBias) plain.push(weight('bias', [units], `units=${units}`));
+    const { weights, notes } = lora(config, 'kernel', plain, inputs, units);
     const formula = useBias
       ? `${units} units × (${inputs ?? '?'} inputs + 1 bias) = ${total(weights)}`
       : `${units} units × ${inputs ?? '?'} inputs (no bias) = ${total(weights)}`;
-    return { outputShapes: [out], weights, formula };
+    return { outputShapes: [out], weights, formula, ...(notes ? { notes } : {}) };
   },
 };
 
@@ -107,8 +108,10 @@ const embedding: LayerRule = {
   summary: 'embeddings (input_dim, output_dim): input_dim × output_dim; output = input + (output_dim,)',
   source: 'keras/src/layers/core/embedding.py',
   apply(input) {
-    const { inputDim, outputDim, out, weights } = embeddingCall(input);
-    return { outputShapes: [out], weights, formula: `${inputDim} inputs × ${outputDim} output_dim = ${total(weights)}` };
+    const call = embeddingCall(input);
+    const { inputDim, outputDim, out } = call;
+    const { weights, notes } = lora(input.config, 'embeddings', call.weights, inputDim, outputDim);
+    return { outputShapes: [out], weights, formula: `${inputDim} inputs × ${outputDim} output_dim = ${total(weights)}`, ...(notes ? { notes } : {}) };
   },
 };
 

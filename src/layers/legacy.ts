@@ -1,5 +1,5 @@
 // Classes that Keras 3 dropped or cannot analyse from a file:
-// - Keras 1.2.2 MaxoutDense and Highway (keras/layers/core.py @1.2.2);
+// - Keras 1.2.2 MaxoutDense, Highway and TimeDistributedDense (keras/layers/core.py @1.2.2);
 // - tf.keras TFOpLambda / SlicingOpLambda, the tf.* calls recorded inside Functional models
 //   (tf_keras/layers/core/tf_op_layer.py);
 // - the framework bridges FlaxLayer, JaxLayer (keras/src/utils/jax_layer.py), TFSMLayer
@@ -37,6 +37,17 @@ function highway({ config, inputShapes }: RuleInput): RuleOutput {
     ? [weight('W', [n, n], sq), weight('b', [n], `${n ?? '?'} inputs`), weight('W_carry', [n, n], sq), weight('b_carry', [n], `${n ?? '?'} inputs`)]
     : [weight('W', [n, n], sq), weight('W_carry', [n, n], sq)];
   return { outputShapes: [input], weights: ws, formula: `2 × ${n ?? '?'} × (${n ?? '?'}${bias ? ' + 1' : ''}) = ${total(ws)}` };
+}
+
+/** TimeDistributedDense (deprecated in Keras 1 for TimeDistributed(Dense)): W (input_dim, output_dim), b (output_dim) on (batch, T, input_dim). */
+function timeDistributedDense({ config, inputShapes }: RuleInput): RuleOutput {
+  const input = one(inputShapes);
+  if (input.length !== 3) throw new RuleError('TimeDistributedDense expects (batch, time, input_dim) input');
+  const u = units(config);
+  const inputs = known(lastDim(input));
+  const ws = [weight('W', [inputs, u], `${inputs ?? '?'} inputs × output_dim=${u}`)];
+  if (bool(config, 'use_bias', bool(config, 'bias', true))) ws.push(weight('b', [u], `output_dim=${u}`));
+  return { outputShapes: [[input[0] ?? null, input[1] ?? null, u]], weights: ws, formula: `${u} units × (${inputs ?? '?'} inputs${ws.length > 1 ? ' + 1 bias' : ''}) = ${total(ws)}` };
 }
 
 /** tf ops whose result has the broadcast shape of their tensor inputs. */
@@ -79,6 +90,7 @@ function opaque(classes: string[], reason: string, source: string): LayerRule {
 
 export const rules: LayerRule[] = [
   { classes: ['MaxoutDense'], family: 'legacy', summary: 'Keras 1: W (nb_feature, inputs, output_dim) + b (nb_feature, output_dim)', source: 'Keras 1.2.2 keras/layers/core.py', apply: maxoutDense },
+  { classes: ['TimeDistributedDense'], family: 'legacy', summary: 'Keras 1: W (inputs, output_dim) + b (output_dim), applied at every time step', source: 'Keras 1.2.2 keras/layers/core.py', apply: timeDistributedDense },
   { classes: ['Highway'], family: 'legacy', summary: 'Keras 1: W, W_carry (inputs, inputs) + b, b_carry (inputs)', source: 'Keras 1.2.2 keras/layers/core.py', apply: highway },
   {
     classes: ['TFOpLambda', 'SlicingOpLambda'],

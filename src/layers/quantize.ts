@@ -89,3 +89,18 @@ export function withStoreOrder(ws: ExpectedWeight[], order: string[]): ExpectedW
     return i >= 0 ? { ...w, storeIndex: i } : w;
   });
 }
+
+/**
+ * LoRA (`lora_rank` in the config, Keras 3 dense.py / einsum_dense.py / embedding.py `enable_lora`):
+ * on load Keras adds lora_kernel_a (rows, rank) and lora_kernel_b (rank, cols) and freezes the kernel.
+ * They are never stored (save_own_variables merges them into the kernel), so they are only noted,
+ * and the stored kernel is expected frozen.
+ */
+export function lora(config: Cfg, kernel: string, ws: ExpectedWeight[], rows: number | null, cols: number | null): { weights: ExpectedWeight[]; notes?: string[] } {
+  const rank = config['lora_rank'];
+  if (typeof rank !== 'number' || rank <= 0) return { weights: ws };
+  const a = rows === null ? '?' : rows * rank;
+  const b = cols === null ? '?' : rank * cols;
+  const note = `lora_rank=${rank}: Keras adds lora_kernel_a (${rows ?? '?'}, ${rank}) and lora_kernel_b (${rank}, ${cols ?? '?'}) when it loads this layer (${a} + ${b} params, not stored: merged into ${kernel} on save), and freezes ${kernel}`;
+  return { weights: ws.map((w) => (w.name === kernel ? { ...w, trainable: false } : w)), notes: [note] };
+}
