@@ -20,3 +20,10 @@ export function runRule(
 export function shapes(out: RuleOutput): [string, number[] | null][] {
   return out.weights.map((w) => [w.name, w.shape]);
 }
+
+/** The classes of the recurrent, wrapper and attention rule files, as Keras 3 configs name them. */
+export const RNN_ATTENTION_CLASSES = [
+  'SimpleRNN', 'LSTM', 'GRU', 'RNN', 'ConvLSTM1D', 'ConvLSTM2D', 'ConvLSTM3D',
+  'Bidirectional', 'TimeDistributed',
+  'Attention', 'AdditiveAttention', 'MultiHeadAttention', 'GroupQueryAttention',
+];
