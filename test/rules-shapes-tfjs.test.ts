@@ -1,4 +1,4 @@
-// The conv, pooling and reshaping rules against TensorFlow.js layers, one layer at a time, over a wide
+// The conv, pooling, reshaping and merging rules against TensorFlow.js layers, one layer at a time, over a wide
 // seeded sweep of arguments (kernel, strides, dilation, padding, data_format, depth_multiplier, bias):
 // for each random case tfjs builds the layer on a symbolic input; its output shape and weight shapes
 // (in tfjs's order and names) must equal the rule's. Cases tfjs refuses are skipped; a case the rule
@@ -22,6 +22,8 @@ interface Case {
   /** tfjs constructor args (camelCase). */
   tfjs: Record<string, unknown>;
   input: number[];
+  /** Further inputs of a merge layer. */
+  more?: number[][];
 }
 
 const FACTORY: Record<string, string> = {
@@ -39,6 +41,13 @@ const FACTORY: Record<string, string> = {
   ZeroPadding2D: 'zeroPadding2d',
   Cropping2D: 'cropping2D',
   UpSampling2D: 'upSampling2d',
+  Flatten: 'flatten',
+  Reshape: 'reshape',
+  Permute: 'permute',
+  Add: 'add',
+  Maximum: 'maximum',
+  Concatenate: 'concatenate',
+  Dot: 'dot',
 };
 
 /** Spatial input with channels placed by data_format. */
@@ -105,6 +114,44 @@ function reshapeCase(r: Rand, className: string): Case {
   }
 }
 
+/** Flatten, Reshape (with a -1), Permute on a random rank-2..4 input. */
+function shapeCase(r: Rand, className: string): Case {
+  const input = ints(r, int(r, 2, 4), 1, 6);
+  if (className === 'Flatten') return { className, keras: {}, tfjs: {}, input };
+  if (className === 'Permute') {
+    const dims = input.map((_, i) => i + 1).sort(() => r() - 0.5);
+    return { className, keras: { dims }, tfjs: { dims }, input };
+  }
+  const size = input.reduce((a, b) => a * b, 1);
+  const first = pick(r, [1, 2, 3, 4, 6].filter((d) => size % d === 0));
+  const target = r() < 0.5 ? [first, -1] : [-1, first];
+  return { className, keras: { target_shape: target }, tfjs: { targetShape: target }, input };
+}
+
+/** Element-wise merges with broadcast 1s, Concatenate on a random axis, Dot on random matching axes. */
+function mergeCase(r: Rand, className: string): Case {
+  const rank = int(r, 1, 3);
+  const base = ints(r, rank, 2, 5);
+  if (className === 'Concatenate') {
+    const axis = int(r, 1, rank) * (r() < 0.5 ? 1 : -1);
+    const at = axis > 0 ? axis - 1 : rank + axis;
+    const other = base.map((d, i) => (i === at ? int(r, 1, 5) : d));
+    return { className, keras: { axis }, tfjs: { axis }, input: base, more: [other] };
+  }
+  if (className === 'Dot') {
+    // tfjs's batchDot takes ranks 2 and 3 only.
+    base.splice(2);
+    const b = ints(r, int(r, 1, 2), 2, 5);
+    const a0 = int(r, 0, base.length - 1);
+    const a1 = int(r, 0, b.length - 1);
+    b[a1] = base[a0]!;
+    const axes = [a0 + 1, a1 + 1];
+    return { className, keras: { axes, normalize: false }, tfjs: { axes }, input: base, more: [b] };
+  }
+  const other = base.map((d) => (r() < 0.3 ? 1 : d));
+  return { className, keras: {}, tfjs: {}, input: base, more: [r() < 0.5 ? other : other.slice(int(r, 0, rank - 1))] };
+}
+
 const KINDS: [string, (r: Rand) => Case][] = [
   ['Conv1D', (r) => convCase(r, 'Conv1D', 1)],
   ['Conv2D', (r) => convCase(r, 'Conv2D', 2)],
@@ -120,6 +167,13 @@ const KINDS: [string, (r: Rand) => Case][] = [
   ['ZeroPadding2D', (r) => reshapeCase(r, 'ZeroPadding2D')],
   ['Cropping2D', (r) => reshapeCase(r, 'Cropping2D')],
   ['UpSampling2D', (r) => reshapeCase(r, 'UpSampling2D')],
+  ['Flatten', (r) => shapeCase(r, 'Flatten')],
+  ['Reshape', (r) => shapeCase(r, 'Reshape')],
+  ['Permute', (r) => shapeCase(r, 'Permute')],
+  ['Add', (r) => mergeCase(r, 'Add')],
+  ['Maximum', (r) => mergeCase(r, 'Maximum')],
+  ['Concatenate', (r) => mergeCase(r, 'Concatenate')],
+  ['Dot', (r) => mergeCase(r, 'Dot')],
 ];
 
 interface TfjsAnswer {
@@ -132,7 +186,8 @@ function tfjsAnswer(tf: Tf, c: Case): TfjsAnswer | null {
   try {
     const make = (tf.layers as unknown as Record<string, (a: unknown) => InstanceType<Tf['layers']['Layer']>>)[FACTORY[c.className]!]!;
     const layer = make(c.tfjs);
-    const y = layer.apply(tf.input({ batchShape: [null, ...c.input] })) as { shape: Shape };
+    const inputs = [c.input, ...(c.more ?? [])].map((s) => tf.input({ batchShape: [null, ...s] }));
+    const y = layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as { shape: Shape };
     if (y.shape.some((d) => d !== null && d <= 0)) return null;
     return { shape: y.shape, weights: layer.weights.map((w) => [w.originalName.split('/').pop()!, w.shape as number[]]) };
   } catch {
@@ -143,7 +198,7 @@ function tfjsAnswer(tf: Tf, c: Case): TfjsAnswer | null {
 const SEED = 20261127;
 const PER_KIND = 60;
 
-describe('conv, pooling and reshaping rules agree with TensorFlow.js layer by layer', () => {
+describe('conv, pooling, reshaping and merging rules agree with TensorFlow.js layer by layer', () => {
   let tf: Tf;
   beforeAll(async () => {
     tf = await loadTf();
@@ -160,7 +215,7 @@ describe('conv, pooling and reshaping rules agree with TensorFlow.js layer by la
       if (!want) continue;
       compared++;
       try {
-        const got = run(c.className, c.keras, [[null, ...c.input]], TFK);
+        const got = run(c.className, c.keras, [c.input, ...(c.more ?? [])].map((s) => [null, ...s]), TFK);
         const ours = { shape: got.outputShapes[0], weights: got.weights.map((w) => [w.name, w.shape]) };
         if (JSON.stringify(ours) !== JSON.stringify(want)) failures.push(`${JSON.stringify(c.keras)} on ${JSON.stringify(c.input)}: tfjs ${JSON.stringify(want)}, rule ${JSON.stringify(ours)}`);
       } catch (e) {
