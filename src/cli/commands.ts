@@ -8,7 +8,7 @@ import { paint, useColor } from '../report/format.js';
 import { renderTable } from '../report/table.js';
 import type { Engine } from './engine.js';
 import type { Io } from './io.js';
-import { exitCodeOf, fail } from './outcome.js';
+import { exitCodeOf, fail, oneLine, writeStack } from './outcome.js';
 import { expandPaths } from './paths.js';
 import { runPool } from './pool.js';
 
@@ -81,7 +81,7 @@ export async function runAudit(ctx: Ctx, files: string[], o: CommonOptions): Pro
       worst = Math.max(worst, findings.some((f) => fails(f, o.failOn)) ? EXIT.findings : EXIT.ok);
     } catch (err) {
       worst = Math.max(worst, fail(ctx.io, err, file, o.debug ?? false));
-      if (o.json) entries.push({ schemaVersion: 1, file, error: { exitCode: exitCodeOf(err), message: err instanceof Error ? err.message : String(err) } });
+      if (o.json) entries.push(errorEntry({ file, exitCode: exitCodeOf(err), error: oneLine(err) }));
     }
   }
   if (o.json) ctx.io.stdout.write(json(entries));
@@ -93,10 +93,8 @@ async function checkOne(ctx: Ctx, file: string, o: CommonOptions): Promise<Batch
     const report = await ctx.engine.analyze(file, {});
     return { file, report, exitCode: exitFor(report.findings, o.failOn) };
   } catch (err) {
-    if (o.debug && err instanceof Error && err.stack) ctx.io.stderr.write(err.stack + '\n');
-    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
-    const code = exitCodeOf(err);
-    return { file, exitCode: code, error: code === 4 ? `internal error: ${message}` : message };
+    writeStack(ctx.io, err, o.debug ?? false);
+    return { file, exitCode: exitCodeOf(err), error: oneLine(err) };
   }
 }
 

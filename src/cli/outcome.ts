@@ -11,18 +11,28 @@ export function exitCodeOf(err: unknown): number {
   return EXIT_INTERNAL;
 }
 
+/** The error's message on one line; a bug says it is one. */
+export function oneLine(err: unknown): string {
+  const raw = err instanceof Error ? err.message : String(err);
+  const message = raw.split('\n')[0]!.trim() || 'failed';
+  return exitCodeOf(err) === EXIT_INTERNAL ? `internal error: ${message}` : message;
+}
+
 /** The one line: the file the error names (a weights file, say), else the file being analysed. */
 export function errorLine(err: unknown, file: string | null): string {
   const where = err instanceof UnreadableError ? err.file : file;
-  const raw = err instanceof Error ? err.message : String(err);
-  const message = raw.split('\n')[0]!.trim() || 'failed';
-  const text = exitCodeOf(err) === EXIT_INTERNAL ? `internal error: ${message} (a bug in kerascope; --debug shows where)` : message;
+  const hint = exitCodeOf(err) === EXIT_INTERNAL ? ' (a bug in kerascope; --debug shows where)' : '';
+  const text = oneLine(err) + hint;
   return where ? `kerascope: ${where}: ${text}` : `kerascope: ${text}`;
+}
+
+export function writeStack(io: Io, err: unknown, debug: boolean): void {
+  if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
 }
 
 /** Report the error on stderr and return its exit code. */
 export function fail(io: Io, err: unknown, file: string | null, debug: boolean): number {
   io.stderr.write(errorLine(err, file) + '\n');
-  if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+  writeStack(io, err, debug);
   return exitCodeOf(err);
 }
