@@ -90,6 +90,14 @@ describe('Keras 3.15.1 length cases (keras-formats.md §4)', () => {
     expect(run('Conv1D', k2conv(4, [3]), [[null, 7, 10, 2]], TFK).outputShapes).toEqual([[null, 7, 8, 4]]);
     expect(() => run('Conv1D', k2conv(4, [3]), [[null, 7, 10, 2]], K3)).toThrow(RuleError);
   });
+  it('lora_rank: LoRA kernels are noted (never stored) and the kernel is expected frozen (base_conv.py enable_lora)', () => {
+    const out = run('Conv2D', k2conv(4, [3, 3], { lora_rank: 2 }), [[null, 9, 9, 5]]);
+    expect(out.weights.map((w) => [w.name, w.trainable])).toEqual([
+      ['kernel', false],
+      ['bias', true],
+    ]);
+    expect(out.notes?.[0]).toMatch(/lora_kernel_a \(3, 3, 5, 2\) and lora_kernel_b \(2, 4\).*90 \+ 8 params/);
+  });
   it('refuses groups that do not divide the channels and a kernel larger than the input', () => {
     expect(() => run('Conv2D', k2conv(4, [3, 3], { groups: 3 }), [[null, 9, 9, 8]])).toThrow(RuleError);
     expect(() => run('Conv1D', k2conv(4, [5]), [[null, 4, 2]])).toThrow(RuleError);

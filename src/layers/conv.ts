@@ -63,7 +63,23 @@ function applyConv(input: RuleInput): RuleOutput {
   const inputs = groups > 1 ? `${n(perGroup)} inputs per group (${n(g.channels)} ÷ ${groups} groups)` : `${n(perGroup)} inputs`;
   const total = perGroup === null ? null : weightCount(weights);
   const formula = perFilter(filters, a.kernel, inputs, useBias, total);
-  return { outputShapes: [assemble(g, outSpatial(g, a), filters)], weights, formula };
+  return { outputShapes: [assemble(g, outSpatial(g, a), filters)], ...lora(config['lora_rank'], weights, filters), formula };
+}
+
+/**
+ * Keras 3 Conv LoRA (base_conv.py enable_lora, `lora_rank` in the config): on load Keras adds
+ * lora_kernel_a (k…, in/groups, rank) and lora_kernel_b (rank, filters) and freezes the kernel. They
+ * are never stored (save_own_variables merges them into the kernel), so they are noted, as for Dense.
+ */
+function lora(rank: unknown, weights: ExpectedWeight[], filters: number): { weights: ExpectedWeight[]; notes?: string[] } {
+  if (typeof rank !== 'number' || rank <= 0) return { weights };
+  const kernel = weights[0]!;
+  const aShape = kernel.shape ? [...kernel.shape.slice(0, -1), rank] : null;
+  const a = aShape ? n(aShape.reduce((p, d) => p * d, 1)) : '?';
+  const note =
+    `lora_rank=${rank}: Keras adds lora_kernel_a (${aShape ? aShape.join(', ') : '?'}) and lora_kernel_b (${rank}, ${filters}) ` +
+    `when it loads this layer (${a} + ${n(rank * filters)} params, not stored: merged into kernel on save), and freezes kernel`;
+  return { weights: weights.map((w) => (w === kernel ? { ...w, trainable: false } : w)), notes: [note] };
 }
 
 const conv = rule(
