@@ -171,6 +171,40 @@ describe('weight names', () => {
     ]);
   });
 
+  it('groups Keras 3 store paths (converter from .keras) by container, vars by index, optimizer apart', async () => {
+    // h5py iterates keys sorted as strings, so vars/10 comes before vars/2 in the converter's manifest.
+    const names: [string, number[]][] = [
+      ['layers/dense/vars/0', [3, 2]],
+      ['layers/dense/vars/1', [2]],
+      ['layers/lstm/cell/vars/0', [2, 4]],
+      ['layers/lstm/cell/vars/1', [1, 4]],
+      ['layers/lstm/cell/vars/2', [4]],
+      ['optimizer/vars/0', []],
+      ['optimizer/vars/1', []],
+      ['optimizer/vars/10', [4]],
+      ['optimizer/vars/2', [3, 2]],
+    ];
+    const weights = names.map(([name, shape]) => ({ name, shape, dtype: 'float32' }));
+    const j = { format: 'layers-model', modelTopology: null, weightsManifest: [{ paths: ['w.bin'], weights }] };
+    const s = await read(folder(j, { 'w.bin': 4 * (6 + 2 + 8 + 4 + 4 + 1 + 1 + 4 + 6) }));
+    expect(s.findings).toEqual([]);
+    const w = s.weights!;
+    expect(w.layout).toBe('keras3');
+    expect(w.groups.map((g) => [g.path, g.tensors.map((t) => [t.name, t.path])])).toEqual([
+      ['layers/dense', [['vars/0', 'layers/dense/vars/0'], ['vars/1', 'layers/dense/vars/1']]],
+      ['layers/lstm/cell', [['vars/0', 'layers/lstm/cell/vars/0'], ['vars/1', 'layers/lstm/cell/vars/1'], ['vars/2', 'layers/lstm/cell/vars/2']]],
+    ]);
+    expect(w.optimizer.map((t) => t.path)).toEqual(['optimizer/vars/0', 'optimizer/vars/1', 'optimizer/vars/2', 'optimizer/vars/10']);
+    expect(s.formatLabel).toBe('TensorFlow.js layers model (writer unknown, weights named by their Keras 3 store paths)');
+  });
+
+  it('keeps tfjs naming when only some names look like store paths', async () => {
+    const j = withWeights((w, i) => (i === 0 ? { ...w, name: 'vars/0' } : w));
+    const s = await read(folder(j, { 'weights.bin': 2217 * 4 }));
+    expect(s.weights!.layout).toBe('tfjs');
+    expect(s.weights!.groups[0]!.path).toBe('vars');
+  });
+
   it('groups a name without a slash under itself', async () => {
     const j = { format: 'layers-model', modelTopology: null, weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'scale', shape: [], dtype: 'float32' }] }] };
     const s = await read(folder(j, { 'w.bin': 4 }));

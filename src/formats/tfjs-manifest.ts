@@ -110,6 +110,30 @@ function groupByLayer(weights: ManifestWeight[]): { groups: StoredGroup[]; optim
   return { groups, optimizer };
 }
 
+/**
+ * The converter from `.keras` (tensorflowjs keras_h5_conversion.py h5_v3_merged_saved_model_to_tfjs_format)
+ * names each tensor by its path in model.weights.h5 (`layers/dense/vars/0`), optimizer included.
+ * Those are grouped as the Keras 3 store is: by container path, tensors by `vars` index.
+ */
+const STORE_VAR = /^(?:(.+)\/)?vars\/(\d+)$/;
+
+function groupByStorePath(weights: ManifestWeight[]): { groups: StoredGroup[]; optimizer: StoredTensor[] } | null {
+  const model = weights.filter((w) => w.group !== 'optimizer');
+  if (model.length === 0 || !model.every((w) => STORE_VAR.test(w.name))) return null;
+  const byPath = new Map<string, { index: number; t: StoredTensor }[]>();
+  for (const w of model) {
+    const m = STORE_VAR.exec(w.name)!;
+    const container = m[1] ?? '';
+    const list = byPath.get(container) ?? [];
+    list.push({ index: Number(m[2]), t: { ...storedTensor(w), name: `vars/${m[2]}` } });
+    byPath.set(container, list);
+  }
+  const ordered = (path: string) => byPath.get(path)!.sort((a, b) => a.index - b.index).map((x) => x.t);
+  const optimizer = [...(byPath.has('optimizer') ? ordered('optimizer') : []), ...weights.filter((w) => w.group === 'optimizer').map(storedTensor)];
+  const groups = [...byPath.keys()].filter((p) => p !== 'optimizer').map((path) => ({ path, label: null, tensors: ordered(path) }));
+  return { groups, optimizer };
+}
+
 // ---------------------------------------------------------------- shard sizes
 
 /** Bytes a group's tensors need on disk; `exact` is false when string tensors make it a lower bound. */
@@ -195,9 +219,10 @@ function duplicateNames(weights: ManifestWeight[]): Finding[] {
 export function readManifest(file: string, raw: unknown): ManifestRead {
   const groups = parseManifest(file, raw);
   const all = groups.flatMap((g) => g.weights);
-  const { groups: stored, optimizer } = groupByLayer(all);
+  const store = groupByStorePath(all);
+  const { groups: stored, optimizer } = store ?? groupByLayer(all);
   const out: ManifestRead = {
-    weights: { layout: 'tfjs', file, groups: stored, optimizer, kerasVersion: null, backend: null },
+    weights: { layout: store ? 'keras3' : 'tfjs', file, groups: stored, optimizer, kerasVersion: null, backend: null },
     paths: groups.flatMap((g) => g.paths),
     findings: duplicateNames(all),
     shardFiles: [],

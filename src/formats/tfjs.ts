@@ -95,7 +95,7 @@ function readTopology(file: string, json: Json): Topology {
   throw new UnreadableError(file, 'TensorFlow.js model.json: modelTopology has neither model_config nor class_name');
 }
 
-function formatLabel(json: Json, topo: Topology, quantized: Map<string, number>): string {
+function formatLabel(json: Json, topo: Topology, quantized: Map<string, number>, storeNames: boolean): string {
   const by = text(json['convertedBy']);
   const gen = text(json['generatedBy']);
   let origin: string;
@@ -103,7 +103,10 @@ function formatLabel(json: Json, topo: Topology, quantized: Map<string, number>)
   else if (gen) origin = `saved by ${gen}`;
   else origin = topo.kerasVersion ? `Keras ${topo.kerasVersion}` : 'writer unknown';
   const q = [...quantized.keys()];
-  return `TensorFlow.js layers model (${origin}${q.length ? `, weights quantized to ${q.join('/')}` : ''})`;
+  const notes = [origin];
+  if (storeNames) notes.push('weights named by their Keras 3 store paths');
+  if (q.length) notes.push(`weights quantized to ${q.join('/')}`);
+  return `TensorFlow.js layers model (${notes.join(', ')})`;
 }
 
 function quantizedFinding(quantized: Map<string, number>): Finding[] {
@@ -145,7 +148,7 @@ export async function readTfjs(file: string, json: unknown): Promise<ModelSource
   return {
     file,
     format: 'tfjs-layers',
-    formatLabel: formatLabel(json, topo, quantized),
+    formatLabel: formatLabel(json, topo, quantized, manifest?.weights.layout === 'keras3'),
     kerasVersion: topo.kerasVersion,
     backend: topo.backend,
     config: topo.config,
