@@ -1,0 +1,88 @@
+// HDF5 objects that a Keras file never needs and that could reach outside the file or ask for
+// far more memory than the file holds: reported in `container.h5Issues`, never followed.
+// (The engine also refuses to open any host path it was not given, so an external link or an
+// external dataset cannot make HDF5 read another file: h5engine.ts.)
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { H5ObjectIssue } from '../types.js';
+import type { H5File } from './h5engine.js';
+import type { SeenDataset } from './h5layout.js';
+
+export const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Above this many links only the ones the Keras layout does not explain are checked one by one. */
+const CHECK_EVERY_LINK_UP_TO = 4000;
+
+/** Where the HDF5 superblock starts: 0, or 512, 1024, 2048… after a user block; null if nowhere. */
+export function superblockOffset(file: string, size: number): number | null {
+  const fd = openSync(file, 'r');
+  try {
+    return superblockIn((offset, buf) => readSync(fd, buf, 0, buf.length, offset), size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function superblockIn(read: (offset: number, buf: Buffer) => number, size: number): number | null {
+  const buf = Buffer.alloc(8);
+  for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
+    if (read(offset, buf) === 8 && buf.equals(HDF5_MAGIC)) return offset;
+  }
+  return null;
+}
+
+/** A paths list's leaves: soft and external links are always leaves of H5Lvisit's walk. */
+function leaves(paths: string[]): string[] {
+  const parents = new Set<string>();
+  for (const p of paths) {
+    const i = p.lastIndexOf('/');
+    if (i > 0) parents.add(p.slice(0, i));
+  }
+  return paths.filter((p) => !parents.has(p));
+}
+
+/**
+ * Soft and external links. Every leaf is checked when the file is small; in a big file only the
+ * leaves that are not datasets the Keras layout named (a soft link can only sit where a leaf is).
+ */
+export function linkIssues(f: H5File, paths: string[], datasets: SeenDataset[]): H5ObjectIssue[] {
+  const known = new Set(datasets.map((d) => d.path));
+  const all = leaves(paths);
+  const toCheck = all.length <= CHECK_EVERY_LINK_UP_TO ? all : all.filter((p) => !known.has(p));
+  const issues: H5ObjectIssue[] = [];
+  for (const path of toCheck) {
+    let link;
+    try {
+      link = f.link(path);
+    } catch {
+      continue;
+    }
+    if (link.kind === 'external') issues.push({ kind: 'external-link', path, detail: `external link to ${link.target}` });
+    else if (link.kind === 'soft') issues.push({ kind: 'soft-link', path, detail: `soft link to ${link.target}` });
+  }
+  return issues;
+}
+
+/** Virtual datasets and datasets declaring more bytes than the file holds. */
+export function datasetIssues(datasets: SeenDataset[], fileSize: number): H5ObjectIssue[] {
+  const issues: H5ObjectIssue[] = [];
+  for (const { path, meta } of datasets) {
+    if (meta.virtual_sources?.length) {
+      const src = meta.virtual_sources.map((s) => `${s.file_name}:${s.dset_name}`).join(', ');
+      issues.push({ kind: 'virtual-dataset', path, detail: `virtual dataset mapped from ${src}` });
+    }
+    const declared = meta.vlen ? 0 : meta.total_size * meta.size;
+    if (declared > fileSize) {
+      const how = meta.chunks ? 'chunked' : 'contiguous';
+      issues.push({
+        kind: 'shape-bomb',
+        path,
+        detail: `declares ${declared} bytes (${how}, shape (${(meta.shape ?? []).join(', ')})) in a file of ${fileSize} bytes`,
+      });
+    }
+  }
+  return issues;
+}
+
+export function userBlockIssue(offset: number): H5ObjectIssue {
+  return { kind: 'user-block', path: '/', detail: `${offset}-byte user block before the HDF5 superblock` };
+}

@@ -1,0 +1,186 @@
+// Reader for `.keras` archives (keras/src/saving/saving_lib.py): `metadata.json`, `config.json`
+// and the weights — `model.weights.h5` (Keras 3, tf.keras 2.12–2.15), `variables.h5` (Keras 2.11),
+// sharded `*.weights.json` + shards (Keras ≥ 3.10), or `model.weights.npz` (never opened).
+//
+// A STORED weights member (Keras writes every member STORED) is opened in place at its byte
+// offset through the HDF5 engine; a DEFLATED one is inflated as a stream to a temporary file.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UnreadableError } from '../errors.js';
+import type { Finding, H5ObjectIssue, ModelSource, StoredGroup, StoredWeights } from '../types.js';
+import { getH5Engine } from './h5engine.js';
+import { readContents, withOpen, type H5Contents } from './hdf5.js';
+import { naturalCompare } from './h5layout.js';
+import { ZipArchive, type ZipMember } from './zip.js';
+
+const WEIGHT_MEMBERS = ['model.weights.h5', 'variables.h5'];
+const NPZ_MEMBER = 'model.weights.npz';
+
+export async function readKerasZip(file: string): Promise<ModelSource> {
+  const zip = await ZipArchive.open(file);
+  try {
+    return await readArchive(zip);
+  } finally {
+    zip.close();
+  }
+}
+
+async function readArchive(zip: ZipArchive): Promise<ModelSource> {
+  const file = zip.file;
+  const findings: Finding[] = [];
+  const config = await jsonMember(zip, 'config.json', true);
+  const metadata = (await jsonMember(zip, 'metadata.json', false)) as Record<string, unknown> | null;
+  const kerasVersion = typeof metadata?.['keras_version'] === 'string' ? metadata['keras_version'] : null;
+  const { weights, issues } = await readWeights(zip, findings);
+  const compile = (config as Record<string, unknown> | null)?.['compile_config'];
+  return {
+    file,
+    format: 'keras-zip',
+    formatLabel: `Keras archive (.keras${kerasVersion ? `, Keras ${kerasVersion}` : ''})`,
+    kerasVersion,
+    backend: null,
+    config,
+    trainingConfig: compile && typeof compile === 'object' ? compile : null,
+    weights,
+    weightsFile: null,
+    findings,
+    container: {
+      size: zip.size,
+      zipMembers: zip.members.map(({ name, method, compressedSize, uncompressedSize, offset }) => ({
+        name,
+        method,
+        compressedSize,
+        uncompressedSize,
+        offset,
+      })),
+      h5Issues: issues,
+    },
+  };
+}
+
+async function jsonMember(zip: ZipArchive, name: string, required: boolean): Promise<unknown | null> {
+  const m = zip.find(name);
+  if (!m) {
+    if (required) throw new UnreadableError(zip.file, `zip archive has no ${name}: not a Keras archive`);
+    return null;
+  }
+  const text = (await zip.readSmall(m)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    if (required) throw new UnreadableError(zip.file, `${name} is not valid JSON (${(e as Error).message})`);
+    return null;
+  }
+}
+
+interface WeightsRead {
+  weights: StoredWeights | null;
+  issues: H5ObjectIssue[];
+}
+
+async function readWeights(zip: ZipArchive, findings: Finding[]): Promise<WeightsRead> {
+  const member = WEIGHT_MEMBERS.map((n) => zip.find(n)).find(Boolean);
+  if (member) {
+    const c = await readMember(zip, member, findings);
+    return { weights: c.weights, issues: c.issues };
+  }
+  const manifest = zip.members.find((m) => m.name.endsWith('.weights.json'));
+  if (manifest) return readShardedMembers(zip, manifest, findings);
+  if (zip.find(NPZ_MEMBER)) {
+    findings.push({
+      severity: 'info',
+      code: 'npz-weights-not-read',
+      category: 'format',
+      layer: null,
+      message: `weights are in ${NPZ_MEMBER} (numpy archive, may hold pickled objects): never opened, so weights are not verified`,
+    });
+  }
+  return { weights: null, issues: [] };
+}
+
+/** One HDF5 member: in place when STORED, through a temporary file when compressed. */
+async function readMember(zip: ZipArchive, m: ZipMember, findings: Finding[]): Promise<H5Contents> {
+  const engine = await getH5Engine();
+  const label = `${zip.file}:${m.name}`;
+  if (m.method === 0) {
+    const start = zip.dataStart(m);
+    return withOpen(zip.file, () => engine.openSlice(zip.file, start, m.compressedSize, m.name), (f) =>
+      readContents(f, label, m.compressedSize, true),
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'kerascope-'));
+  try {
+    const tmp = join(dir, 'weights.h5');
+    await zip.extractTo(m, tmp);
+    findings.push({
+      severity: 'info',
+      code: 'weights-inflated',
+      category: 'format',
+      layer: null,
+      message: `${m.name} is compressed (method ${m.method}) in the archive: it was inflated to a temporary file to be read, which is slower than reading a STORED member in place`,
+    });
+    return withOpen(zip.file, () => engine.open(tmp), (f) => readContents(f, label, m.uncompressedSize, true));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Sharded weights (Keras ≥ 3.10): `{metadata, weight_map: {path: shard | [shards]}}` + shard members. */
+async function readShardedMembers(zip: ZipArchive, manifest: ZipMember, findings: Finding[]): Promise<WeightsRead> {
+  let map: Record<string, unknown>;
+  try {
+    map = (JSON.parse((await zip.readSmall(manifest)).toString('utf8')) as { weight_map: Record<string, unknown> }).weight_map;
+  } catch {
+    throw new UnreadableError(zip.file, `${manifest.name} is not a valid sharded-weights manifest`);
+  }
+  const dir = manifest.name.includes('/') ? manifest.name.slice(0, manifest.name.lastIndexOf('/') + 1) : '';
+  const shardNames = shardsOf(map ?? {});
+  const parts: H5Contents[] = [];
+  for (const shard of shardNames) {
+    const m = zip.find(dir + shard) ?? zip.find(shard);
+    if (!m) {
+      findings.push({
+        severity: 'error',
+        code: 'weights-shard-missing',
+        category: 'consistency',
+        layer: null,
+        message: `${manifest.name} names shard ${shard}, which the archive does not hold`,
+      });
+      continue;
+    }
+    parts.push(await readMember(zip, m, findings));
+  }
+  return { weights: mergeShards(`${zip.file}:${manifest.name}`, parts), issues: parts.flatMap((p) => p.issues) };
+}
+
+/** Shard file names in first-mention order (a value is one name or a list of names). */
+export function shardsOf(weightMap: Record<string, unknown>): string[] {
+  const names = new Set<string>();
+  for (const v of Object.values(weightMap)) for (const s of Array.isArray(v) ? v : [v]) if (typeof s === 'string') names.add(s);
+  return [...names];
+}
+
+/** One store out of several shards: groups of one path merged, tensors kept in `vars/<i>` order. */
+export function mergeShards(file: string, parts: H5Contents[]): StoredWeights {
+  const byPath = new Map<string, StoredGroup>();
+  for (const part of parts)
+    for (const g of part.weights?.groups ?? []) {
+      const seen = byPath.get(g.path);
+      if (!seen) byPath.set(g.path, { ...g, tensors: [...g.tensors] });
+      else {
+        seen.tensors.push(...g.tensors);
+        seen.label ??= g.label;
+      }
+    }
+  const groups = [...byPath.values()].sort((a, b) => naturalCompare(a.path, b.path));
+  for (const g of groups) g.tensors.sort((a, b) => naturalCompare(a.name, b.name));
+  return {
+    layout: 'keras3',
+    file,
+    groups,
+    optimizer: parts.flatMap((p) => p.weights?.optimizer ?? []),
+    kerasVersion: null,
+    backend: null,
+  };
+}
