@@ -17,6 +17,8 @@ export interface LayerCallInput {
   config: Cfg;
   inputShapes: Shape[];
   kwargShapes?: Record<string, Shape[]>;
+  /** Constant keyword arguments of the call (see RuleInput.callArgs). */
+  callArgs?: Cfg;
   kerasVersion: KerasVersion;
 }
 
@@ -30,6 +32,7 @@ export function evaluateLayer(call: LayerCallInput, depth = 0): RuleOutput {
     config: call.config,
     inputShapes: call.inputShapes,
     kwargShapes: call.kwargShapes ?? {},
+    ...(call.callArgs ? { callArgs: call.callArgs } : {}),
     kerasVersion: call.kerasVersion,
     sub: (inner: InnerLayerConfig, inputShapes: Shape[]) => {
       if (!inner || typeof inner !== 'object' || typeof inner.class_name !== 'string') throw new RuleError('wrapped layer has no class_name');

@@ -32,6 +32,12 @@ export interface RuleInput {
   inputShapes: Shape[];
   /** Tensor keyword arguments of the call, by name (MHA's `key`, RNN `initial_state`…). */
   kwargShapes: Record<string, Shape[]>;
+  /**
+   * (optional, added by the core-rules helper) The call's constant keyword arguments as stored in
+   * the inbound node, tensors left out: ReversibleEmbedding's `reverse`, tf.keras op layers' `axis`,
+   * `keepdims`, `slice_spec`… Rules that need them treat a missing value as Keras's default.
+   */
+  callArgs?: Cfg;
   kerasVersion: KerasVersion;
   /** Evaluate a wrapped layer (Bidirectional, TimeDistributed, RNN cells…) with the registry. */
   sub(inner: InnerLayerConfig, inputShapes: Shape[]): RuleOutput;
