@@ -60,9 +60,17 @@ function chain(tf: Tf, r: Rng, x: Sym, n: number, pool: (s: number[]) => Move[] 
 interface Start {
   shape: number[];
   dtype: 'float32' | 'int32';
+  /** A fixed batch size (batch_input_shape), carried by every output shape; null for None. */
+  batch: number | null;
 }
 
-function randomStart(r: Rng): Start {
+/** Input arguments for tf.input / inputLayer / a first layer: batchShape when the batch is fixed. */
+function inputArgs(start: Start, key: 'shape' | 'inputShape'): Record<string, unknown> {
+  const batchKey = key === 'shape' ? 'batchShape' : 'batchInputShape';
+  return start.batch === null ? { [key]: start.shape, dtype: start.dtype } : { [batchKey]: [start.batch, ...start.shape], dtype: start.dtype };
+}
+
+function randomShape(r: Rng): Omit<Start, 'batch'> {
   switch (r.int(0, 5)) {
     case 0:
       return { shape: [r.int(1, 8)], dtype: 'float32' };
@@ -78,9 +86,13 @@ function randomStart(r: Rng): Start {
   }
 }
 
+function randomStart(r: Rng): Start {
+  return { ...randomShape(r), batch: r.chance(0.1) ? r.int(1, 4) : null };
+}
+
 /** An input, and for token ids the Embedding that turns them into (steps, features). */
 function begin(tf: Tf, r: Rng, start: Start): { input: Sym; x: Sym; first: Make | null } {
-  const input = tf.input({ shape: start.shape, dtype: start.dtype });
+  const input = tf.input(inputArgs(start, 'shape') as Parameters<Tf['input']>[0]);
   if (start.dtype === 'float32') return { input, x: input, first: null };
   const args = { inputDim: r.int(2, 20), outputDim: r.int(1, 6) };
   const first: Make = (extra) => tf.layers.embedding({ ...args, ...(extra ?? {}) });
@@ -98,10 +110,10 @@ function sequential(tf: Tf, r: Rng): Arch | null {
   const model = tf.sequential();
   // Half the stacks start with an explicit InputLayer, half give inputShape to their first layer.
   if (r.chance(0.5)) {
-    model.add(tf.layers.inputLayer({ inputShape: start.shape, dtype: start.dtype }));
+    model.add(tf.layers.inputLayer(inputArgs(start, 'inputShape')));
     for (const mk of all) model.add(mk());
   } else {
-    model.add(all[0]!({ inputShape: start.shape, dtype: start.dtype }));
+    model.add(all[0]!(inputArgs(start, 'inputShape')));
     for (const mk of all.slice(1)) model.add(mk());
   }
   return { kind: 'sequential', model };
