@@ -1,0 +1,84 @@
+// Compares a kerascope Report with a truth.json entry written by Keras itself (fixtures/keras or
+// ../shared/keras3-zoo: same schema). Returns every disagreement as one line, so a test can show
+// them all at once and a listed deviation can prove it still deviates.
+import type { LayerReport, Report, WeightReport } from '../../src/types.js';
+import type { TruthLayer, TruthModel, TruthWeight } from './zoo.js';
+
+const show = (v: unknown): string => JSON.stringify(v);
+
+function same(out: string[], where: string, what: string, ours: unknown, keras: unknown): void {
+  if (show(ours) !== show(keras)) out.push(`${where} ${what}: kerascope ${show(ours)}, Keras ${show(keras)}`);
+}
+
+/** Keras's variable name without the layer path: `lstm/lstm_cell/kernel` → `kernel`. */
+const leaf = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+/** Our weight rows matched one to one with Keras's variables by (variable name, shape, trainable). */
+function compareWeights(out: string[], where: string, ours: WeightReport[], truth: TruthWeight[], stored: boolean): void {
+  const left = [...ours];
+  for (const t of truth) {
+    const i = left.findIndex((w) => leaf(w.name) === leaf(t.path) && show(w.expectedShape) === show(t.shape));
+    if (i < 0) {
+      const named = ours.filter((w) => leaf(w.name) === leaf(t.path)).map((w) => `${w.name} ${show(w.expectedShape)}`);
+      out.push(`${where} weight ${t.path} ${show(t.shape)}: no expected tensor of that name and shape (kerascope: ${named.join(', ') || 'none of that name'})`);
+      continue;
+    }
+    const w = left.splice(i, 1)[0]!;
+    same(out, where, `${t.path} trainable`, w.trainable, t.trainable);
+    if (stored) {
+      same(out, where, `${t.path} status`, w.status, 'ok');
+      same(out, where, `${t.path} stored dtype`, w.storedDtype, t.dtype);
+    }
+  }
+  for (const w of left) out.push(`${where} weight ${w.name} ${show(w.expectedShape)}: expected by kerascope, not a Keras variable`);
+}
+
+export interface CompareOptions {
+  /** Weights were read: every tensor must be matched and stored with Keras's dtype. */
+  stored: boolean;
+}
+
+export interface ReportOptions extends CompareOptions {
+  /** The file holds optimizer state to count (`optimizer_params`). */
+  optimizer: boolean;
+  /** Elements the file physically stores for the model (optimizer excluded), when weights were read. */
+  storedParams?: number;
+}
+
+export function compareLayers(out: string[], ours: LayerReport[], truth: TruthLayer[], where: string, opts: CompareOptions): void {
+  const names = new Set(truth.map((t) => t.name));
+  // Keras does not list a Sequential's implicit InputLayer; kerascope may: it is no disagreement.
+  const listed = ours.filter((l) => names.has(l.name) || l.className !== 'InputLayer').map((l) => l.name);
+  same(out, where || '(model)', 'layer names', listed, truth.map((t) => t.name));
+  for (const t of truth) {
+    const l = ours.find((x) => x.name === t.name);
+    if (!l) continue;
+    const at = `${where}${t.name}`;
+    same(out, at, 'className', l.className, t.class_name);
+    same(out, at, 'outputShape', l.outputShape, t.output_shape);
+    if (t.output_shapes) same(out, at, 'outputShapes (per call)', l.outputShapes, t.output_shapes);
+    same(out, at, 'params', l.params, t.params);
+    same(out, at, 'trainableParams', l.trainableParams, t.trainable_params);
+    same(out, at, 'nonTrainableParams', l.nonTrainableParams, t.non_trainable_params);
+    same(out, at, 'trainable', l.trainable, t.trainable);
+    if (t.layers) compareLayers(out, l.layers ?? [], t.layers, `${at}/`, opts);
+    else compareWeights(out, at, l.weights, t.weights, opts.stored);
+  }
+}
+
+/** Every disagreement between a report and Keras's truth for one model. */
+export function compareReport(r: Report, m: TruthModel, opts: ReportOptions): string[] {
+  const out: string[] = [];
+  const errors = r.findings.filter((f) => f.severity === 'error');
+  for (const f of errors) out.push(`finding ${f.severity} ${f.code}: ${f.message}`);
+  same(out, '(model)', 'verdict', r.verdict, opts.stored ? 'consistent' : 'unverified');
+  same(out, '(model)', 'name', r.model?.name, m.model_name);
+  same(out, '(model)', 'className', r.model?.className, m.model_class);
+  same(out, '(model)', 'totals.params', r.totals.params, m.total_params);
+  same(out, '(model)', 'totals.trainableParams', r.totals.trainableParams, m.trainable_params);
+  same(out, '(model)', 'totals.nonTrainableParams', r.totals.nonTrainableParams, m.non_trainable_params);
+  if (opts.optimizer) same(out, '(model)', 'totals.optimizerParams', r.totals.optimizerParams, m.optimizer_params);
+  if (opts.storedParams !== undefined) same(out, '(model)', 'totals.storedParams', r.totals.storedParams, opts.storedParams);
+  compareLayers(out, r.layers, m.layers, '', opts);
+  return out;
+}
