@@ -39,7 +39,7 @@ function keras1Dict(v: Record<string, unknown>, rank: number, key: string): [num
  * padding / cropping in every form Keras accepts: 1D an int or (left, right); 2D/3D an int, one
  * symmetric int per dim, or one (before, after) pair per dim (zero_padding2d.py, cropping2d.py).
  */
-export function pairs(cfg: Cfg, key: string, rank: number, fallback: number): [number, number][] {
+function pairs(cfg: Cfg, key: string, rank: number, fallback: number): [number, number][] {
   const v = cfg[key] ?? fallback;
   if (v && typeof v === 'object' && !Array.isArray(v)) return keras1Dict(v as Record<string, unknown>, rank, key);
   if (rank === 1) return [pair(v, key)];
