@@ -46,6 +46,17 @@ describe('fuzzer regressions', () => {
   });
 });
 
+describe('fuzzer regressions: size', () => {
+  it('20,000 stacked Embedding layers (rank grows per layer) end within 5 s (seed 3, case 39)', async () => {
+    const cfg = JSON.parse(readFileSync(join(REGRESS, 'embedding-chain.json'), 'utf8')) as { config: { layers: { config: { name: string } }[] } };
+    const [input, emb] = cfg.config.layers;
+    cfg.config.layers = [input!, ...Array.from({ length: 20_000 }, (_, i) => ({ ...emb!, config: { ...emb!.config, name: `embedding_${i}` } }))];
+    const t0 = performance.now();
+    await survives(write('embedding-chain.json', JSON.stringify(cfg)));
+    expect(performance.now() - t0).toBeLessThan(5000);
+  }, 60_000);
+});
+
 describe('fuzz: a short fixed-seed run over every family', () => {
   it('finds no crash and no hang in 24 cases (seed 1)', async () => {
     const s = await fuzz({

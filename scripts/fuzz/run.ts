@@ -27,8 +27,14 @@ export class InProcess {
   ) {}
 
   private spawnWorker(): Worker {
-    // tsx's loader is not inherited by worker threads: register it again there.
-    return new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb }, stdout: true, stderr: true });
+    // worker-boot.mjs registers tsx again: worker threads do not inherit its loader
+    const w = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb }, stdout: true, stderr: true });
+    // a thread that dies after its case was given up on (a hang, then out of memory) must not take
+    // the fuzzer down with it
+    w.on('error', () => undefined);
+    w.stdout.resume(); // HDF5 diagnostics and the like: not the fuzzer's output
+    w.stderr.resume();
+    return w;
   }
 
   run(file: string): Promise<RunResult> {
