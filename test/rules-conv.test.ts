@@ -191,6 +191,10 @@ describe('Keras 1 convolutions (mapped arguments, Keras 1 kernel layouts)', () =
     expect(out.outputShapes).toEqual([[null, 15, 15, 4]]);
     expect(shapes(out)[0]).toEqual(['kernel', [3, 3, 4, 2]]);
   });
+  it("border_mode 'full' (Keras 1 conv_output_length: (n + k − 1 + s − 1) // s)", () => {
+    expect(run('Convolution2D', k1(2, 3, 1, 'full', true), [[null, 10, 10, 1]], K1).outputShapes).toEqual([[null, 12, 12, 2]]);
+    expect(run('Convolution2D', k1(2, 3, 2, 'full', true), [[null, 10, 10, 1]], K1).outputShapes).toEqual([[null, 6, 6, 2]]);
+  });
   it('AtrousConvolution2D: dilation_rate (from atrous_rate) widens the kernel', () => {
     const out = run('AtrousConvolution2D', k1(4, 3, 1, 'valid', true, { dilation_rate: [2, 2] }), [[null, 10, 10, 1]], K1);
     expect(out.outputShapes).toEqual([[null, 6, 6, 4]]);
