@@ -186,6 +186,21 @@ describe('Keras 1 convolutions (mapped arguments, Keras 1 kernel layouts)', () =
       ['bias', [4]],
     ]);
   });
+  // Keras 1.2 keras/layers/convolutional.py docstrings (input_shape=(3, 12, 12) etc. are Theano ordering).
+  it('docstring: Deconvolution2D(3, 3, 3, output_shape=(None, 3, 14, 14)) on (3, 12, 12); subsample 2 → 25', () => {
+    const th = (extra: Record<string, unknown>) => ({ filters: 3, kernel_size: [3, 3], padding: 'valid', use_bias: true, data_format: 'channels_first', ...extra });
+    const out = run('Deconvolution2D', th({ strides: [1, 1], output_shape: [null, 3, 14, 14] }), [[null, 3, 12, 12]], K1);
+    expect(out.outputShapes).toEqual([[null, 3, 14, 14]]);
+    expect(shapes(out)).toEqual([
+      ['kernel', [3, 3, 3, 3]],
+      ['bias', [3]],
+    ]);
+    expect(run('Deconvolution2D', th({ strides: [2, 2], output_shape: [null, 3, 25, 25] }), [[null, 3, 12, 12]], K1).outputShapes).toEqual([[null, 3, 25, 25]]);
+  });
+  it('docstring: AtrousConvolution2D(64, 3, 3, atrous_rate=(2, 2)) on (3, 256, 256) gives (None, 64, 252, 252)', () => {
+    const cfg = { filters: 64, kernel_size: [3, 3], strides: [1, 1], dilation_rate: [2, 2], padding: 'valid', use_bias: true, data_format: 'channels_first' };
+    expect(run('AtrousConvolution2D', cfg, [[null, 3, 256, 256]], K1).outputShapes).toEqual([[null, 64, 252, 252]]);
+  });
   it('Deconvolution2D in a Keras 2 file is Conv2DTranspose', () => {
     const out = run('Deconvolution2D', k2conv(4, [3, 3], { strides: [2, 2] }), [[null, 7, 7, 2]], K2);
     expect(out.outputShapes).toEqual([[null, 15, 15, 4]]);
