@@ -32,6 +32,11 @@ export function parseSummary(text: string): ParsedSummary {
   return out;
 }
 
+/** rich crops a cell that does not fit its column with "…": then ours need only start the same. */
+export function sameCell(ours: string, keras: string): boolean {
+  return keras.endsWith('…') ? ours.startsWith(keras.slice(0, -1)) : ours === keras;
+}
+
 type Json = Record<string, unknown>;
 
 function histories(v: unknown, out: string[]): void {

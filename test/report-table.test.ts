@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pyFixed2, readableMemorySize, useColor } from '../src/report/format.js';
 import { renderTable, sequentialLike } from '../src/report/table.js';
 import { hasZoo, zooTruth } from './helpers/zoo.js';
-import { parseSummary, reportFromTruth } from './report-keras-layout.js';
+import { parseSummary, reportFromTruth, sameCell } from './report-keras-layout.js';
 import { finding, layer, seedLstmMismatch, seedLstmReport, w } from './report-fixtures.js';
 
 describe('readableMemorySize (Keras summary_utils.readable_memory_size)', () => {
@@ -128,11 +128,6 @@ describe('useColor', () => {
     expect(useColor(true, { NO_COLOR: '' })).toBe(true);
   });
 });
-
-/** rich crops a cell that does not fit its column with "…": then ours need only start the same. */
-function sameCell(ours: string, keras: string): boolean {
-  return keras.endsWith('…') ? ours.startsWith(keras.slice(0, -1)) : ours === keras;
-}
 
 describe.runIf(hasZoo)("renderTable against Keras 3's own summaries (keras3-zoo truth.json)", () => {
   const models = zooTruth().filter((m) => m.built);

@@ -1,0 +1,88 @@
+// End to end on files written by Keras 3.15.1: `kerascope FILE` must print the rows and totals
+// that Keras's own model.summary() printed for the same model (truth.json `summary`).
+import { describe, expect, it } from 'vitest';
+import type { Io } from '../src/cli/io.js';
+import { main } from '../src/cli/main.js';
+import { hasZoo, zooPath, zooTruth, type TruthModel } from './helpers/zoo.js';
+import { parseSummary, sameCell } from './report-keras-layout.js';
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, isTTY: false, env: {} };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+function compare(m: TruthModel, table: string): string | null {
+  const keras = parseSummary(m.summary);
+  const ours = parseSummary(table);
+  const width = keras.header.length;
+  if (ours.header.slice(0, width).join('|') !== keras.header.join('|')) return `header ${ours.header.join('|')}`;
+  if (ours.rows.length !== keras.rows.length) return `${ours.rows.length} rows, Keras ${keras.rows.length}`;
+  const bad = keras.rows.findIndex((row, i) => !row.every((cell, j) => sameCell(ours.rows[i]![j]!, cell)));
+  if (bad >= 0) return `row ${bad}: ${ours.rows[bad]!.slice(0, width).join(' | ')} ≠ ${keras.rows[bad]!.join(' | ')}`;
+  if (ours.totals.join('|') !== keras.totals.join('|')) return `totals ${ours.totals.join(' | ')} ≠ ${keras.totals.join(' | ')}`;
+  return null;
+}
+
+/**
+ * Where our table cannot print what Keras printed, and why. Every other built model must match.
+ * Keras ran the model's code to learn these shapes; kerascope never runs code.
+ */
+const KNOWN: Record<string, string> = {
+  dz_pipeline: 'Pipeline runs its own layers: output shape unknown without running it (printed "?")',
+  dz_jaxlayer: 'JaxLayer wraps a JAX function: its output shape needs the function run (printed "?")',
+  dz_flaxlayer: 'FlaxLayer wraps a Flax module: its output shape needs the module run (printed "?")',
+  dz_custom_layer: 'AffineChannel is a custom class with no rule: output shape unknown (printed "?")',
+  dz_gqa: 'the file stores class_name "GroupQueryAttention" (the public alias); Keras prints the Python class GroupedQueryAttention',
+  dz_reversible_embedding: 'rev_emb is called a second time with reverse=True: the rule gives the forward shape (None, 4, 6, 6) where Keras has (None, 4, 24)',
+};
+
+/** Run the CLI on each model's file of one kind; list every way its table differs from Keras's. */
+async function problemsFor(models: TruthModel[], kind: 'keras' | 'h5'): Promise<string[]> {
+  const problems: string[] = [];
+  for (const m of models) {
+    const r = await cli([zooPath(m.files[kind]!)]);
+    const diff = r.code === 3 || r.code === 4 ? `exit ${r.code} ${r.stderr.trim()}` : compare(m, r.stdout);
+    if (diff) problems.push(`${m.slug}: ${diff}`);
+  }
+  return problems;
+}
+
+describe.runIf(hasZoo)('kerascope FILE.keras against Keras 3 summaries', () => {
+  const models = zooTruth().filter((m) => m.built && m.files.keras);
+
+  it('prints the rows and totals Keras printed, for every built .keras model', async () => {
+    expect(await problemsFor(models.filter((x) => !(x.slug in KNOWN)), 'keras')).toEqual([]);
+    expect(models.length).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('still reads every known deviation (exit 0 or 1, a table with all rows)', async () => {
+    for (const m of models.filter((x) => x.slug in KNOWN)) {
+      const r = await cli([zooPath(m.files.keras!)]);
+      expect([0, 1], `${m.slug}: ${r.stderr}`).toContain(r.code);
+      expect(parseSummary(r.stdout).rows).toHaveLength(parseSummary(m.summary).rows.length);
+    }
+  }, 60_000);
+});
+
+describe.runIf(hasZoo)('kerascope FILE.h5 (legacy HDF5 written by Keras 3) against Keras 3 summaries', () => {
+  const models = zooTruth().filter((m) => m.built && m.files.h5 && !(m.slug in KNOWN));
+
+  it('prints the rows and totals Keras printed', async () => {
+    expect(await problemsFor(models, 'h5')).toEqual([]);
+    expect(models.length).toBeGreaterThan(100);
+  }, 120_000);
+});
+
+describe.runIf(hasZoo)('kerascope check on the zoo', () => {
+  it('gives the same reports one file at a time and two at once', async () => {
+    const pattern = zooPath('dz_{dense,conv,lstm,gru,nested,shared}*.{keras,h5}');
+    const one = await cli(['check', '--json', '--jobs', '1', pattern]);
+    const two = await cli(['check', '--json', '--jobs', '2', pattern]);
+    expect(JSON.parse(one.stdout).length).toBeGreaterThan(10);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.code).toBe(one.code);
+  }, 120_000);
+});
