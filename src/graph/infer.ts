@@ -126,7 +126,7 @@ export function inferModel(graph: ModelGraph, version: KerasVersion, inputOverri
         shapeDisagreements.push({ layer: path + spec.name, message: `${path}${spec.name}: input from ${c.inputs[i]!.layer} is stored as ${fmtShape(stored)} but recomputes to ${fmtShape(got)}` });
       }
     }
-    const outputs = evaluateCall(results.get(spec)!, spec, call, inputShapes, kwargShapes, version, depth);
+    const outputs = evaluateCall(results.get(spec)!, spec, call, inputShapes, kwargShapes, version, depth, c.callArgs);
     const outs = outputs ?? [];
     outs.forEach((s, t) => known.set(key(spec.name, call, t), s));
     if (!outputs) known.set(key(spec.name, call, WILDCARD), null);
@@ -184,6 +184,7 @@ function evaluateCall(
   kwargShapes: Record<string, (Shape | null)[]>,
   version: KerasVersion,
   depth: number,
+  callArgs: Record<string, unknown> = {},
 ): Shape[] | null {
   let outputs: Shape[] | null = null;
   if (spec.inner) {
@@ -207,6 +208,7 @@ function evaluateCall(
         config: spec.config,
         inputShapes: inputShapes as Shape[],
         kwargShapes: kwargShapes as Record<string, Shape[]>,
+        callArgs,
         kerasVersion: version,
       });
       if (!r.rule) {

@@ -136,7 +136,7 @@ function parseSequential(className: string, config: unknown, top: Json, depth: n
   let prev: TensorRef | null = input ? { layer: input.name, node: 0, tensor: 0, storedShape: null } : null;
   for (const layer of layers) {
     if (layer === input || layer.className === 'InputLayer') continue;
-    if (prev) layer.calls.push({ inputs: [prev], kwargInputs: {} });
+    if (prev) layer.calls.push({ inputs: [prev], kwargInputs: {}, callArgs: {} });
     prev = { layer: layer.name, node: 0, tensor: 0, storedShape: null };
   }
   return {
@@ -233,14 +233,16 @@ function keras3Node(node: Json): LayerCall {
   const inputs: TensorRef[] = [];
   collectKerasTensors(node['args'], inputs, 0);
   const kwargInputs: Record<string, TensorRef[]> = {};
+  const callArgs: Record<string, unknown> = {};
   if (isObject(node['kwargs'])) {
     for (const [k, val] of Object.entries(node['kwargs'])) {
       const found: TensorRef[] = [];
       collectKerasTensors(val, found, 0);
       if (found.length) kwargInputs[k] = found;
+      else callArgs[k] = val;
     }
   }
-  return { inputs, kwargInputs };
+  return { inputs, kwargInputs, callArgs };
 }
 
 function collectKerasTensors(v: unknown, out: TensorRef[], depth: number): void {
@@ -264,6 +266,7 @@ function legacyNode(node: unknown[], names: Set<string>): LayerCall {
   const entries = typeof node[0] === 'string' ? [node] : node;
   const inputs: TensorRef[] = [];
   const kwargInputs: Record<string, TensorRef[]> = {};
+  const callArgs: Record<string, unknown> = {};
   for (const e of entries) {
     if (!Array.isArray(e) || typeof e[0] !== 'string') continue;
     inputs.push({ layer: e[0], node: Number(e[1]) || 0, tensor: Number(e[2]) || 0, storedShape: null });
@@ -272,8 +275,9 @@ function legacyNode(node: unknown[], names: Set<string>): LayerCall {
       for (const [k, val] of Object.entries(kw)) {
         const refs = parseRefList(val).filter((r) => names.has(r.layer));
         if (refs.length) kwargInputs[k] = refs;
+        else callArgs[k] = val;
       }
     }
   }
-  return { inputs, kwargInputs };
+  return { inputs, kwargInputs, callArgs };
 }

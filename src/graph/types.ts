@@ -17,6 +17,8 @@ export interface LayerCall {
   inputs: TensorRef[];
   /** Tensor keyword inputs (`key` of MultiHeadAttention, `initial_state`…). */
   kwargInputs: Record<string, TensorRef[]>;
+  /** Constant keyword arguments of the call (tensors left out): `reverse`, `axis`, `slice_spec`… */
+  callArgs: Record<string, unknown>;
 }
 
 export interface LayerSpec {
