@@ -1,5 +1,5 @@
-// Shared pieces of the convolution rules (conv.ts, locally-connected.ts): where the channels sit,
-// the era of the kernel layout, and the arguments every convolution reads.
+// Shared pieces of the spatial rules (conv.ts, locally-connected.ts, pooling.ts, reshaping.ts): where
+// the channels sit, the era of the kernel layout, and the arguments every convolution reads.
 import type { Dim, Shape } from '../types.js';
 import { RuleError, type Cfg, type RuleInput } from './types.js';
 import { bool, channelsFirst, count, fmtShape, known, one, str, tuple } from './util.js';
@@ -55,6 +55,7 @@ export function convArgs(cfg: Cfg, rank: number): ConvArgs {
   const strides = tuple(cfg, 'strides', rank, 1);
   if (strides.some((s) => s === 0)) throw new RuleError(`strides has a zero: ${JSON.stringify(cfg['strides'])}`);
   const dilation = tuple(cfg, 'dilation_rate', rank, 1);
+  if (dilation.some((d) => d === 0)) throw new RuleError(`dilation_rate has a zero: ${JSON.stringify(cfg['dilation_rate'])}`);
   return { kernel, strides, dilation, padding: str(cfg, 'padding', 'valid').toLowerCase() };
 }
 
