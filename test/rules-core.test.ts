@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { run, params, shapes, K1, K2, K3, TFK } from './helpers/rules.js';
 import { RuleError } from '../src/layers/types.js';
+import { evaluateLayer } from '../src/layers/evaluate.js';
 
 describe('InputLayer', () => {
   it('uses Keras 3 batch_shape and Keras 1/2 batch_input_shape', () => {
@@ -153,6 +154,10 @@ describe('ReversibleEmbedding', () => {
   it('owns reverse_embeddings only when not tied', () => {
     expect(shapes(run('ReversibleEmbedding', { input_dim: 24, output_dim: 6, tie_weights: false }, [[null, 4]]))).toEqual([['embeddings', [24, 6]], ['reverse_embeddings', [6, 24]]]);
     expect(params(run('ReversibleEmbedding', { input_dim: 24, output_dim: 6 }, [[null, 4]]))).toBe(144);
+  });
+  it('a reverse=True call maps back to input_dim (zoo dz_reversible_embedding second call: (None, 4, 24))', () => {
+    const out = evaluateLayer({ className: 'ReversibleEmbedding', name: 'rev_emb', config: { input_dim: 24, output_dim: 6, tie_weights: false }, inputShapes: [[null, 4, 6]], callArgs: { reverse: true }, kerasVersion: K3 });
+    expect(out.outputShapes).toEqual([[null, 4, 24]]);
   });
 });
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { run, params, shapes, K1, TFK } from './helpers/rules.js';
 import { ruleFor } from '../src/layers/registry.js';
+import { evaluateLayer } from '../src/layers/evaluate.js';
 
 describe('Keras 1 MaxoutDense and Highway', () => {
   it('MaxoutDense: W (nb_feature, inputs, output_dim) + b (nb_feature, output_dim)', () => {
@@ -33,11 +34,36 @@ describe('TFOpLambda / SlicingOpLambda', () => {
     expect(run('TFOpLambda', { function: 'math.multiply' }, [[null, 4, 3], [null, 1, 3]], TFK).outputShapes).toEqual([[null, 4, 3]]);
     expect(run('TFOpLambda', { function: 'nn.relu6' }, [[null, 7]], TFK).outputShapes).toEqual([[null, 7]]);
   });
+  it('slicing follows Python slice semantics (numpy on (2, 4, 3) gives the same lengths)', () => {
+    const sl = (spec: unknown) => evaluateLayer({ className: 'SlicingOpLambda', name: 's', config: { function: '__operators__.getitem' }, inputShapes: [[null, 4, 3]], callArgs: { slice_spec: spec }, kerasVersion: TFK }).outputShapes[0];
+    const s = (start: number | null, stop: number | null, step: number | null = null) => ({ start, stop, step });
+    const all = s(null, null);
+    expect(sl([all, 0])).toEqual([null, 3]); // x[:, 0]
+    expect(sl([{ class_name: '__ellipsis__' }, s(null, 2)])).toEqual([null, 4, 2]); // x[..., :2]
+    expect(sl([all, s(null, null, -1)])).toEqual([null, 4, 3]); // x[:, ::-1]
+    expect(sl([all, s(1, -1)])).toEqual([null, 2, 3]); // x[:, 1:-1]
+    expect(sl([null])).toEqual([1, null, 4, 3]); // x[None]
+    expect(sl([all, s(-3, 10, 2)])).toEqual([null, 2, 3]); // x[:, -3:10:2]
+    expect(sl([all, s(3, 0, -2)])).toEqual([null, 2, 3]); // x[:, 3:0:-2]
+    expect(sl([{ class_name: '__ellipsis__' }, null])).toEqual([null, 4, 3, 1]); // x[..., None]
+  });
+  it('reductions, argmax, expand_dims, squeeze, transpose and concat from their constant arguments', () => {
+    const op = (fn: string, inputs: (number | null)[][], callArgs: Record<string, unknown>) =>
+      evaluateLayer({ className: 'TFOpLambda', name: 'op', config: { function: fn }, inputShapes: inputs, callArgs, kerasVersion: TFK }).outputShapes[0];
+    expect(op('math.reduce_mean', [[null, 4, 3]], { axis: 1 })).toEqual([null, 3]);
+    expect(op('math.reduce_sum', [[null, 4, 3]], { axis: [1, 2], keepdims: true })).toEqual([null, 1, 1]);
+    expect(op('math.argmax', [[null, 4, 3]], { axis: -1 })).toEqual([null, 4]);
+    expect(op('expand_dims', [[null, 4]], { axis: -1 })).toEqual([null, 4, 1]);
+    expect(op('squeeze', [[null, 1, 4]], { axis: 1 })).toEqual([null, 4]);
+    expect(op('compat.v1.transpose', [[null, 4, 3]], { perm: [0, 2, 1] })).toEqual([null, 3, 4]);
+    expect(op('concat', [[null, 4, 3], [null, 4, 5]], { axis: -1 })).toEqual([null, 4, 8]);
+  });
   it('any other op: shape unknown, said in notes', () => {
     const out = run('SlicingOpLambda', { function: '__operators__.getitem' }, [[null, 7]], TFK);
     expect(out.shapeUnknown).toBe(true);
     expect(out.outputShapes).toEqual([]);
     expect(out.notes?.[0]).toMatch(/getitem/);
+    expect(run('TFOpLambda', { function: 'image.resize' }, [[null, 7, 7, 3]], TFK).shapeUnknown).toBe(true);
   });
 });
 

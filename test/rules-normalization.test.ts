@@ -85,6 +85,8 @@ describe('SpectralNormalization', () => {
       ['dense_1/bias', [3], true, 'layer'],
       ['vector_u', [1, 3], false, ''],
     ]);
+    // zoo dz_spectralnorm_dense stores layers/spectral_normalization/vars/0 = the kernel again, vars/1 = vector_u.
+    expect(out.weights[2]!.storeIndex).toBe(1);
   });
   it('refuses a wrapped layer with neither kernel nor embeddings', () => {
     expect(() => run('SpectralNormalization', { layer: { class_name: 'Dropout', config: { rate: 0.1 } } }, [[null, 4]])).toThrow(/kernel/);

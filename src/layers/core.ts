@@ -125,7 +125,10 @@ const reversibleEmbedding: LayerRule = {
   summary: 'embeddings (input_dim, output_dim) + reverse_embeddings (output_dim, input_dim) unless tie_weights',
   source: 'keras/src/layers/core/reversible_embedding.py',
   apply(input) {
-    const { inputDim, outputDim, out, weights } = embeddingCall(input);
+    const { inputDim, outputDim, weights } = embeddingCall(input);
+    // reverse_embeddings.py compute_output_shape: a reverse call maps the last dim back to input_dim.
+    const x = one(input.inputShapes);
+    const out: Shape = input.callArgs?.['reverse'] === true ? [...x.slice(0, -1), inputDim] : [...x, outputDim];
     const q = quantization(input.config);
     // build(): reverse_embeddings only when not tied and not int8/int4-quantized.
     const own = !bool(input.config, 'tie_weights', true) && !(q && q.mode !== 'float8');

@@ -6,7 +6,8 @@
 //   (keras/src/export/tfsm_layer.py) and TorchModuleWrapper (keras/src/utils/torch_utils.py).
 import type { LayerRule, RuleInput, RuleOutput } from './types.js';
 import { RuleError } from './types.js';
-import { one, lastDim, known, weight, bool, count, broadcast } from './util.js';
+import { one, lastDim, known, weight, bool, count } from './util.js';
+import { tfOpShape } from './tfops.js';
 import { total } from './common.js';
 
 /** Keras 1 names `output_dim`; the graph maps it to `units`. */
@@ -50,28 +51,17 @@ function timeDistributedDense({ config, inputShapes }: RuleInput): RuleOutput {
   return { outputShapes: [[input[0] ?? null, input[1] ?? null, u]], weights: ws, formula: `${u} units × (${inputs ?? '?'} inputs${ws.length > 1 ? ' + 1 bias' : ''}) = ${total(ws)}` };
 }
 
-/** tf ops whose result has the broadcast shape of their tensor inputs. */
-const ELEMENTWISE = new Set([
-  '__operators__.add', '__operators__.sub', '__operators__.mul', '__operators__.truediv', '__operators__.neg',
-  'math.add', 'math.subtract', 'math.multiply', 'math.truediv', 'math.divide', 'math.maximum', 'math.minimum',
-  'math.pow', 'math.negative', 'math.abs', 'math.exp', 'math.log', 'math.sqrt', 'math.rsqrt', 'math.square',
-  'math.sigmoid', 'math.tanh', 'math.erf', 'math.softplus', 'math.reciprocal', 'nn.relu', 'nn.relu6', 'nn.silu',
-  'nn.swish', 'nn.gelu', 'nn.elu', 'nn.selu', 'nn.sigmoid', 'nn.tanh', 'identity', 'cast', 'clip_by_value',
-]);
-
-function tfOp({ config, inputShapes, kwargShapes }: RuleInput): RuleOutput {
+/** A tf.* call: its shape when the inputs and constant arguments give it, else unknown (said in notes). */
+function tfOp({ config, inputShapes, kwargShapes, callArgs }: RuleInput): RuleOutput {
   const fn = typeof config['function'] === 'string' ? config['function'] : '?';
-  const tensors = [...inputShapes, ...Object.values(kwargShapes).flat()];
-  if (ELEMENTWISE.has(fn) && tensors.length > 0) {
-    const out = tensors.slice(1).reduce((a, b) => broadcast(a, b), tensors[0]!);
-    return { outputShapes: [out], weights: [], formula: 'no weights: 0', notes: [`tf.${fn}: element-wise, output = broadcast of its tensor inputs`] };
-  }
+  const out = tfOpShape(fn, [...inputShapes, ...Object.values(kwargShapes).flat()], callArgs ?? {});
+  if (out) return { outputShapes: [out], weights: [], formula: 'no weights: 0' };
   return {
     outputShapes: [],
     weights: [],
     formula: 'no weights: 0',
     shapeUnknown: true,
-    notes: [`tf.${fn}: a TensorFlow op recorded in the model; its output shape depends on call arguments kerascope does not evaluate`],
+    notes: [`tf.${fn}: a TensorFlow op recorded in the model; its output shape is not derivable from the file without running TensorFlow`],
   };
 }
 
@@ -95,7 +85,7 @@ export const rules: LayerRule[] = [
   {
     classes: ['TFOpLambda', 'SlicingOpLambda'],
     family: 'legacy',
-    summary: 'no weights; tf.* call: element-wise ops keep the broadcast shape, others unknown',
+    summary: 'no weights; tf.* call: element-wise, reduce, slicing, expand_dims, squeeze, transpose, concat and argmax shapes derived; others unknown',
     source: 'tf_keras/layers/core/tf_op_layer.py',
     apply: tfOp,
   },

@@ -122,7 +122,10 @@ function spectralNorm({ config, inputShapes, sub }: RuleInput) {
   const kernel = res.weights.find((w) => w.name === 'kernel' || w.name === 'embeddings');
   if (!kernel) throw new RuleError(`${inner.class_name} has no kernel nor embeddings to normalize`);
   const last = kernel.shape ? kernel.shape[kernel.shape.length - 1] ?? null : null;
-  const ws = trainableFirst([...nest(res.weights, innerName, 'layer'), weight('vector_u', [1, last], `1 × the last kernel dim ${last ?? '?'}`, { trainable: false })]);
+  // Keras 3 also tracks the wrapped kernel as the wrapper's own variable: its `vars` hold
+  // 0 = that kernel again, 1 = vector_u (model.weights lists the kernel once).
+  const u = { ...weight('vector_u', [1, last], `1 × the last kernel dim ${last ?? '?'}`, { trainable: false }), storeIndex: 1 };
+  const ws = trainableFirst([...nest(res.weights, innerName, 'layer'), u]);
   return { outputShapes: res.outputShapes, weights: ws, formula: `${inner.class_name}: ${res.formula ?? '?'}; + vector_u 1 × ${last ?? '?'} = ${total(ws)}` };
 }
 
