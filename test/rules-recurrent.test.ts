@@ -80,9 +80,10 @@ describe('LSTM', () => {
     expect(out.weights.map((w) => w.name)).toEqual(['lstm_cell/kernel', 'lstm_cell/recurrent_kernel', 'lstm_cell/bias']);
   });
 
-  it('refuses a rank-2 input and a config without units', () => {
+  it('refuses a rank-2 input, a config without units, and units=0 (Keras 3: units must be a positive integer)', () => {
     expect(() => runRule('LSTM', { units: 3 }, [[null, 4]], '3.15.1')).toThrow(RuleError);
     expect(() => runRule('LSTM', {}, [[null, 4, 2]], '3.15.1')).toThrow(RuleError);
+    expect(() => runRule('GRU', { units: 0 }, [[null, 4, 2]], '3.15.1')).toThrow(RuleError);
   });
 });
 

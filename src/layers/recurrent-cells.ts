@@ -62,14 +62,21 @@ function cellOutput(kind: CellKind, step: Shape, units: number, ws: ExpectedWeig
   return { outputShapes: [[batch, units], ...states], weights: ws, formula: gateFormula(GATES[kind], units, known(step[step.length - 1]), biases) };
 }
 
+/** `units` as the cells check it (Keras 3 SimpleRNNCell/LSTMCell/GRUCell: "units must be a positive integer"). */
+export function positiveUnits(cfg: Record<string, unknown>): number {
+  const u = count(cfg, 'units');
+  if (u === 0) throw new RuleError('units must be a positive integer, got 0');
+  return u;
+}
+
 /** One step of a Keras 2/3 cell on a (batch, features) input: outputs [output, ...states]. */
 export function applyCell(kind: CellKind, cfg: Record<string, unknown>, step: Shape, v: KerasVersion): RuleOutput {
   if (step.length !== 2) throw new RuleError(`an RNN cell expects (batch, features) per step, got ${fmtShape(step)}`);
-  const units = count(cfg, 'units');
+  const u = positiveUnits(cfg);
   const useBias = bool(cfg, 'use_bias', true);
   const two = kind === 'gru' && resetAfter(cfg, v);
-  const ws = cellWeights(kind, known(step[1]), units, useBias, two);
-  return cellOutput(kind, step, units, ws, useBias ? (two ? 2 : 1) : 0);
+  const ws = cellWeights(kind, known(step[1]), u, useBias, two);
+  return cellOutput(kind, step, u, ws, useBias ? (two ? 2 : 1) : 0);
 }
 
 function cellSummary(kind: CellKind): string {

@@ -10,6 +10,7 @@ import { bool, channelsFirst, convLength, count, fmtCount, fmtShape, known, nest
 function applyConvLstm(rank: number, cls: string, config: Record<string, unknown>, input: Shape, keras1: boolean): RuleOutput {
   if (input.length !== rank + 3) throw new RuleError(`${cls} expects (batch, timesteps, ${rank} spatial dims, channels), got ${fmtShape(input)}`);
   const filters = count(config, 'filters');
+  if (filters === 0) throw new RuleError('filters must be a positive integer, got 0');
   const kernel = tuple(config, 'kernel_size', rank);
   const strides = tuple(config, 'strides', rank, 1);
   const dilation = tuple(config, 'dilation_rate', rank, 1);

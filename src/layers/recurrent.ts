@@ -4,8 +4,8 @@
 // tf.keras: tf_keras/layers/rnn/base_rnn.py, cudnn_lstm.py, cudnn_gru.py. Keras 1: recurrent-keras1.ts.
 import type { Dim, Shape } from '../types.js';
 import { RuleError, type Cfg, type InnerLayerConfig, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
-import { bool, count, fmtShape, known, nest, one, weight } from './util.js';
-import { applyCell, cellRules, gateFormula, innerName, innerWeights, type CellKind } from './recurrent-cells.js';
+import { bool, fmtShape, known, nest, one, weight } from './util.js';
+import { applyCell, cellRules, gateFormula, innerName, innerWeights, positiveUnits, type CellKind } from './recurrent-cells.js';
 import { keras1Weights } from './recurrent-keras1.js';
 import { rules as convRnnRules } from './recurrent-conv.js';
 
@@ -55,7 +55,7 @@ function builtinRnn(classes: string[], kind: CellKind, cellName: string, source:
       const outputShapes = rnnOutputs(config, seq, cell.outputShapes);
       if (kerasVersion.major === 1) {
         // Keras 1 layers own their weights directly, one tensor per gate unless consume_less='gpu'.
-        const units = count(config, 'units');
+        const units = positiveUnits(config);
         return { outputShapes, weights: keras1Weights(kind, config, known(seq.features), units), formula: cell.formula };
       }
       return { outputShapes, weights: nest(cell.weights, cellName, 'cell'), formula: cell.formula };
@@ -76,7 +76,7 @@ function cudnnRnn(cls: string, gates: number, source: string): LayerRule {
     source,
     apply({ config, inputShapes }): RuleOutput {
       const seq = sequence(inputShapes, cls, config);
-      const units = count(config, 'units');
+      const units = positiveUnits(config);
       const inputs = known(seq.features);
       const width = `${gates} gates·${units} units`;
       const weights = [
