@@ -164,6 +164,19 @@ describe('Keras 1 Merge', () => {
       ).outputShapes,
     ).toEqual([[null, 1]]);
   });
+  it("no mode key is Keras 1's default mode='sum'", () => {
+    expect(
+      run(
+        'Merge',
+        {},
+        [
+          [null, 4],
+          [null, 4],
+        ],
+        K1,
+      ).outputShapes,
+    ).toEqual([[null, 4]]);
+  });
   it('mul/ave/max need equal shapes', () => {
     expect(() =>
       run(

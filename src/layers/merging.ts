@@ -108,7 +108,7 @@ function lambdaMerge(config: RuleInput['config'], shapes: Shape[]): RuleOutput {
 
 function applyMerge({ config, inputShapes }: RuleInput): RuleOutput {
   atLeast(inputShapes, 2, 'Merge');
-  const mode = config['mode'];
+  const mode = config['mode'] ?? 'sum'; // Keras 1 Merge(mode='sum') by default
   if (str(config, 'mode_type', 'raw') !== 'raw' || typeof mode !== 'string') return lambdaMerge(config, inputShapes);
   switch (mode) {
     case 'sum':
