@@ -137,11 +137,15 @@ export class H5Engine {
     return new H5File(this, id, remove);
   }
 
-  /** Opens a path for writing (fixture builder): allowed for the lifetime of the process. */
-  allowWrite(file: string): string {
+  /** Lets `fn` open `file` for writing (fixture builder, tests); the path is refused again after. */
+  writing<T>(file: string, fn: (path: string) => T): T {
     const path = resolve(file);
     this.allowed.add(path);
-    return path;
+    try {
+      return fn(path);
+    } finally {
+      this.allowed.delete(path);
+    }
   }
 
   isAllowed(path: string): boolean {
@@ -156,13 +160,16 @@ export class H5Engine {
     this.captured = (this.captured + text).slice(-4096);
   }
 
-  /** The first line of what HDF5 last printed about an error, if anything. */
+  /**
+   * The root cause of what HDF5 last printed: the deepest `#NNN: … in func(): message` entry of
+   * its error stack ("truncated file: eof = 3000, … stored_eof = 8685"), or null.
+   */
   lastError(): string | null {
-    const lines = this.captured.split('\n').map((l) => l.trim());
-    const major = lines.find((l) => l.startsWith('major:'));
-    const minor = lines.find((l) => l.startsWith('minor:'));
-    const parts = [major, minor].filter(Boolean).map((l) => l!.replace(/^(major|minor):\s*/, ''));
-    return parts.length ? parts.join(': ') : null;
+    const causes = this.captured
+      .split('\n')
+      .map((l) => /^\s*#\d+: .* in [\w.]+\(\): (.*)$/.exec(l)?.[1])
+      .filter((m): m is string => Boolean(m));
+    return causes.length ? causes[causes.length - 1]! : null;
   }
 
   /** Runs one engine call; an emscripten abort or a C++ throw becomes an H5EngineError. */

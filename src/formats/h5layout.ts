@@ -155,7 +155,20 @@ export function walkKeras3(f: H5File, allPaths: string[]): WalkResult {
   return out;
 }
 
-/** `dense` < `dense_1` < `dense_2` < `dense_10`: the order Keras numbers layers in. */
+/**
+ * `dense` < `dense_1` < `dense_2` < `dense_10`, and `a/x` < `a_1/x`: the order Keras numbers
+ * layers in. Digit runs compare as numbers, everything else by code point ('/' < '_').
+ */
 export function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  const ta = a.match(/\d+|\D+/g) ?? [];
+  const tb = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(ta.length, tb.length); i++) {
+    const x = ta[i]!;
+    const y = tb[i]!;
+    if (x === y) continue;
+    const nx = /^\d/.test(x) && /^\d/.test(y);
+    if (nx && Number(x) !== Number(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return ta.length - tb.length;
 }
