@@ -29,7 +29,8 @@ export function fakeEngine(served: Served, calls: Run['calls'] = []): Engine {
   };
 }
 
-export async function run(argv: string[], served: Served, io: Partial<Io> & { stderrTTY?: boolean } = {}): Promise<Run> {
+/** Run the CLI in-process; with `served`, on a fake engine serving those reports, else on the real one. */
+export async function run(argv: string[], served?: Served, io: Partial<Io> & { stderrTTY?: boolean } = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const calls: Run['calls'] = [];
@@ -41,7 +42,7 @@ export async function run(argv: string[], served: Served, io: Partial<Io> & { st
       isTTY: io.isTTY ?? false,
       env: io.env ?? {},
     },
-    fakeEngine(served, calls),
+    served ? fakeEngine(served, calls) : undefined,
   );
   return { code, stdout, stderr, calls };
 }

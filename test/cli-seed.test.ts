@@ -1,16 +1,10 @@
 // The seed's five models (fixtures/seed, written by the project) through the real CLI: the seed
 // notebook's figures, and byte sizes worked out by hand as Keras does (4 bytes a float32, 1 KB = 1024 B).
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../src/cli/io.js';
-import { main } from '../src/cli/main.js';
+import { run } from './cli-harness.js';
 import { parseSummary } from './report-keras-layout.js';
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, isTTY: false, env: {} };
-  return { code: await main(argv, io), stdout, stderr };
-}
+const cli = (argv: string[]) => run(argv);
 
 const SEED: [string, string[], string][] = [
   // file, Param # column (seed), Total line (573 × 4 = 2,292 B = 2.238 KB, …)

@@ -1,18 +1,11 @@
 // End to end on files written by Keras 3.15.1: `kerascope FILE` must print the rows and totals
 // that Keras's own model.summary() printed for the same model (truth.json `summary`).
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../src/cli/io.js';
-import { main } from '../src/cli/main.js';
+import { run } from './cli-harness.js';
 import { hasZoo, zooPath, zooTruth, type TruthModel } from './helpers/zoo.js';
 import { parseSummary, sameCell } from './report-keras-layout.js';
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, isTTY: false, env: {} };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => run(argv);
 
 function compare(m: TruthModel, table: string): string | null {
   const keras = parseSummary(m.summary);
