@@ -51,7 +51,11 @@ function elementwise(classes: string[], names: string[], summary: string, source
 }
 
 export const rules: LayerRule[] = [
-  passThrough(['ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'ThresholdedReLU'], 'activations', 'keras/src/layers/activations/{relu,leaky_relu,elu,softmax}.py; tf_keras thresholded_relu.py'),
+  passThrough(['ReLU'], 'activations', 'keras/src/layers/activations/relu.py'),
+  passThrough(['LeakyReLU'], 'activations', 'keras/src/layers/activations/leaky_relu.py'),
+  passThrough(['ELU'], 'activations', 'keras/src/layers/activations/elu.py'),
+  passThrough(['Softmax'], 'activations', 'keras/src/layers/activations/softmax.py'),
+  passThrough(['ThresholdedReLU'], 'activations', 'tf_keras/layers/activation/thresholded_relu.py'),
   elementwise(['PReLU'], ['alpha'], 'alpha = input[1:] with shared_axes set to 1', 'keras/src/layers/activations/prelu.py'),
   elementwise(['SReLU'], ['t_left', 'a_left', 't_right', 'a_right'], 'Keras 1: t_left, a_left, t_right, a_right, each input[1:] with shared_axes set to 1', 'Keras 1.2.2 keras/layers/advanced_activations.py'),
   elementwise(['ParametricSoftplus'], ['alphas', 'betas'], 'Keras 1: alphas and betas, each input[1:] with shared_axes set to 1', 'Keras 1.2.2 keras/layers/advanced_activations.py'),

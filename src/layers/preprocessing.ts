@@ -222,8 +222,9 @@ function pipeline({ config, inputShapes, sub }: RuleInput): RuleOutput {
 
 export const rules: LayerRule[] = [
   passThrough(['Rescaling'], 'preprocessing', 'keras/src/layers/preprocessing/rescaling.py'),
-  passThrough(sameShape, 'preprocessing', `${IMG}*.py`),
-  rule(['Resizing', 'CenterCrop', 'RandomCrop'], 'no weights; height and width replaced by the configured size', `${IMG}resizing.py, center_crop.py, random_crop.py`, toSize),
+  // One rule per class so each row of the table names its own Keras file.
+  ...sameShape.map((c) => passThrough([c], 'preprocessing', `${IMG}${c === 'ContrastLimitedAdaptiveHistogramEqualization' ? 'clahe' : snakeCase(c)}.py`)),
+  ...['Resizing', 'CenterCrop', 'RandomCrop'].map((c) => rule([c], 'no weights; height and width replaced by the configured size', `${IMG}${snakeCase(c)}.py`, toSize)),
   rule(['RandomHeight'], 'no weights; height unknown (tf.keras)', 'tf_keras/layers/preprocessing/image_preprocessing.py', randomAxis(0)),
   rule(['RandomWidth'], 'no weights; width unknown (tf.keras)', 'tf_keras/layers/preprocessing/image_preprocessing.py', randomAxis(1)),
   rule(['Normalization'], 'mean + variance (the kept axes) + count, not trainable, only when mean/variance are not given', 'keras/src/layers/preprocessing/normalization.py', normalization),
