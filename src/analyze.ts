@@ -91,7 +91,10 @@ function graphFindings(model: ModelResult, findings: Finding[]): void {
       const path = layerPath(r);
       if (r.state === 'rule-error') findings.push({ severity: 'error', code: 'layer-rule-error', category: 'consistency', layer: path, message: `${path} (${r.spec.className}): ${r.problem}` });
       if (r.state === 'unknown-class' && !r.inner && !r.calls.length) findings.push({ severity: 'warning', code: 'unknown-layer-class', category: 'consistency', layer: path, message: `${path} (${r.spec.className}): no rule for this class` });
-      for (const n of r.notes) findings.push({ severity: 'info', code: r.spec.className === 'Lambda' ? 'lambda-shape-assumed' : 'layer-note', category: 'consistency', layer: path, message: `${path}: ${n}` });
+      for (const n of r.notes) {
+        const text = n.startsWith(`${r.spec.name}: `) ? n.slice(r.spec.name.length + 2) : n;
+        findings.push({ severity: 'info', code: r.spec.className === 'Lambda' ? 'lambda-shape' : 'layer-note', category: 'consistency', layer: path, message: `${path}: ${text}` });
+      }
       if (r.inner) walk(r.inner);
     }
   };

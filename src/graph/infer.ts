@@ -13,6 +13,8 @@ export interface CallResult {
   inputShapes: (Shape | null)[];
   /** Null when unknown (an input is unknown, the class has no rule, the rule failed). */
   outputShapes: Shape[] | null;
+  /** The output shapes are an assumption (a Lambda without a stored output_shape). */
+  assumed?: boolean;
 }
 
 export type LayerState = 'ok' | 'unknown-class' | 'opaque' | 'no-shape' | 'rule-error';
@@ -45,6 +47,8 @@ export interface ModelResult {
 }
 
 const WILDCARD = -1;
+const ASSUMED_NOTE = 'output shape not stored in the file: assumed equal to the input shape (kerascope never runs the function)';
+const STORED_NOTE = 'output shape taken from the shape the file stores on the next layer\'s input (kerascope never runs the function)';
 
 function key(layer: string, call: number, tensor: number): string {
   return `${layer}\u0000${call}\u0000${tensor}`;
@@ -88,11 +92,21 @@ export function inferModel(graph: ModelGraph, version: KerasVersion, inputOverri
     if (!shape) r.state = 'no-shape';
   });
 
+  const assumed = new Set<string>();
   const lookup = (ref: TensorRef): { ready: boolean; shape: Shape | null } => {
     const target = byName.get(ref.layer);
     if (!target) return { ready: true, shape: null };
     const call = target.className === 'InputLayer' ? 0 : resolveCall(ref);
     const k = key(ref.layer, call, ref.tensor);
+    // An assumed shape gives way to the shape the writer stored on this edge.
+    if (assumed.has(k) && ref.storedShape) {
+      const c = results.get(target)!.calls[call];
+      if (c?.outputShapes) c.outputShapes[ref.tensor] = ref.storedShape; // show what the file says
+      const r = results.get(target)!;
+      r.notes = r.notes.filter((n) => n !== ASSUMED_NOTE);
+      if (!r.notes.includes(STORED_NOTE)) r.notes.push(STORED_NOTE);
+      return { ready: true, shape: ref.storedShape };
+    }
     if (known.has(k)) return { ready: true, shape: known.get(k) ?? null };
     if (known.has(key(ref.layer, call, WILDCARD))) return { ready: true, shape: null };
     return { ready: false, shape: null };
@@ -129,6 +143,7 @@ export function inferModel(graph: ModelGraph, version: KerasVersion, inputOverri
     const outputs = evaluateCall(results.get(spec)!, spec, call, inputShapes, kwargShapes, version, depth, c.callArgs);
     const outs = outputs ?? [];
     outs.forEach((s, t) => known.set(key(spec.name, call, t), s));
+    if (results.get(spec)!.calls[call]?.assumed) outs.forEach((_, t) => assumed.add(key(spec.name, call, t)));
     if (!outputs) known.set(key(spec.name, call, WILDCARD), null);
     return true;
   };
@@ -187,6 +202,7 @@ function evaluateCall(
   callArgs: Record<string, unknown> = {},
 ): Shape[] | null {
   let outputs: Shape[] | null = null;
+  let assumed = false;
   if (spec.inner) {
     if (depth > 64) throw new RuleError('models nested more than 64 deep');
     const inner = inferModel(spec.inner, version, inputShapes, `${r.parentPath}${spec.name}/`, r.trainable, depth + 1);
@@ -235,11 +251,11 @@ function evaluateCall(
   // and what normalisation lambdas do) and says so.
   if (!outputs && spec.className === 'Lambda' && inputShapes.length > 0 && inputShapes.every((s) => s !== null)) {
     outputs = [inputShapes[0] as Shape];
-    const note = 'output shape not stored in the file: assumed equal to the input shape (kerascope never runs the function)';
-    if (!r.notes.includes(note)) r.notes.push(note);
+    assumed = true;
+    if (!r.notes.includes(ASSUMED_NOTE)) r.notes.push(ASSUMED_NOTE);
     if (r.state === 'rule-error' || r.state === 'no-shape') r.state = 'ok';
   }
-  r.calls[call] = { inputShapes, outputShapes: outputs };
+  r.calls[call] = assumed ? { inputShapes, outputShapes: outputs, assumed } : { inputShapes, outputShapes: outputs };
   return outputs;
 }
 

@@ -39,7 +39,8 @@ function colourOf(s: Severity, p: Paint): (x: string) => string {
 
 /** `  error     weight-shape-mismatch  dense_2: expected (128, 64)…` */
 export function findingLine(f: Finding, p: Paint, codeWidth = 0): string {
-  const where = f.layer ? `${f.layer}: ` : '';
+  // Consistency messages already start with the layer path ("dense_2/kernel: expected…").
+  const where = f.layer && !f.message.startsWith(f.layer) ? `${f.layer}: ` : '';
   return `  ${colourOf(f.severity, p)(padEnd(f.severity, 8))}  ${padEnd(f.code, codeWidth)}  ${where}${f.message}`;
 }
 
