@@ -18,9 +18,9 @@ describe('LSTM', () => {
       ['lstm_cell/bias', [68]],
     ]);
     expect(out.weights.map((w) => w.why)).toEqual([
-      '13 inputs × 4 gates·17 units (i, f, c, o)',
-      '17 units fed back × 4 gates·17 units (i, f, c, o)',
-      '4 gates·17 units (i, f, c, o)',
+      '13 inputs × 4 gates·17 units',
+      '17 units fed back × 4 gates·17 units',
+      '4 gates·17 units',
     ]);
     expect(out.weights.every((w) => w.store === 'cell' && w.trainable)).toBe(true);
   });

@@ -53,8 +53,9 @@ function fixtureCases(): ZooLayerCase[] {
 const cases = fixtureCases();
 
 describe('fixtures/keras (Keras 3.15.1): recurrent, wrapper and attention layers', () => {
-  it('holds every class of this family', () => {
-    expect([...new Set(cases.map((c) => c.className))].sort()).toEqual(RNN_ATTENTION_CLASSES.filter((c) => c !== 'ConvLSTM3D').sort());
+  it('holds every class of this family (ConvLSTM3D only in later generations)', () => {
+    const seen = new Set(cases.map((c) => c.className));
+    for (const cls of RNN_ATTENTION_CLASSES.filter((c) => c !== 'ConvLSTM3D')) expect(seen, cls).toContain(cls);
   });
 
   for (const c of cases) it(`${c.slug} ${c.name} (${c.className})`, () => expectZooCase(c));

@@ -11,8 +11,6 @@ export type CellKind = 'simple' | 'lstm' | 'gru';
 /** Gates per kind and the state tensors each cell carries (LSTMCell.state_size = [units, units]). */
 const GATES: Record<CellKind, number> = { simple: 1, lstm: 4, gru: 3 };
 const STATES: Record<CellKind, number> = { simple: 1, lstm: 2, gru: 1 };
-/** The gate letters in Keras's concatenation order (lstm.py: i, f, c, o; gru.py: z, r, h). */
-const ORDER: Record<CellKind, string> = { simple: '', lstm: ' (i, f, c, o)', gru: ' (z, r, h)' };
 
 /**
  * GRU's reset_after: Keras 3 and tf.keras 2.x (recurrent_v2.GRU, TF ≥ 2.0) default to True; standalone
@@ -41,7 +39,7 @@ export function gateFormula(gates: number, units: number, inputs: number | null,
 /** kernel, recurrent_kernel, bias as one Keras 2/3 cell creates them, with the reason for each shape. */
 export function cellWeights(kind: CellKind, inputs: number | null, units: number, useBias: boolean, twoBiases: boolean): ExpectedWeight[] {
   const g = GATES[kind];
-  const width = per(g, units) + ORDER[kind];
+  const width = per(g, units);
   const ws = [
     weight('kernel', [inputs, g * units], `${inputs ?? '?'} inputs × ${width}`),
     weight('recurrent_kernel', [units, g * units], `${units} units fed back × ${width}`),
@@ -79,10 +77,11 @@ export function applyCell(kind: CellKind, cfg: Record<string, unknown>, step: Sh
   return cellOutput(kind, step, u, ws, useBias ? (two ? 2 : 1) : 0);
 }
 
+/** The gates in Keras's concatenation order: lstm.py i, f, c, o; gru.py z, r, h. */
 function cellSummary(kind: CellKind): string {
-  if (kind === 'gru') return 'kernel (inputs, 3u), recurrent_kernel (u, 3u), bias (2, 3u) with reset_after else (3u)';
-  const g = GATES[kind] === 1 ? '' : String(GATES[kind]);
-  return `kernel (inputs, ${g}u), recurrent_kernel (u, ${g}u), bias (${g}u)`;
+  if (kind === 'gru') return 'gates z, r, h: kernel (inputs, 3u), recurrent_kernel (u, 3u), bias (2, 3u) with reset_after else (3u)';
+  if (kind === 'lstm') return 'gates i, f, c, o: kernel (inputs, 4u), recurrent_kernel (u, 4u), bias (4u)';
+  return 'kernel (inputs, u), recurrent_kernel (u, u), bias (u)';
 }
 
 function cellRule(cls: string, kind: CellKind, file: string): LayerRule {

@@ -25,7 +25,7 @@ function applyConvLstm(rank: number, cls: string, config: Record<string, unknown
   const outputShapes = bool(config, 'return_state', false) ? [main, state, state] : [main];
 
   const k = kernel.join('×');
-  const width = `4 gates·${filters} filters (i, f, c, o)`;
+  const width = `4 gates·${filters} filters`;
   const ws = [
     weight('kernel', [...kernel, channels, 4 * filters], `${k} kernel × ${channels ?? '?'} input channels × ${width}`),
     weight('recurrent_kernel', [...kernel, filters, 4 * filters], `${k} kernel × ${filters} filters fed back × ${width}`),

@@ -107,8 +107,8 @@ function applyRnn({ config, inputShapes, sub }: RuleInput): RuleOutput {
   return { outputShapes: rnnOutputs(config, seq, r.outputShapes), weights: nest(innerWeights(cell, r.weights), innerName(cell), 'cell'), formula: r.formula };
 }
 
-const lstmSummary = '4 gates × units × (inputs + units + 1 bias): kernel (inputs, 4u), recurrent_kernel (u, 4u), bias (4u)';
-const gruSummary = '3 gates × units × (inputs + units + 2 biases with reset_after, else 1): bias (2, 3u) or (3u)';
+const lstmSummary = '4 gates (i, f, c, o) × units × (inputs + units + 1 bias): kernel (inputs, 4u), recurrent_kernel (u, 4u), bias (4u)';
+const gruSummary = '3 gates (z, r, h) × units × (inputs + units + 2 biases with reset_after, else 1): bias (2, 3u) or (3u)';
 
 export const rules: LayerRule[] = [
   builtinRnn(['SimpleRNN'], 'simple', 'simple_rnn_cell', 'keras/src/layers/rnn/simple_rnn.py', 'units × (inputs + units + 1 bias): kernel (inputs, u), recurrent_kernel (u, u), bias (u)'),
