@@ -67,7 +67,8 @@ describe('renderTable on an inconsistent model', () => {
 
   it('lists findings errors first', () => {
     const findings = text.split('Findings (2):\n')[1]!.trimEnd().split('\n');
-    expect(findings[0]).toMatch(/^\s+error\s+weight-shape-mismatch\s+dense_29: dense_29\/kernel: expected \(17, 1\)/);
+    // The message already names the layer ("dense_29/kernel: …"): it is not said twice.
+    expect(findings[0]).toMatch(/^\s+error\s+weight-shape-mismatch\s+dense_29\/kernel: expected \(17, 1\)/);
     expect(findings[1]).toMatch(/^\s+info\s+optimizer-absent\s+no optimizer weights stored$/);
   });
 });
@@ -110,6 +111,15 @@ describe('renderTable: optimizer, nesting, several outputs', () => {
     expect(parseSummary(text).header).toEqual(['Layer (type)', 'Output Shape', 'Param #', 'Connected to', 'Check']);
     expect(parseSummary(text).rows[2]![3]).toBe('in_a[0][0], in_b[0][0]');
     expect(text).toMatch(/│ in_a\[0\]\[0\], +│/);
+  });
+
+  it('gives nested rows "-" for Connected to, as Keras does under expand_nested', () => {
+    const inner = layer('dense', 'Dense', [null, 4], []);
+    const a = layer('in_a', 'InputLayer', [null, 4], []);
+    const b = layer('in_b', 'InputLayer', [null, 4], []);
+    const block = layer('block', 'Functional', [null, 4], [], { connectedTo: ['in_a[0][0]', 'in_b[0][0]'], layers: [inner] });
+    const r = seedLstmReport({ model: { name: 'f', className: 'Functional' }, layers: [a, b, block] });
+    expect(parseSummary(renderTable(r, { expand: true })).rows[3]).toEqual(['└ dense (Dense)', '(None, 4)', '0', '-', 'ok']);
   });
 
   it('names a report without architecture', () => {

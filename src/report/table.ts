@@ -54,7 +54,8 @@ function connections(l: LayerReport): string[] {
 
 function layerRows(l: LayerReport, level: number, opts: Required<TableOptions>, withLinks: boolean, p: Paint): Cell[][] {
   const row: Cell[] = [`${prefix(level)}${l.name} (${l.className})`, fmtOutput(l.outputShape), fmtCount(l.params)];
-  if (withLinks) row.push(level === 0 ? connections(l) : '');
+  // Keras prints "-" for a nested layer: its nodes are not among the outer model's nodes.
+  if (withLinks) row.push(level === 0 ? connections(l) : '-');
   row.push(verdictCell(l.status, p));
   const rows: Cell[][] = [row];
   if (opts.expand) for (const sub of l.layers ?? []) rows.push(...layerRows(sub, level + 1, opts, withLinks, p));
