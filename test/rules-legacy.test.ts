@@ -67,6 +67,15 @@ describe('TFOpLambda / SlicingOpLambda', () => {
   });
 });
 
+describe('TensorFlowOpLayer (TF 2.0–2.3)', () => {
+  it('element-wise graph ops keep the broadcast shape; others are unknown', () => {
+    expect(run('TensorFlowOpLayer', { node_def: { name: 'AddV2', op: 'AddV2' } }, [[null, 4, 3], [null, 1, 3]], TFK).outputShapes).toEqual([[null, 4, 3]]);
+    const out = run('TensorFlowOpLayer', { node_def: { name: 'Reshape', op: 'Reshape' } }, [[null, 12]], TFK);
+    expect(out.shapeUnknown).toBe(true);
+    expect(out.weights).toEqual([]);
+  });
+});
+
 describe('framework bridges', () => {
   it('JaxLayer, FlaxLayer, TFSMLayer and TorchModuleWrapper are opaque, with a reason', () => {
     for (const cls of ['JaxLayer', 'FlaxLayer', 'TFSMLayer', 'TorchModuleWrapper']) {

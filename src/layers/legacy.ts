@@ -1,13 +1,13 @@
 // Classes that Keras 3 dropped or cannot analyse from a file:
 // - Keras 1.2.2 MaxoutDense, Highway and TimeDistributedDense (keras/layers/core.py @1.2.2);
 // - tf.keras TFOpLambda / SlicingOpLambda, the tf.* calls recorded inside Functional models
-//   (tf_keras/layers/core/tf_op_layer.py);
+//   (tf_keras/layers/core/tf_op_layer.py), and TF 2.0–2.3's TensorFlowOpLayer;
 // - the framework bridges FlaxLayer, JaxLayer (keras/src/utils/jax_layer.py), TFSMLayer
 //   (keras/src/export/tfsm_layer.py) and TorchModuleWrapper (keras/src/utils/torch_utils.py).
 import type { LayerRule, RuleInput, RuleOutput } from './types.js';
 import { RuleError } from './types.js';
 import { one, lastDim, known, weight, bool, count } from './util.js';
-import { tfOpShape } from './tfops.js';
+import { tfOpShape, nodeOpShape } from './tfops.js';
 import { total } from './common.js';
 
 /** Keras 1 names `output_dim`; the graph maps it to `units`. */
@@ -65,6 +65,15 @@ function tfOp({ config, inputShapes, kwargShapes, callArgs }: RuleInput): RuleOu
   };
 }
 
+/** TF 2.0–2.3 TensorFlowOpLayer: a raw graph op (`node_def.op`); element-wise ops keep the broadcast shape. */
+function tfNodeOp({ config, inputShapes, kwargShapes }: RuleInput): RuleOutput {
+  const node = (config['node_def'] ?? {}) as Record<string, unknown>;
+  const op = typeof node['op'] === 'string' ? node['op'] : '?';
+  const out = nodeOpShape(op, [...inputShapes, ...Object.values(kwargShapes).flat()]);
+  if (out) return { outputShapes: [out], weights: [], formula: 'no weights: 0' };
+  return { outputShapes: [], weights: [], formula: 'no weights: 0', shapeUnknown: true, notes: [`TensorFlow op ${op}: its output shape is not derivable from the file without running TensorFlow`] };
+}
+
 function opaque(classes: string[], reason: string, source: string): LayerRule {
   return {
     classes,
@@ -88,6 +97,13 @@ export const rules: LayerRule[] = [
     summary: 'no weights; tf.* call: element-wise, reduce, slicing, expand_dims, squeeze, transpose, concat and argmax shapes derived; others unknown',
     source: 'tf_keras/layers/core/tf_op_layer.py',
     apply: tfOp,
+  },
+  {
+    classes: ['TensorFlowOpLayer'],
+    family: 'legacy',
+    summary: 'no weights; a raw TF graph op (TF 2.0–2.3): element-wise ops keep the broadcast shape, others unknown',
+    source: 'tensorflow/python/keras/engine/base_layer.py (TensorFlowOpLayer, TF 2.0–2.3)',
+    apply: tfNodeOp,
   },
   opaque(['JaxLayer', 'FlaxLayer'], 'wraps JAX/Flax functions that are not stored in the file: its variables are listed but not explained', 'keras/src/utils/jax_layer.py'),
   opaque(['TFSMLayer'], 'wraps an external TensorFlow SavedModel: its variables are listed but not explained', 'keras/src/export/tfsm_layer.py'),

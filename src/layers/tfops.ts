@@ -1,5 +1,6 @@
 // Output shapes of the tf.* calls tf.keras records as TFOpLambda / SlicingOpLambda layers
-// (tf_keras/layers/core/tf_op_layer.py), for the ops whose shape follows from the input shapes and the
+// (tf_keras/layers/core/tf_op_layer.py), and of the raw graph ops TF 2.0–2.3 recorded as
+// TensorFlowOpLayer (tensorflow/python/keras/engine/base_layer.py, `node_def.op`), for the ops whose shape follows from the input shapes and the
 // call's constant arguments (RuleInput.callArgs). Any other op is left unknown: kerascope does not
 // run TensorFlow.
 import type { Cfg } from './types.js';
@@ -124,4 +125,18 @@ export function tfOpShape(fn: string, tensors: Shape[], args: Cfg): Shape | null
     default:
       return null;
   }
+}
+
+/** TF graph op names (TensorFlowOpLayer `node_def.op`) whose result has the broadcast shape of their inputs. */
+const ELEMENTWISE_NODE_OPS = new Set([
+  'Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'Div', 'Maximum', 'Minimum', 'Pow', 'SquaredDifference', 'Neg', 'Abs', 'Exp',
+  'Log', 'Sqrt', 'Rsqrt', 'Square', 'Sign', 'Reciprocal', 'Relu', 'Relu6', 'Elu', 'Selu', 'Sigmoid', 'Tanh', 'Softplus',
+  'Softmax', 'LogSoftmax', 'Erf', 'Cast', 'Identity', 'Floor', 'Round', 'ClipByValue',
+]);
+
+/** Output shape of a TensorFlowOpLayer's graph op, or null when it is not derivable from the file. */
+export function nodeOpShape(op: string, tensors: Shape[]): Shape | null {
+  const x = tensors[0];
+  if (!x || !ELEMENTWISE_NODE_OPS.has(op)) return null;
+  return tensors.slice(1).reduce((a, b) => broadcast(a, b), x);
 }
