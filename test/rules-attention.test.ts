@@ -19,9 +19,10 @@ describe('Attention (attention.py)', () => {
     expect(out.outputShapes).toEqual([[null, 4, 3]]);
   });
 
-  it('return_attention_scores, when a config carries it, adds scores (…, Tq, Tv)', () => {
-    const out = runRule('Attention', { return_attention_scores: true }, [[null, 4, 6], [null, 5, 6]], '2.4.0');
-    expect(out.outputShapes).toEqual([[null, 4, 6], [null, 4, 5]]);
+  it('return_attention_scores (a call argument, or a config key) adds scores (…, Tq, Tv) (attention.py compute_output_spec)', () => {
+    expect(runRule('Attention', {}, [[null, 4, 6], [null, 5, 6]], '3.15.1', {}, { return_attention_scores: true }).outputShapes).toEqual([[null, 4, 6], [null, 4, 5]]);
+    expect(runRule('AdditiveAttention', { return_attention_scores: true }, [[null, 4, 6], [null, 5, 6]], '2.4.0').outputShapes).toEqual([[null, 4, 6], [null, 4, 5]]);
+    expect(runRule('Attention', {}, [[null, 4, 6], [null, 5, 6]], '3.15.1', {}, { return_attention_scores: false }).outputShapes).toEqual([[null, 4, 6]]);
   });
 
   it('refuses a single input', () => {
@@ -78,6 +79,19 @@ describe('MultiHeadAttention (multi_head_attention.py build / _make_output_dense
     expect(out.weights[4]!.store).toBe('_gate_dense');
   });
 
+  it('return_attention_scores: Keras 3 records (batch, heads, Tq, Tq), its compute_output_spec uses the query length twice', () => {
+    const out = runRule('MultiHeadAttention', { num_heads: 2, key_dim: 3 }, [[null, 4, 5], [null, 6, 7]], '3.15.1', {}, { return_attention_scores: true });
+    expect(out.outputShapes).toEqual([[null, 4, 5], [null, 2, 4, 4]]);
+  });
+
+  it('return_attention_scores in tf.keras: the computed (batch, heads, Tq, Tk), and with attention_axes (batch, other dims, heads, Tq…, Tk…)', () => {
+    // tf_keras multi_head_attention.py _build_attention_equation: product = batch dims (heads included) + query attention dims + key attention dims.
+    const out = runRule('MultiHeadAttention', { num_heads: 2, key_dim: 3 }, [[null, 4, 5], [null, 6, 7]], '2.15.0', {}, { return_attention_scores: true });
+    expect(out.outputShapes[1]).toEqual([null, 2, 4, 6]);
+    const axes = runRule('MultiHeadAttention', { num_heads: 2, key_dim: 2, attention_axes: [2] }, [[null, 3, 4, 8], [null, 3, 5, 8]], '2.15.0', {}, { return_attention_scores: true });
+    expect(axes.outputShapes).toEqual([[null, 3, 4, 8], [null, 3, 2, 4, 5]]);
+  });
+
   it('refuses value and key that differ before the last dim', () => {
     expect(() => runRule('MultiHeadAttention', { num_heads: 2, key_dim: 3 }, [[null, 4, 5], [null, 6, 7], [null, 5, 7]], '3.15.1')).toThrow(RuleError);
   });
@@ -95,6 +109,11 @@ describe('GroupedQueryAttention (grouped_query_attention.py build)', () => {
     expect(out.params).toBe(320);
     expect(out.outputShapes).toEqual([[null, 5, 8]]);
     expect(out.weights[0]!.store).toBe('_query_dense');
+  });
+
+  it('return_attention_scores adds (batch, query heads, Tq, Tkv) (grouped_query_attention.py compute_output_spec)', () => {
+    const out = runRule('GroupQueryAttention', { head_dim: 3, num_query_heads: 4, num_key_value_heads: 2 }, [[null, 5, 8], [null, 6, 8]], '3.15.1', {}, { return_attention_scores: true });
+    expect(out.outputShapes).toEqual([[null, 5, 8], [null, 4, 5, 6]]);
   });
 
   it('refuses query and value of different widths, and query heads not a multiple of key/value heads', () => {

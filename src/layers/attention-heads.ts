@@ -47,6 +47,14 @@ function qvk({ inputShapes, kwargShapes, className }: RuleInput): [Shape, Shape,
   return [q, v, k];
 }
 
+/**
+ * `return_attention_scores`: a call argument (Keras 3, tf.keras ≥ 2.4: node kwargs, RuleInput.callArgs);
+ * also read from the config, where a few tf.keras versions kept it as a constructor argument.
+ */
+export function wantsScores({ config, callArgs }: RuleInput): boolean {
+  return callArgs?.['return_attention_scores'] === true || bool(config, 'return_attention_scores', false);
+}
+
 const last = (s: Shape): Dim => s[s.length - 1] ?? null;
 
 /** output_shape: None → the query's last dim; an int or a tuple otherwise (MultiHeadAttention.__init__). */
@@ -59,6 +67,25 @@ function outputDims(config: Cfg, q: Shape): number[] | null {
   }
   const d = last(q);
   return d === null ? null : [d];
+}
+
+/**
+ * MHA attention scores. Keras 3's symbolic spec (multi_head_attention.py compute_output_spec) says
+ * (batch, heads, Tq, Tq), the query length twice, and that is the shape its files record. tf.keras
+ * computes the real one (_build_attention_equation): the batch and non-attended dims, heads, then
+ * the query's and the key's attended dims; attention_axes default to every axis between batch and
+ * features.
+ */
+function mhaScores({ config, kerasVersion }: RuleInput, q: Shape, k: Shape, heads: number): Shape {
+  if (kerasVersion.major >= 3) return [q[0] ?? null, heads, q[1] ?? null, q[1] ?? null];
+  const rank = q.length + 1; // projected: (batch, …, heads, size)
+  const given = config['attention_axes'];
+  const axesIn = typeof given === 'number' ? [given] : Array.isArray(given) ? (given as number[]) : null;
+  const attn = axesIn ? axesIn.map((a) => (a >= 0 ? a : rank - 1 + a)) : Array.from({ length: rank - 3 }, (_, i) => i + 1);
+  const pq: Shape = [...q.slice(0, -1), heads];
+  const pk: Shape = [...k.slice(0, -1), heads];
+  const batchDims = Array.from({ length: rank - 1 }, (_, i) => i).filter((i) => !attn.includes(i));
+  return [...batchDims.map((i) => pq[i] ?? null), ...attn.map((i) => pq[i] ?? null), ...attn.map((i) => pk[i] ?? null)];
 }
 
 function applyMha(input: RuleInput): RuleOutput {
@@ -76,6 +103,7 @@ function applyMha(input: RuleInput): RuleOutput {
   const outProj = out ? projectOut('output_dense', heads, valueDim, 'value_dim', out, useBias) : { weights: [weight('attention_output/kernel', [heads, valueDim, null], 'query features unknown', { store: 'output_dense' })], text: 'attention_output ?' };
   parts.push(outProj);
   const outputShapes: Shape[] = [[...q.slice(0, -1), ...(out ?? [null])]];
+  if (wantsScores(input)) outputShapes.push(mhaScores(input, q, k, heads));
   return { outputShapes, weights: parts.flatMap((p) => p.weights), formula: total(parts) };
 }
 
@@ -93,7 +121,9 @@ function applyGqa(input: RuleInput): RuleOutput {
   parts.push(project('value', '_value_dense', 'value', last(v), kvHeads, headDim, 'head_dim', useBias));
   const dq = known(last(q));
   parts.push(dq === null ? { weights: [weight('attention_output/kernel', [qHeads, headDim, null], 'query features unknown', { store: '_output_dense' })], text: 'attention_output ?' } : projectOut('_output_dense', qHeads, headDim, 'head_dim', [dq], useBias));
-  return { outputShapes: [q], weights: parts.flatMap((p) => p.weights), formula: total(parts) };
+  // grouped_query_attention.py compute_output_spec: scores (batch, query heads, Tq, Tkv).
+  const outputShapes: Shape[] = wantsScores(input) ? [q, [q[0] ?? null, qHeads, q[1] ?? null, k[1] ?? null]] : [q];
+  return { outputShapes, weights: parts.flatMap((p) => p.weights), formula: total(parts) };
 }
 
 export const rules: LayerRule[] = [

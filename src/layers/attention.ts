@@ -3,9 +3,9 @@
 // Keras 3: keras/src/layers/attention/attention.py, additive_attention.py;
 // tf.keras: tf_keras/layers/attention/attention.py, additive_attention.py, base_dense_attention.py.
 import type { Shape } from '../types.js';
-import { RuleError, type Cfg, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
+import { RuleError, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
 import { bool, fmtCount, fmtShape, str, weight, weightCount } from './util.js';
-import { rules as headRules } from './attention-heads.js';
+import { rules as headRules, wantsScores } from './attention-heads.js';
 
 /** [query, value, key?]: Keras takes them as one list input; key defaults to value. */
 function qvk(inputShapes: Shape[], cls: string): [Shape, Shape, Shape] {
@@ -15,14 +15,10 @@ function qvk(inputShapes: Shape[], cls: string): [Shape, Shape, Shape] {
   return [q, v, k ?? v];
 }
 
-/**
- * attention.py compute_output_spec: (…, Tq, value dim); with return_attention_scores the scores
- * (…, Tq, Tv) follow. That flag is a call argument in Keras 2.4+ and 3; it is read here when a config
- * carries it.
- */
-function attentionOutputs(config: Cfg, q: Shape, v: Shape, k: Shape): Shape[] {
+/** attention.py compute_output_spec: (…, Tq, value dim); with return_attention_scores the scores (…, Tq, Tv) follow. */
+function attentionOutputs(input: RuleInput, q: Shape, v: Shape, k: Shape): Shape[] {
   const out: Shape = [...q.slice(0, -1), v[v.length - 1] ?? null];
-  if (!bool(config, 'return_attention_scores', false)) return [out];
+  if (!wantsScores(input)) return [out];
   return [out, [...q.slice(0, -1), k[k.length - 2] ?? null]];
 }
 
@@ -31,24 +27,26 @@ function weightsFormula(ws: ReturnType<typeof weight>[], what: string): string {
 }
 
 /** Attention: a scalar `scale` when use_scale (default False), a scalar `concat_score_weight` when score_mode='concat'. */
-function applyAttention({ config, inputShapes, className }: RuleInput): RuleOutput {
+function applyAttention(input: RuleInput): RuleOutput {
+  const { config, inputShapes, className } = input;
   const [q, v, k] = qvk(inputShapes, className);
   const ws = [];
   if (bool(config, 'use_scale', false)) ws.push(weight('scale', [], 'one scalar multiplying the scores (use_scale=True)'));
   if (str(config, 'score_mode', 'dot') === 'concat') ws.push(weight('concat_score_weight', [], "one scalar for score_mode='concat'"));
-  return { outputShapes: attentionOutputs(config, q, v, k), weights: ws, formula: weightsFormula(ws, "use_scale=False, score_mode='dot'") };
+  return { outputShapes: attentionOutputs(input, q, v, k), weights: ws, formula: weightsFormula(ws, "use_scale=False, score_mode='dot'") };
 }
 
 /**
  * AdditiveAttention: `scale` (dim,) when use_scale (default True). Keras 3 takes dim from the query,
  * tf.keras from the value; Keras requires them equal, so both give the same shape on a valid model.
  */
-function applyAdditive({ config, inputShapes, className, kerasVersion }: RuleInput): RuleOutput {
+function applyAdditive(input: RuleInput): RuleOutput {
+  const { config, inputShapes, className, kerasVersion } = input;
   const [q, v, k] = qvk(inputShapes, className);
   const from = kerasVersion.major >= 3 ? q : v;
   const dim = from[from.length - 1] ?? null;
   const ws = bool(config, 'use_scale', true) ? [weight('scale', [dim], `${dim ?? '?'} features (last dim of the ${kerasVersion.major >= 3 ? 'query' : 'value'})`)] : [];
-  return { outputShapes: attentionOutputs(config, q, v, k), weights: ws, formula: weightsFormula(ws, 'use_scale=False') };
+  return { outputShapes: attentionOutputs(input, q, v, k), weights: ws, formula: weightsFormula(ws, 'use_scale=False') };
 }
 
 export const rules: LayerRule[] = [

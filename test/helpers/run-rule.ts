@@ -10,9 +10,10 @@ export function runRule(
   inputShapes: Shape[],
   kerasVersion: string,
   kwargShapes: Record<string, Shape[]> = {},
+  callArgs: Record<string, unknown> = {},
 ): RuleOutput & { params: number } {
   const name = typeof config['name'] === 'string' ? config['name'] : className.toLowerCase();
-  const out = evaluateLayer({ className, name, config, inputShapes, kwargShapes, kerasVersion: parseKerasVersion(kerasVersion) });
+  const out = evaluateLayer({ className, name, config, inputShapes, kwargShapes, callArgs, kerasVersion: parseKerasVersion(kerasVersion) });
   return { ...out, params: weightCount(out.weights) };
 }
 
