@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UnreadableError } from '../src/errors.js';
-import { readTfjs, savedModelError } from '../src/formats/tfjs.js';
+import { isWeightsManifest, readTfjs, savedModelError } from '../src/formats/tfjs.js';
 import type { ModelSource } from '../src/types.js';
 import { CORPUS, hasCorpus } from './helpers/zoo.js';
 import { loadTf, saveTfjs } from './helpers/tfjs-gen.js';
@@ -195,7 +195,7 @@ describe('weight names', () => {
       ['layers/lstm/cell', [['vars/0', 'layers/lstm/cell/vars/0'], ['vars/1', 'layers/lstm/cell/vars/1'], ['vars/2', 'layers/lstm/cell/vars/2']]],
     ]);
     expect(w.optimizer.map((t) => t.path)).toEqual(['optimizer/vars/0', 'optimizer/vars/1', 'optimizer/vars/2', 'optimizer/vars/10']);
-    expect(s.formatLabel).toBe('TensorFlow.js layers model (writer unknown, weights named by their Keras 3 store paths)');
+    expect(s.formatLabel).toBe('TensorFlow.js layers model (writer unknown, weights only: no modelTopology, weights named by their Keras 3 store paths)');
   });
 
   it('keeps tfjs naming when only some names look like store paths', async () => {
@@ -330,6 +330,18 @@ describe('modelTopology of each writer', () => {
     expect(s.config).toEqual(config);
     expect(s.weights).toMatchObject({ layout: 'tfjs', groups: [], optimizer: [] });
     expect(s.formatLabel).toBe('TensorFlow.js layers model (converted from Keras 3.3.3 by TensorFlow.js Converter v4.20.0)');
+  });
+
+  it('lists a bare weights manifest (weights_manifest.json) without architecture', async () => {
+    const manifest = seedJson()['weightsManifest'];
+    expect(isWeightsManifest(manifest)).toBe(true);
+    expect(isWeightsManifest([])).toBe(false);
+    expect(isWeightsManifest([{ class_name: 'Dense' }])).toBe(false);
+    const s = await read(folder(manifest, { 'weights.bin': 2217 * 4 }));
+    expect(s.config).toBeNull();
+    expect(s.formatLabel).toBe('TensorFlow.js layers model (writer unknown, weights only: no modelTopology)');
+    expect(s.weights!.groups.map((g) => g.path)).toEqual(['embedding_5', 'lstm_5', 'dense_29']);
+    expect(s.findings).toEqual([]);
   });
 
   it('reads a model.json without weights manifest as architecture only', async () => {

@@ -102,6 +102,7 @@ function formatLabel(json: Json, topo: Topology, quantized: Map<string, number>,
   if (by) origin = `converted from Keras ${topo.kerasVersion ?? '(version unknown)'} by ${by}`;
   else if (gen) origin = `saved by ${gen}`;
   else origin = topo.kerasVersion ? `Keras ${topo.kerasVersion}` : 'writer unknown';
+  if (topo.config === null) origin += ', weights only: no modelTopology';
   const q = [...quantized.keys()];
   const notes = [origin];
   if (storeNames) notes.push('weights named by their Keras 3 store paths');
@@ -133,8 +134,20 @@ function sizeOf(file: string): number {
   }
 }
 
-/** Reads a TensorFlow.js model.json already parsed as `json`. Shard files are checked by size only. */
+/**
+ * A bare weights manifest (weights_manifest.json, written by tensorflowjs write_weights with
+ * write_manifest=True): a list of `{paths, weights}` groups and no architecture.
+ */
+export function isWeightsManifest(json: unknown): boolean {
+  return Array.isArray(json) && json.length > 0 && json.every((g) => isObject(g) && Array.isArray(g['paths']) && Array.isArray(g['weights']));
+}
+
+/**
+ * Reads a TensorFlow.js model.json already parsed as `json` (or a bare weights manifest, listed
+ * without architecture). Shard files are checked by size only.
+ */
 export async function readTfjs(file: string, json: unknown): Promise<ModelSource> {
+  if (isWeightsManifest(json)) json = { format: 'layers-model', modelTopology: null, weightsManifest: json };
   if (!isObject(json)) throw new UnreadableError(file, 'TensorFlow.js model.json: not a JSON object');
   const format = json['format'];
   const topology = json['modelTopology'];
