@@ -53,6 +53,18 @@ const DEVIATIONS: Deviation[] = [
     reason: 'Keras 3 to_json() has no keras_version and kerascope then applies Keras 2 rules: the DepthwiseConv variable is `kernel` in Keras 3 (base_depthwise_conv.py) and `depthwise_kernel` in Keras 2. Right from .h5/.keras, which carry the version',
   },
   {
+    slug: 'channels_first_more',
+    runs: FROM_JSON,
+    match: /depthwise_conv/,
+    reason: 'as separable_depthwise: Keras 2 variable name `depthwise_kernel` applied to a Keras 3 to_json() without keras_version',
+  },
+  {
+    slug: 'dense_lora',
+    runs: ['keras', 'h5', ...FROM_JSON],
+    match: /./,
+    reason: 'lora_rank is not modelled: Keras 3 adds trainable lora_kernel_a (in, r) / lora_kernel_b (r, out) (Embedding: lora_embeddings_a/b) and freezes kernel/embeddings (keras/src/layers/core/dense.py enable_lora); the legacy .h5 stores all four tensors, the Keras 3 store merges LoRA into the kernel and stores kernel and bias only',
+  },
+  {
     slug: 'lookups',
     runs: FROM_JSON,
     match: /^string_lookup outputShape/,
