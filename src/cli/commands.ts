@@ -9,7 +9,7 @@ import { renderTable } from '../report/table.js';
 import type { Engine } from './engine.js';
 import type { Io } from './io.js';
 import { exitCodeOf, fail, oneLine, writeStack } from './outcome.js';
-import { expandPaths } from './paths.js';
+import { expandPaths, type Entry } from './paths.js';
 import { runPool } from './pool.js';
 
 export interface Ctx {
@@ -88,7 +88,9 @@ export async function runAudit(ctx: Ctx, files: string[], o: CommonOptions): Pro
   return worst;
 }
 
-async function checkOne(ctx: Ctx, file: string, o: CommonOptions): Promise<BatchResult> {
+async function checkOne(ctx: Ctx, entry: Entry, o: CommonOptions): Promise<BatchResult> {
+  const file = entry.path;
+  if (entry.problem) return { file, exitCode: EXIT.unreadable, error: entry.problem };
   try {
     const report = await ctx.engine.analyze(file, {});
     return { file, report, exitCode: exitFor(report.findings, o.failOn) };
@@ -100,11 +102,9 @@ async function checkOne(ctx: Ctx, file: string, o: CommonOptions): Promise<Batch
 
 /** `kerascope check PATH…`: every file, one table (or one JSON array), one exit code (the worst). */
 export async function runCheck(ctx: Ctx, paths: string[], o: CommonOptions & { jobs: number }): Promise<number> {
-  const { files, problems } = await expandPaths(paths);
-  const missing: BatchResult[] = problems.map((p) => ({ file: p.path, exitCode: EXIT.unreadable, error: p.message }));
+  const entries = await expandPaths(paths);
   const progress = ctx.io.stderr.isTTY === true ? ctx.io.stderr : null;
-  const checked = await runPool(files, o.jobs, (f) => checkOne(ctx, f, o), progress);
-  const results = [...checked, ...missing];
+  const results = await runPool(entries, o.jobs, (e) => checkOne(ctx, e, o), progress, (e) => e.path);
   if (o.json) ctx.io.stdout.write(json(results.map((r) => r.report ?? errorEntry(r))));
   else ctx.io.stdout.write(renderBatch(results, { color: color(ctx) }));
   return results.reduce((worst, r) => Math.max(worst, r.exitCode), EXIT.ok as number);

@@ -10,10 +10,10 @@ const MODEL_FILES = '**/*.{h5,hdf5,keras,json}';
 /** Shard indexes of sharded Keras 3 weights are not models by themselves. */
 const NOT_MODELS = ['**/*.weights.json', '**/node_modules/**'];
 
-export interface Expanded {
-  files: string[];
-  /** Paths that gave no file: a missing path, or a glob that matched nothing. */
-  problems: { path: string; message: string }[];
+/** A file to check, or a PATH that gave none (`problem`: missing, an empty folder, a glob matching nothing). */
+export interface Entry {
+  path: string;
+  problem?: string;
 }
 
 async function kind(path: string): Promise<'file' | 'dir' | null> {
@@ -53,25 +53,29 @@ async function walk(dir: string): Promise<string[]> {
   return found.filter((_, i) => keep[i]);
 }
 
-async function expandOne(path: string, out: Expanded): Promise<void> {
+async function expandOne(path: string): Promise<Entry[]> {
   const k = await kind(path);
-  if (k === 'file') out.files.push(path);
-  else if (k === 'dir') {
+  if (k === 'file') return [{ path }];
+  if (k === 'dir') {
     const files = await walk(path);
-    if (files.length === 0) out.problems.push({ path, message: 'no .h5, .hdf5, .keras or .json file in this folder' });
-    out.files.push(...files);
-  } else if ((await globber()).isDynamicPattern(path)) {
-    const { glob } = await globber();
-    const files = (await glob(path, { onlyFiles: true, absolute: isAbsolute(path) })).sort();
-    if (files.length === 0) out.problems.push({ path, message: 'no file matches this pattern' });
-    out.files.push(...files);
-  } else out.problems.push({ path, message: 'no such file or directory' });
+    return files.length ? files.map((f) => ({ path: f })) : [{ path, problem: 'no .h5, .hdf5, .keras or .json file in this folder' }];
+  }
+  const { glob, isDynamicPattern } = await globber();
+  if (!isDynamicPattern(path)) return [{ path, problem: 'no such file or directory' }];
+  const files = (await glob(path, { onlyFiles: true, absolute: isAbsolute(path) })).sort();
+  return files.length ? files.map((f) => ({ path: f })) : [{ path, problem: 'no file matches this pattern' }];
 }
 
-/** Expand every PATH in order; a file reached twice is checked once. */
-export async function expandPaths(paths: readonly string[]): Promise<Expanded> {
-  const out: Expanded = { files: [], problems: [] };
-  for (const p of paths) await expandOne(p, out);
-  out.files = [...new Set(out.files)];
+/** Expand every PATH, in the order given; a file reached twice is checked once. */
+export async function expandPaths(paths: readonly string[]): Promise<Entry[]> {
+  const seen = new Set<string>();
+  const out: Entry[] = [];
+  for (const p of paths) {
+    for (const e of await expandOne(p)) {
+      if (seen.has(e.path)) continue;
+      seen.add(e.path);
+      out.push(e);
+    }
+  }
   return out;
 }

@@ -14,7 +14,14 @@ async function bar(out: Out, total: number): Promise<SingleBar> {
   return b;
 }
 
-export async function runPool<T, R>(items: readonly T[], jobs: number, work: (item: T) => Promise<R>, progress: Out | null): Promise<R[]> {
+/** `work` must not throw: each item's failure is its own result. `label` names an item on the bar. */
+export async function runPool<T, R>(
+  items: readonly T[],
+  jobs: number,
+  work: (item: T) => Promise<R>,
+  progress: Out | null,
+  label: (item: T) => string = String,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   const b = progress && items.length > 0 ? await bar(progress, items.length) : null;
   let next = 0;
@@ -22,7 +29,7 @@ export async function runPool<T, R>(items: readonly T[], jobs: number, work: (it
     while (next < items.length) {
       const i = next++;
       results[i] = await work(items[i]!);
-      b?.increment(1, { file: String(items[i]) });
+      b?.increment(1, { file: label(items[i]!) });
     }
   }
   try {
