@@ -2,7 +2,7 @@
 // sizes against the manifest (faults injected), quantized weights, graph models and SavedModels refused.
 // Expected numbers come from Keras (the seed notebook's summary) and from tfjs-core's byte sizes
 // (float32/int32 4 bytes, bool/uint8 1, uint16/float16 2, strings a uint32 length each at least).
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -277,6 +277,22 @@ describe('shard paths that leave the folder', () => {
       ]);
     },
   );
+
+  it('does not size a shard whose symbolic link leads out of the folder', async () => {
+    const file = folder(withWeights((w) => w), {});
+    const outside = join(tmp(), 'elsewhere.bin');
+    writeFileSync(outside, Buffer.alloc(5));
+    symlinkSync(outside, join(dirname(file), 'weights.bin'));
+    const s = await read(file);
+    expect(s.findings.map((f) => f.code)).toEqual(['tfjs-shard-unchecked']);
+    expect(s.weightsFile).toBeNull();
+  });
+
+  it('sizes a shard linked from inside the folder', async () => {
+    const file = folder(withWeights((w) => w), { 'real.bin': 2217 * 4 });
+    symlinkSync(join(dirname(file), 'real.bin'), join(dirname(file), 'weights.bin'));
+    expect((await read(file)).findings).toEqual([]);
+  });
 
   it('accepts a sub-folder path inside the model folder', async () => {
     const file = folder(withWeights((w) => w, ['shards/w.bin']), {});

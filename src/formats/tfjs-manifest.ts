@@ -2,7 +2,7 @@
 // them, and each group's shard files checked by SIZE against the bytes its tensors need.
 // Shard bytes are never read. Layout facts from tfjs-core/src/io/types.ts (WeightsManifestEntry)
 // and tfjs-core/src/io/io_utils.ts (DTYPE_VALUE_SIZE_MAP, string values prefixed by a uint32 length).
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UnreadableError } from '../errors.js';
 import type { Finding, StoredGroup, StoredTensor, StoredWeights } from '../types.js';
@@ -160,6 +160,16 @@ export function outsideFolder(dir: string, p: string): boolean {
   return rel.startsWith('..') || isAbsolute(rel);
 }
 
+/** A shard that exists but whose real path (symbolic links followed) is outside the model's folder. */
+function leavesByLink(dir: string, p: string): boolean {
+  try {
+    const rel = relative(realpathSync(dir), realpathSync(join(dir, p)));
+    return rel.startsWith('..') || isAbsolute(rel);
+  } catch {
+    return false; // missing: reported as such
+  }
+}
+
 function fileSize(path: string): number | null {
   try {
     const st = statSync(path);
@@ -175,7 +185,7 @@ function finding(severity: Finding['severity'], code: string, message: string): 
 
 function checkGroup(dir: string, g: ManifestGroup, index: number, out: ManifestRead): void {
   const label = `weightsManifest group ${index + 1}`;
-  if (g.paths.some((p) => outsideFolder(dir, p))) {
+  if (g.paths.some((p) => outsideFolder(dir, p) || leavesByLink(dir, p))) {
     out.findings.push(finding('info', 'tfjs-shard-unchecked', `${label}: shard sizes not checked, its paths leave the model's folder (${g.paths.join(', ')})`));
     return;
   }
