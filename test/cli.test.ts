@@ -260,6 +260,13 @@ describe('kerascope check (batch)', () => {
     expect(r.code).toBe(3);
   });
 
+  it('keeps the order the paths were given, a missing one in its place', async () => {
+    const dir = folder();
+    const r = await run(['check', '--json', join(dir, 'sub/deeper/c.h5'), join(dir, 'missing.h5'), join(dir, 'a.h5')], served);
+    const files = (JSON.parse(r.stdout) as { file: string }[]).map((e) => e.file.slice(dir.length + 1));
+    expect(files).toEqual(['sub/deeper/c.h5', 'missing.h5', 'a.h5']);
+  });
+
   it('--json gives one entry per file: reports, and errors for the unreadable', async () => {
     const dir = folder();
     const r = await run(['check', '--json', dir], served);
