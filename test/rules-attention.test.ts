@@ -25,6 +25,10 @@ describe('Attention (attention.py)', () => {
     expect(runRule('Attention', {}, [[null, 4, 6], [null, 5, 6]], '3.15.1', {}, { return_attention_scores: false }).outputShapes).toEqual([[null, 4, 6]]);
   });
 
+  it('takes [query, value] passed by keyword (attention(inputs=[q, v]))', () => {
+    expect(runRule('Attention', {}, [], '3.15.1', { inputs: [[null, 4, 6], [null, 5, 3]] }).outputShapes).toEqual([[null, 4, 3]]);
+  });
+
   it('refuses a single input', () => {
     expect(() => runRule('Attention', {}, [[null, 4, 6]], '3.15.1')).toThrow(RuleError);
   });

@@ -54,6 +54,12 @@ describe('LSTM', () => {
     expect(out.weights[0]!.shape).toEqual([3, 20]);
   });
 
+  it('a Keras 3 node may pass the sequence by keyword (lstm(sequences=x)): it is the input then', () => {
+    const out = runRule('LSTM', { units: 5 }, [], '3.15.1', { sequences: [[null, 7, 3]] });
+    expect(out.outputShapes).toEqual([[null, 5]]);
+    expect(out.weights[0]!.shape).toEqual([3, 20]);
+  });
+
   it('use_bias=False drops the bias and says so in the formula (Keras 3)', () => {
     const out = runRule('LSTM', { units: 2, use_bias: false }, [[null, 4, 3]], '3.15.1');
     expect(shapes(out)).toEqual([['lstm_cell/kernel', [3, 8]], ['lstm_cell/recurrent_kernel', [2, 8]]]);

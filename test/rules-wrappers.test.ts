@@ -112,6 +112,11 @@ describe('TimeDistributed', () => {
     expect(out.weights.map((w) => w.trainable)).toEqual([false, false]);
   });
 
+  it('takes its input passed by keyword (td(inputs=x)), as Bidirectional takes sequences=', () => {
+    expect(runRule('TimeDistributed', { layer: dense({ units: 2 }) }, [], '3.15.1', { inputs: [[null, 3, 4]] }).outputShapes).toEqual([[null, 3, 2]]);
+    expect(runRule('Bidirectional', { layer: lstm({ units: 2 }) }, [], '3.15.1', { sequences: [[null, 3, 4]] }).outputShapes).toEqual([[null, 4]]);
+  });
+
   it('refuses an input without a time axis', () => {
     expect(() => runRule('TimeDistributed', { layer: dense({ units: 2 }) }, [[null, 5]], '3.15.1')).toThrow(RuleError);
   });

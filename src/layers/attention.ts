@@ -6,6 +6,7 @@ import type { Shape } from '../types.js';
 import { RuleError, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
 import { bool, fmtCount, fmtShape, str, weight, weightCount } from './util.js';
 import { rules as headRules, wantsScores } from './attention-heads.js';
+import { positional } from './recurrent-cells.js';
 
 /** [query, value, key?]: Keras takes them as one list input; key defaults to value. */
 function qvk(inputShapes: Shape[], cls: string): [Shape, Shape, Shape] {
@@ -28,8 +29,8 @@ function weightsFormula(ws: ReturnType<typeof weight>[], what: string): string {
 
 /** Attention: a scalar `scale` when use_scale (default False), a scalar `concat_score_weight` when score_mode='concat'. */
 function applyAttention(input: RuleInput): RuleOutput {
-  const { config, inputShapes, className } = input;
-  const [q, v, k] = qvk(inputShapes, className);
+  const { config, className } = input;
+  const [q, v, k] = qvk(positional(input, 'inputs'), className);
   const ws = [];
   if (bool(config, 'use_scale', false)) ws.push(weight('scale', [], 'one scalar multiplying the scores (use_scale=True)'));
   if (str(config, 'score_mode', 'dot') === 'concat') ws.push(weight('concat_score_weight', [], "one scalar for score_mode='concat'"));
@@ -41,8 +42,8 @@ function applyAttention(input: RuleInput): RuleOutput {
  * tf.keras from the value; Keras requires them equal, so both give the same shape on a valid model.
  */
 function applyAdditive(input: RuleInput): RuleOutput {
-  const { config, inputShapes, className, kerasVersion } = input;
-  const [q, v, k] = qvk(inputShapes, className);
+  const { config, className, kerasVersion } = input;
+  const [q, v, k] = qvk(positional(input, 'inputs'), className);
   const from = kerasVersion.major >= 3 ? q : v;
   const dim = from[from.length - 1] ?? null;
   const ws = bool(config, 'use_scale', true) ? [weight('scale', [dim], `${dim ?? '?'} features (last dim of the ${kerasVersion.major >= 3 ? 'query' : 'value'})`)] : [];

@@ -110,6 +110,16 @@ export function innerName(inner: InnerLayerConfig): string {
 }
 
 /**
+ * The positional inputs, or, when a Keras 3 node passed the main input by keyword (`layer(sequences=x)`,
+ * `layer(inputs=[q, v])`), the tensors of the first of those keywords present.
+ */
+export function positional({ inputShapes, kwargShapes }: RuleInput, ...keywords: string[]): Shape[] {
+  if (inputShapes.length > 0) return inputShapes;
+  for (const k of keywords) if (kwargShapes[k]?.length) return kwargShapes[k]!;
+  return inputShapes;
+}
+
+/**
  * A wrapped layer or cell stored with `trainable: false` owns only non-trainable variables (Keras 3
  * Layer._track_variable, tf.keras Layer.trainable setter); the weight list then keeps Keras's order,
  * trainable first (Layer._legacy_weights).

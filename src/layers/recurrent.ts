@@ -5,7 +5,7 @@
 import type { Dim, Shape } from '../types.js';
 import { RuleError, type Cfg, type InnerLayerConfig, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
 import { bool, fmtShape, known, nest, one, weight } from './util.js';
-import { applyCell, cellRules, gateFormula, innerName, innerWeights, positiveUnits, type CellKind } from './recurrent-cells.js';
+import { applyCell, cellRules, gateFormula, innerName, innerWeights, positional, positiveUnits, type CellKind } from './recurrent-cells.js';
 import { keras1Weights } from './recurrent-keras1.js';
 import { rules as convRnnRules } from './recurrent-conv.js';
 
@@ -49,8 +49,9 @@ function builtinRnn(classes: string[], kind: CellKind, cellName: string, source:
     family: 'recurrent',
     summary,
     source,
-    apply({ config, inputShapes, kerasVersion, className }): RuleOutput {
-      const seq = sequence(inputShapes, className, config);
+    apply(input): RuleOutput {
+      const { config, kerasVersion, className } = input;
+      const seq = sequence(positional(input, 'sequences', 'inputs'), className, config);
       const cell = applyCell(kind, config, stepShape(seq), kerasVersion);
       const outputShapes = rnnOutputs(config, seq, cell.outputShapes);
       if (kerasVersion.major === 1) {
@@ -74,8 +75,9 @@ function cudnnRnn(cls: string, gates: number, source: string): LayerRule {
     family: 'recurrent',
     summary: `kernel (inputs, ${gates}u), recurrent_kernel (u, ${gates}u), bias (${2 * gates}u): input and recurrent biases`,
     source,
-    apply({ config, inputShapes }): RuleOutput {
-      const seq = sequence(inputShapes, cls, config);
+    apply(input): RuleOutput {
+      const config = input.config;
+      const seq = sequence(positional(input, 'inputs'), cls, config);
       const units = positiveUnits(config);
       const inputs = known(seq.features);
       const width = `${gates} gates·${units} units`;
@@ -100,8 +102,9 @@ function cellOf(config: Cfg): InnerLayerConfig {
 }
 
 /** keras.layers.RNN(cell): the cell's variables live under the cell's own name; the store keeps them in `cell`. */
-function applyRnn({ config, inputShapes, sub }: RuleInput): RuleOutput {
-  const seq = sequence(inputShapes, 'RNN', config);
+function applyRnn(input: RuleInput): RuleOutput {
+  const { config, sub } = input;
+  const seq = sequence(positional(input, 'sequences', 'inputs'), 'RNN', config);
   const cell = cellOf(config);
   const r = sub(cell, [stepShape(seq)]);
   return { outputShapes: rnnOutputs(config, seq, r.outputShapes), weights: nest(innerWeights(cell, r.weights), innerName(cell), 'cell'), formula: r.formula };

@@ -4,7 +4,7 @@
 import type { Shape } from '../types.js';
 import { RuleError, type Cfg, type InnerLayerConfig, type KerasVersion, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
 import { bool, fmtCount, fmtShape, nest, one, trainableFirst, weightCount } from './util.js';
-import { innerName, innerWeights } from './recurrent-cells.js';
+import { innerName, innerWeights, positional } from './recurrent-cells.js';
 
 function inner(config: Cfg, key: string): InnerLayerConfig | null {
   const v = config[key];
@@ -52,12 +52,13 @@ function merged(out: Shape, mode: string | null): Shape[] {
 }
 
 /** bidirectional.py compute_output_shape: merged output(s), then forward states, then backward states. */
-function applyBidirectional({ config, inputShapes, sub, kerasVersion }: RuleInput): RuleOutput {
+function applyBidirectional(input: RuleInput): RuleOutput {
+  const { config, sub, kerasVersion } = input;
   const layer = inner(config, 'layer');
   if (!layer) throw new RuleError('Bidirectional config has no layer');
   const given = inner(config, 'backward_layer');
   const mode = mergeMode(config);
-  const seq = one(inputShapes);
+  const seq = one(positional(input, 'sequences', 'inputs'));
   const fwd = sub(layer, [seq]);
   const back = backwardConfig(layer, given);
   const bwd = sub(back, [seq]);
@@ -83,10 +84,11 @@ function bidirectionalFormula(fcls: string, bcls: string, fwd: RuleOutput, bwd: 
  * time_distributed.py: the inner layer is built on (batch,) + input[2:] and its output gets the
  * timesteps back at axis 1. Its weights are shared by every step; Keras 3 stores them under `layer`.
  */
-function applyTimeDistributed({ config, inputShapes, sub }: RuleInput): RuleOutput {
+function applyTimeDistributed(ri: RuleInput): RuleOutput {
+  const { config, sub } = ri;
   const layer = inner(config, 'layer');
   if (!layer) throw new RuleError('TimeDistributed config has no layer');
-  const input = one(inputShapes);
+  const input = one(positional(ri, 'inputs'));
   if (input.length < 3) throw new RuleError(`TimeDistributed expects (batch, timesteps, …), got ${fmtShape(input)}`);
   const r = sub(layer, [[input[0] ?? null, ...input.slice(2)]]);
   const child = r.outputShapes[0];
