@@ -2,6 +2,7 @@
 // 3.15.1) and the compute_output_shape methods of Keras 3.15 keras/src/layers/preprocessing/*.py.
 import { describe, expect, it } from 'vitest';
 import { run, params, shapes, TFK } from './helpers/rules.js';
+import { parseKerasVersion } from '../src/layers/evaluate.js';
 
 describe('Normalization', () => {
   it('adapted (no mean/variance given): mean, variance and count, none trainable; 15 for (B, 7)', () => {
@@ -65,6 +66,8 @@ describe('encodings', () => {
     // tf_keras index_lookup.py: non-int modes give (batch, depth) whatever the input rank.
     expect(run('StringLookup', { output_mode: 'multi_hot', vocabulary: ['a', 'b'] }, [[null, 5, 3]], TFK).outputShapes).toEqual([[null, 3]]);
     expect(run('StringLookup', { output_mode: 'multi_hot', vocabulary_size: 3 }, [[null, 5, 3]]).outputShapes).toEqual([[null, 5, 3]]);
+    // No keras_version in the file (a Keras 3 to_json / config.json): Keras 3's rule.
+    expect(run('StringLookup', { output_mode: 'multi_hot', vocabulary_size: 3 }, [[null, 5, 3]], parseKerasVersion(null)).outputShapes).toEqual([[null, 5, 3]]);
     expect(run('IntegerLookup', { output_mode: 'int', vocabulary: [3, 5] }, [[null, 2]]).outputShapes).toEqual([[null, 2]]);
     const asset = run('StringLookup', { output_mode: 'one_hot', vocabulary: 'vocab.txt' }, [[null, 2]], TFK);
     expect(asset.outputShapes).toEqual([[null, null]]);

@@ -1,6 +1,6 @@
 // Small pieces shared by the rule families of this folder (core, activations, normalization,
 // preprocessing, legacy): the weightless pass-through rule and the total at the end of a formula.
-import type { ExpectedWeight, LayerRule, RuleOutput } from './types.js';
+import type { ExpectedWeight, KerasVersion, LayerRule, RuleOutput } from './types.js';
 import { one, fmtCount, weightCount } from './util.js';
 
 /** A layer that returns its input unchanged and owns nothing. */
@@ -19,3 +19,12 @@ export function total(ws: readonly ExpectedWeight[]): string {
   return ws.some((w) => w.shape === null) ? '?' : fmtCount(weightCount(ws));
 }
 
+
+/**
+ * Keras's major version for the rules of this folder. A file with no keras_version at all is a
+ * Keras 3 `to_json()` / `config.json` (or a Keras 3 weights store): every Keras 1/2 writer and
+ * tf.keras put the version in the file. parseKerasVersion reads "unknown" as 2, so it is undone here.
+ */
+export function kerasMajor(v: KerasVersion): number {
+  return v.raw === null ? 3 : v.major;
+}

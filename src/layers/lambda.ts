@@ -5,6 +5,7 @@
 // raw / lambda / function; raw shapes exclude the batch dim).
 import type { LayerRule, RuleOutput } from './types.js';
 import { one } from './util.js';
+import { kerasMajor } from './common.js';
 import type { Dim, Shape } from '../types.js';
 
 function dims(v: unknown): Dim[] | null {
@@ -44,7 +45,7 @@ export const lambda: LayerRule = {
   apply({ config, inputShapes, kerasVersion }): RuleOutput {
     const shapes = storedOutputShapes(config);
     const unset = config['output_shape'] === null || config['output_shape'] === undefined;
-    if (!shapes && unset && inputShapes.length > 0 && (kerasVersion.major === 1 || (kerasVersion.major === 2 && !kerasVersion.tfKeras))) {
+    if (!shapes && unset && inputShapes.length > 0 && (kerasMajor(kerasVersion) === 1 || (kerasMajor(kerasVersion) === 2 && !kerasVersion.tfKeras))) {
       // Keras 1.2.2 / 2.0–2.3 Lambda.compute_output_shape: with no output_shape, Keras itself fell back
       // to the input shape whenever it did not trace the function (always on Theano).
       return { outputShapes: inputShapes, weights: [], formula: 'no weights: 0', notes: ['no output_shape stored: Keras ≤ 2.3 took the input shape (it traced the function only on TensorFlow)'] };

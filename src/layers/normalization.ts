@@ -4,7 +4,7 @@
 import type { LayerRule, RuleInput, ExpectedWeight, InnerLayerConfig } from './types.js';
 import { RuleError } from './types.js';
 import { one, weight, fmtShape, bool, num, nest, trainableFirst } from './util.js';
-import { passThrough, total } from './common.js';
+import { passThrough, total, kerasMajor } from './common.js';
 import type { Dim, Shape } from '../types.js';
 
 function axes(v: unknown, fallback: number[]): number[] {
@@ -75,7 +75,7 @@ function axisDims(input: Shape, ax: number[], major: number): Dim[] {
 function layerNorm({ config, inputShapes, kerasVersion }: RuleInput) {
   const input = one(inputShapes);
   const ax = axes(config['axis'], [-1]);
-  const shape = axisDims(input, ax, kerasVersion.major);
+  const shape = axisDims(input, ax, kerasMajor(kerasVersion));
   const why = dimsText(input, ax);
   const rms = bool(config, 'rms_scaling', false);
   const ws: ExpectedWeight[] = [];

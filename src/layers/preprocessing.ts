@@ -5,7 +5,7 @@
 import type { LayerRule, RuleInput, RuleOutput, InnerLayerConfig } from './types.js';
 import { RuleError } from './types.js';
 import { one, weight, fmtShape, num, str, bool, convLength, nest, channelsFirst } from './util.js';
-import { passThrough, total } from './common.js';
+import { passThrough, total, kerasMajor } from './common.js';
 import type { Dim, Shape } from '../types.js';
 
 function rule(classes: string[], summary: string, source: string, apply: (i: RuleInput) => RuleOutput): LayerRule {
@@ -136,7 +136,7 @@ function lookup({ config, inputShapes, kerasVersion }: RuleInput): RuleOutput {
   const mode = str(config, 'output_mode', 'int');
   const depth = lookupDepth(config);
   const notes = mode !== 'int' && depth === null ? ['vocabulary size not in the config (an asset file): output depth unknown'] : undefined;
-  const out = kerasVersion.major < 3 && mode !== 'int' ? [input[0] ?? null, depth] : encoded(input, mode, depth);
+  const out = kerasMajor(kerasVersion) < 3 && mode !== 'int' ? [input[0] ?? null, depth] : encoded(input, mode, depth);
   return { outputShapes: [out], weights: [], formula: 'no weights (the vocabulary is an asset): 0', ...(notes ? { notes } : {}) };
 }
 
