@@ -2,7 +2,7 @@
 // that Keras's own model.summary() printed for the same model (truth.json `summary`).
 import { describe, expect, it } from 'vitest';
 import { run } from './cli-harness.js';
-import { hasZoo, zooPath, zooTruth, type TruthModel } from './helpers/zoo.js';
+import { CORPUS, hasCorpus, hasZoo, zooPath, zooTruth, type TruthModel } from './helpers/zoo.js';
 import { parseSummary, sameCell } from './report-keras-layout.js';
 
 const cli = (argv: string[]) => run(argv);
@@ -77,5 +77,19 @@ describe.runIf(hasZoo)('kerascope check on the zoo', () => {
     expect(JSON.parse(one.stdout).length).toBeGreaterThan(10);
     expect(two.stdout).toBe(one.stdout);
     expect(two.code).toBe(one.code);
+  }, 120_000);
+});
+
+describe.runIf(hasCorpus)('kerascope check on ../shared/corpus (real files from the wild)', () => {
+  it('reads or refuses every file with one line, never an internal error', async () => {
+    const r = await cli(['check', '--json', CORPUS]);
+    const entries = JSON.parse(r.stdout) as { file: string; verdict?: string; error?: { exitCode: number; message: string } }[];
+    expect(entries.length).toBeGreaterThan(30);
+    const internal = entries.filter((e) => e.error && e.error.exitCode !== 3).map((e) => `${e.file}: ${e.error!.message}`);
+    expect(internal).toEqual([]);
+    for (const e of entries.filter((x) => x.error)) expect(e.error!.message).not.toContain('\n');
+    // The three TensorFlow.js graph models are refused as such (exit 3).
+    expect(entries.filter((e) => e.error?.message.startsWith('not a Keras layers model'))).toHaveLength(3);
+    expect([1, 3]).toContain(r.code);
   }, 120_000);
 });
