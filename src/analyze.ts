@@ -112,14 +112,15 @@ function expectedRows(r: LayerResult): WeightReport[] {
     storedPath: null,
     storedDtype: null,
     trainable: w.trainable,
-    status: 'unverified',
+    status: 'unverified' as const,
     why: w.weight.why,
+    ...(w.weight.duplicateOf ? { duplicateOf: w.weight.duplicateOf } : {}),
   }));
 }
 
 function rowParams(w: WeightReport): number {
   const s = w.expectedShape ?? w.storedShape;
-  return s && w.status !== 'extra' ? prod(s) : 0;
+  return s && w.status !== 'extra' && !w.duplicateOf ? prod(s) : 0;
 }
 
 function outputOf(shapes: Shape[] | null | undefined): Shape | Shape[] | null {

@@ -130,6 +130,8 @@ export interface WeightReport {
   status: WeightStatus;
   /** Why the expected shape is what it is, with this model's numbers. */
   why: string;
+  /** The same variable as the named weight, stored a second time by Keras: not counted again. */
+  duplicateOf?: string;
 }
 
 export type LayerStatus = 'ok' | 'mismatch' | 'unknown-class' | 'unverified' | 'no-shape';

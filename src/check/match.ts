@@ -51,6 +51,7 @@ class Matcher {
       status: 'ok',
       why: w.weight.why,
     };
+    if (w.weight.duplicateOf) row.duplicateOf = w.weight.duplicateOf;
     const where = `${w.leafPath}/${w.weight.name}`;
     if (!s) {
       row.status = 'missing';
@@ -71,7 +72,8 @@ class Matcher {
       return;
     }
     if (r) this.push(r, { name: shortName(s.name), expectedShape: null, storedShape: s.shape, storedPath: s.path, storedDtype: s.dtype, trainable: false, status: 'extra', why: 'not owned by this layer' });
-    this.findings.push(err('weight-extra', r ? layerPath(r) : null, `${owner}: stored tensor ${s.name} ${fmtShape(s.shape)} that ${r ? r.spec.className : 'no layer of the model'} does not own`));
+    const whose = r ? `${r.spec.className} does not own` : 'no layer of the model owns';
+    this.findings.push(err('weight-extra', r ? layerPath(r) : null, `${owner}: stored tensor ${s.name} ${fmtShape(s.shape)} that ${whose}`));
   }
 
   /** Order-based pairing inside one layer (legacy, tfjs), with names as hints for swaps. */
@@ -90,8 +92,12 @@ class Matcher {
   }
 }
 
-/** Names such as moving_mean / running_std are Keras's non-trainable statistics. */
+/**
+ * For a class kerascope has no rule for: integer and boolean variables cannot be trained, and names
+ * such as moving_mean / running_std are Keras's non-trainable statistics. A guess, said as such.
+ */
 function guessTrainable(s: StoredTensor): boolean {
+  if (/^(u?int|bool)/.test(s.dtype)) return false;
   return !/(moving_|running_|_mean|_variance|_std|count|iteration)/.test(shortName(s.name));
 }
 
@@ -105,7 +111,8 @@ export function matchWeights(model: ModelResult, weights: StoredWeights): MatchR
 // ---------------------------------------------------------------- legacy HDF5 and tfjs
 
 function matchByLayer(model: ModelResult, weights: StoredWeights, m: Matcher): void {
-  const units = topLayers(model).map((r) => ({ r, ws: legacyOrder(ownedWeights(r)) })).filter((u) => u.ws.length > 0 || isOpaque(u.r));
+  // A variable Keras tracks twice (duplicateOf) is saved once in legacy files (layer.weights de-duplicates).
+  const units = topLayers(model).map((r) => ({ r, ws: legacyOrder(ownedWeights(r).filter((w) => !w.weight.duplicateOf)) })).filter((u) => u.ws.length > 0 || isOpaque(u.r));
   const groups = weights.groups.filter((g) => g.tensors.length > 0);
   const byLabel = new Map(groups.map((g) => [g.label ?? g.path, g]));
   const names = units.map((u) => u.r.spec.name);

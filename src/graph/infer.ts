@@ -107,8 +107,18 @@ export function inferModel(graph: ModelGraph, version: KerasVersion, inputOverri
       if (!r.notes.includes(STORED_NOTE)) r.notes.push(STORED_NOTE);
       return { ready: true, shape: ref.storedShape };
     }
-    if (known.has(k)) return { ready: true, shape: known.get(k) ?? null };
-    if (known.has(key(ref.layer, call, WILDCARD))) return { ready: true, shape: null };
+    if (known.has(k) || known.has(key(ref.layer, call, WILDCARD))) {
+      const shape = known.get(k) ?? null;
+      // Unknown here (no rule, no shape), but the writer stored it on this edge: show and use it.
+      if (shape === null && ref.storedShape) {
+        const c = results.get(target)!.calls[call];
+        if (c) {
+          c.outputShapes = c.outputShapes ?? [];
+          c.outputShapes[ref.tensor] = ref.storedShape;
+        }
+      }
+      return { ready: true, shape };
+    }
     return { ready: false, shape: null };
   };
 

@@ -6,6 +6,7 @@
 import type { Shape } from '../types.js';
 import type { LayerCall, LayerSpec, ModelGraph, TensorRef } from './types.js';
 import { normalizeConfig } from './legacyArgs.js';
+import { ruleFor } from '../layers/registry.js';
 
 type Json = Record<string, unknown>;
 
@@ -94,9 +95,13 @@ function makeSpec(entry: Json, fallbackName: string, depth: number): LayerSpec {
   };
 }
 
-/** A model used as a layer: a model class, or any class whose config holds a layer list. */
+/**
+ * A model used as a layer: a model class, or a class without a rule whose config holds a layer list
+ * (a custom Sequential/Functional subclass). Layers with sublayers and a rule (Pipeline) stay layers.
+ */
 function isNestedModel(className: string, cfg: Json): boolean {
-  return Array.isArray(cfg['layers']) || (MODEL_CLASSES.has(className) && Object.keys(cfg).length > 0);
+  if (MODEL_CLASSES.has(className)) return Object.keys(cfg).length > 0;
+  return Array.isArray(cfg['layers']) && !ruleFor(className);
 }
 
 // ---------------------------------------------------------------- Sequential

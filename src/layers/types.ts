@@ -69,6 +69,13 @@ export interface ExpectedWeight {
    * while `weights` keeps Keras's trainable-first order (bias, kernel, kernel_scale).
    */
   storeIndex?: number;
+  /**
+   * Set when this tensor is another of the layer's weights stored a second time: Keras tracks one
+   * variable under two attributes (SpectralNormalization keeps `self.kernel = self.layer.kernel`, so
+   * its own `vars` hold the wrapped kernel again). Matched against the file, counted once (as
+   * `count_params()` de-duplicates). The value names the weight it repeats.
+   */
+  duplicateOf?: string;
 }
 
 export interface RuleOutput {
