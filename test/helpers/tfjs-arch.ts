@@ -138,15 +138,22 @@ function toVector(tf: Tf, x: Sym): Sym {
 function merge(tf: Tf, r: Rng, a: Sym, b: Sym): Sym {
   const sameButLast = a.shape.length === b.shape.length && a.shape.slice(0, -1).every((d, i) => d === b.shape[i]);
   if (!sameButLast) return tf.layers.concatenate().apply([toVector(tf, a), toVector(tf, b)]) as Sym;
-  const kind = r.pick(['concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'dot']);
+  const kind = r.pick(['concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'dot', 'dot']);
   if (kind === 'concatenate') return tf.layers.concatenate({ axis: -1 }).apply([a, b]) as Sym;
   const b2 = matchLast(tf, b, a);
+  const rank = a.shape.length - 1;
   if (kind === 'dot') {
-    const axis = a.shape.length - 1;
-    return tf.layers.dot({ axes: axis, normalize: r.chance(0.3) }).apply([a, b2]) as Sym;
+    // The last axes, or (on sequences) the steps axes: (t, f)·(t, f) over axis 1 gives (f, f).
+    const axes = rank === 2 && r.chance(0.5) ? [1, 1] : rank;
+    return tf.layers.dot({ axes, normalize: r.chance(0.3) }).apply([a, b2]) as Sym;
+  }
+  if (rank >= 2 && r.chance(0.3)) {
+    // Same shapes: concatenate along another axis than the last.
+    return tf.layers.concatenate({ axis: r.int(1, rank) }).apply([a, b2]) as Sym;
   }
   const L = tf.layers as unknown as Record<string, (a?: object) => Layer>;
-  return L[kind]!().apply([a, b2]) as Sym;
+  // Element-wise merges take any number of inputs; sometimes a third (the first again).
+  return L[kind]!().apply(r.chance(0.25) ? [a, b2, a] : [a, b2]) as Sym;
 }
 
 function branches(tf: Tf, r: Rng): Arch | null {
