@@ -8,12 +8,18 @@ import { hasZoo, zooPath, zooTruth, type TruthLayer, type TruthModel } from './h
 
 type Format = 'keras' | 'h5' | 'weights_h5' | 'json';
 
-/** Known deviations: `slug` or `slug:format` → reason. */
+/** Known deviations: `slug` or `slug:format` → reason. Empty: every model matches in every format. */
 const DEVIATIONS: Record<string, string> = {};
 
 function deviation(slug: string, format: Format): string | undefined {
   return DEVIATIONS[`${slug}:${format}`] ?? DEVIATIONS[slug];
 }
+
+/** Layers whose output shape cannot be recomputed from the file: `slug/layer` → reason. */
+const SHAPE_UNKNOWN: Record<string, string> = {
+  'dz_jaxlayer/jax_layer': 'JaxLayer runs JAX functions that are not stored in the file, and it is the model output: no later edge stores its shape',
+  'dz_flaxlayer/flax_layer': 'FlaxLayer runs a Flax module that is not stored in the file, and it is the model output: no later edge stores its shape',
+};
 
 async function run(m: TruthModel, format: Format): Promise<Report> {
   const file = m.files[format]!;
@@ -21,7 +27,7 @@ async function run(m: TruthModel, format: Format): Promise<Report> {
   return analyze(zooPath(file));
 }
 
-function compareLayers(ours: LayerReport[], truth: TruthLayer[], where: string): void {
+function compareLayers(ours: LayerReport[], truth: TruthLayer[], where: string, slug: string): void {
   for (const t of truth) {
     const l = ours.find((x) => x.name === t.name);
     expect(l, `${where}${t.name} is reported`).toBeDefined();
@@ -29,8 +35,9 @@ function compareLayers(ours: LayerReport[], truth: TruthLayer[], where: string):
     expect(l.params, `${where}${t.name} params`).toBe(t.params);
     expect(l.trainableParams, `${where}${t.name} trainable params`).toBe(t.trainable_params);
     expect(l.nonTrainableParams, `${where}${t.name} non-trainable params`).toBe(t.non_trainable_params);
-    if (t.output_shape !== null) expect(l.outputShape, `${where}${t.name} output shape`).toEqual(t.output_shape);
-    if (t.layers && l.layers) compareLayers(l.layers, t.layers, `${where}${t.name}/`);
+    if (SHAPE_UNKNOWN[`${slug}/${where}${t.name}`]) expect(l.outputShape).toBeNull();
+    else if (t.output_shape !== null) expect(l.outputShape, `${where}${t.name} output shape`).toEqual(t.output_shape);
+    if (t.layers && l.layers) compareLayers(l.layers, t.layers, `${where}${t.name}/`, slug);
   }
 }
 
@@ -63,6 +70,6 @@ describe.runIf(hasZoo)('keras3-zoo through the whole pipeline', () => {
     expect(r.totals.trainableParams).toBe(m.trainable_params);
     expect(r.totals.nonTrainableParams).toBe(m.non_trainable_params);
     if (format === 'keras' || format === 'weights_h5') expect(r.totals.optimizerParams).toBe(m.optimizer_params);
-    compareLayers(r.layers, m.layers, '');
+    compareLayers(r.layers, m.layers, '', m.slug);
   });
 });
