@@ -14,9 +14,13 @@ export function passThrough(classes: string[], family: string, source: string): 
   };
 }
 
-/** "a + b = total" with Keras's thousands separators, `?` where a dimension is unknown. */
+/**
+ * The count at the end of a formula, with Keras's thousands separators, `?` where a dimension is
+ * unknown. A variable stored twice (duplicateOf) counts once, as in count_params().
+ */
 export function total(ws: readonly ExpectedWeight[]): string {
-  return ws.some((w) => w.shape === null) ? '?' : fmtCount(weightCount(ws));
+  const own = ws.filter((w) => !w.duplicateOf);
+  return own.some((w) => w.shape === null) ? '?' : fmtCount(weightCount(own));
 }
 
 

@@ -125,7 +125,8 @@ function spectralNorm({ config, inputShapes, sub }: RuleInput) {
   // Keras 3 also tracks the wrapped kernel as the wrapper's own variable: its `vars` hold
   // 0 = that kernel again, 1 = vector_u (model.weights lists the kernel once).
   const u = { ...weight('vector_u', [1, last], `1 × the last kernel dim ${last ?? '?'}`, { trainable: false }), storeIndex: 1 };
-  const ws = trainableFirst([...nest(res.weights, innerName, 'layer'), u]);
+  const copy = { ...kernel, name: kernel.name, store: '', storeIndex: 0, duplicateOf: `${innerName}/${kernel.name}`, why: `the wrapped ${kernel.name} again (self.kernel = self.layer.${kernel.name})` };
+  const ws = trainableFirst([...nest(res.weights, innerName, 'layer'), copy, u]);
   return { outputShapes: res.outputShapes, weights: ws, formula: `${inner.class_name}: ${res.formula ?? '?'}; + vector_u 1 × ${last ?? '?'} = ${total(ws)}` };
 }
 
