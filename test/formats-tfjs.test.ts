@@ -397,6 +397,8 @@ describe('what is not a Keras layers model', () => {
     expect((await refusal('model.json', badShape)).message).toBe(
       'TensorFlow.js model.json: weightsManifest[0].weights[2] (lstm_5/recurrent_kernel) has a shape that is not a list of sizes',
     );
+    const huge = withWeights((w, i) => (i === 0 ? { ...w, shape: [1e308] } : w));
+    expect((await refusal('model.json', huge)).message).toBe('TensorFlow.js model.json: weightsManifest[0].weights[0] (embedding_5/embeddings) has a shape that is not a list of sizes');
     const noName = withWeights((w, i) => (i === 0 ? { shape: [1], dtype: 'float32' } : w));
     expect((await refusal('model.json', noName)).message).toBe('TensorFlow.js model.json: weightsManifest[0].weights[0] has no name');
   });
@@ -416,6 +418,50 @@ describe('what is not a Keras layers model', () => {
     expect(savedModelError(pb)!.file).toBe(pb);
     expect(savedModelError(join(SEED, 'model.json'))).toBeNull();
     expect(savedModelError(join(dir, 'absent'))).toBeNull();
+  });
+});
+
+// ---------------------------------------------------------------- broken input never crashes
+
+describe('every value of model.json replaced by junk', () => {
+  /** Every path to a value in `v`: ['weightsManifest', 0, 'weights', 3, 'shape'] … */
+  function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+    out.push(at);
+    if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
+    return out;
+  }
+
+  function replaced(root: Json, at: (string | number)[], junk: unknown): unknown {
+    if (at.length === 0) return junk;
+    const copy = structuredClone(root);
+    let o: any = copy;
+    for (const k of at.slice(0, -1)) o = o[k];
+    o[at.at(-1)!] = junk;
+    return copy;
+  }
+
+  it('gives a ModelSource or one UnreadableError line, never another error', async () => {
+    const file = join(SEED, 'model.json');
+    const seed = seedJson();
+    const junks: unknown[] = [null, -1, 'x', [], {}, [[-1]], 1e308];
+    let refused = 0;
+    let read = 0;
+    for (const at of paths(seed)) {
+      for (const junk of junks) {
+        try {
+          const s = await readTfjs(file, replaced(seed, at, junk));
+          expect(s.format).toBe('tfjs-layers');
+          read++;
+        } catch (e) {
+          if (!(e instanceof UnreadableError)) throw new Error(`${JSON.stringify(at)} = ${JSON.stringify(junk)}: ${(e as Error).stack}`);
+          expect(e.message).not.toContain('\n');
+          refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+    expect(read).toBeGreaterThan(0);
   });
 });
 

@@ -48,7 +48,8 @@ function parseWeight(file: string, raw: unknown, where: string): ManifestWeight 
   if (typeof w['name'] !== 'string') bad(file, where, 'has no name');
   const at = `${where} (${w['name']})`;
   const shape = w['shape'];
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) bad(file, at, 'has a shape that is not a list of sizes');
+  // A dimension past 2^40 is no real tensor; refusing it keeps every byte count an exact integer.
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0 && d <= 2 ** 40)) bad(file, at, 'has a shape that is not a list of sizes');
   if (typeof w['dtype'] !== 'string') bad(file, at, 'has no dtype');
   const q = w['quantization'];
   if (q !== undefined && q !== null && (typeof q !== 'object' || typeof (q as Record<string, unknown>)['dtype'] !== 'string')) {
