@@ -178,6 +178,19 @@ describe('kerascope explain', () => {
   it('an unreadable file is exit 3', async () => {
     expect((await run(['explain', 'junk.bin'], {})).code).toBe(3);
   });
+
+  it('--json gives the chosen layers with their paths', async () => {
+    const r = await run(['explain', '--json', 'seed.h5', 'dense_29', 'lstm_5'], { 'seed.h5': good });
+    const out = JSON.parse(r.stdout) as { path: string; formula: string; weights: { name: string }[] }[];
+    expect(out.map((l) => l.path)).toEqual(['dense_29', 'lstm_5']);
+    expect(out[1]!.formula).toBe('4 gates × 17 units × (13 inputs + 17 recurrent + 1 bias) = 2,108');
+    expect(out[1]!.weights.map((w) => w.name)).toEqual(['kernel', 'recurrent_kernel', 'bias']);
+  });
+
+  it('exits 0 once explained, even for an inconsistent file (no --fail-on here)', async () => {
+    expect((await run(['explain', 'bad.h5'], { 'bad.h5': bad })).code).toBe(0);
+    expect((await run(['explain', 'bad.h5', '--fail-on', 'high'], { 'bad.h5': bad })).code).toBe(2);
+  });
 });
 
 describe('kerascope audit', () => {

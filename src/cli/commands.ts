@@ -2,7 +2,7 @@
 import { EXIT } from '../errors.js';
 import type { Finding, Report } from '../types.js';
 import { errorEntry, renderBatch, type BatchResult } from '../report/batch.js';
-import { renderExplain } from '../report/explain.js';
+import { explainJson, renderExplain } from '../report/explain.js';
 import { fails, findingLines, type FailOn } from '../report/findings.js';
 import { paint, useColor } from '../report/format.js';
 import { renderTable } from '../report/table.js';
@@ -47,10 +47,10 @@ export async function runAnalyze(ctx: Ctx, file: string, o: AnalyzeCliOptions): 
   }
 }
 
-export async function runExplain(ctx: Ctx, file: string, layers: string[], o: AnalyzeCliOptions): Promise<number> {
+export async function runExplain(ctx: Ctx, file: string, layers: string[], o: Omit<AnalyzeCliOptions, 'failOn'>): Promise<number> {
   try {
     const report = await ctx.engine.analyze(file, { weights: o.weights, config: o.config, expand: true });
-    ctx.io.stdout.write(renderExplain(report, layers, { color: color(ctx) }));
+    ctx.io.stdout.write(o.json ? json(explainJson(report, layers)) : renderExplain(report, layers, { color: color(ctx) }));
     return EXIT.ok;
   } catch (err) {
     return fail(ctx.io, err, file, o.debug ?? false);

@@ -52,10 +52,12 @@ function failOnOption(): Option {
 }
 
 function common(cmd: Command): Command {
-  return cmd
-    .option('--json', 'print the machine-readable report (see docs/json.md)')
-    .addOption(failOnOption())
-    .option('--debug', 'print stack traces of errors');
+  return cmd.option('--json', 'print the machine-readable report (see docs/json.md)').option('--debug', 'print stack traces of errors');
+}
+
+/** Commands whose exit code follows the findings. */
+function judged(cmd: Command): Command {
+  return common(cmd).addOption(failOnOption());
 }
 
 function withFiles(cmd: Command): Command {
@@ -74,21 +76,21 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
     .addHelpText('after', HELP_AFTER)
     .showSuggestionAfterError(false);
 
-  common(withFiles(program.command('analyze', { isDefault: true }).argument('<file>')))
+  judged(withFiles(program.command('analyze', { isDefault: true }).argument('<file>')))
     .description('(default) one model file: Keras-style table, totals, verdict, findings; kerascope FILE is kerascope analyze FILE')
     .option('--expand', "show the layers inside nested models (Keras's expand_nested)")
     .action(async (file: string, o) => setCode(await runAnalyze(ctx, file, o)));
 
   common(withFiles(program.command('explain').argument('<file>').argument('[layers...]')))
-    .description("explain each layer's parameter count and tensor shapes with the model's own numbers")
+    .description("explain each layer's parameter count and tensor shapes with the model's own numbers (exit 0 once explained)")
     .action(async (file: string, layers: string[], o) => setCode(await runExplain(ctx, file, layers, o)));
 
-  common(program.command('check').argument('<paths...>'))
+  judged(program.command('check').argument('<paths...>'))
     .description('check many files: files, folders (recursive) and globs; one table, the worst exit code')
     .option('--jobs <n>', 'files analysed at once', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 2)
     .action(async (paths: string[], o) => setCode(await runCheck(ctx, paths, o)));
 
-  common(program.command('audit').argument('<files...>'))
+  judged(program.command('audit').argument('<files...>'))
     .description(`security findings only (Lambda code, foreign modules, archive and HDF5 tricks); --fail-on defaults to ${DEFAULT_FAIL_ON}`)
     .action(async (files: string[], o) => setCode(await runAudit(ctx, files, o)));
 

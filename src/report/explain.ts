@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import type { LayerReport, Report, WeightReport } from '../types.js';
 import { fmtCount, fmtShape, padEnd, paint, type Paint } from './format.js';
 
-interface Located {
+export interface Located {
   path: string;
   layer: LayerReport;
   depth: number;
@@ -96,24 +96,33 @@ function explainOne(loc: Located, indent: string, p: Paint): string[] {
 }
 
 /**
- * Explain the named layers (a name or a `parent/child` path), or every layer when none is named.
+ * The named layers (a name or a `parent/child` path), or every layer when none is named.
  * An unknown name is a usage error that lists the nearest names.
  */
+export function selectLayers(report: Report, names: readonly string[]): Located[] {
+  const located = allLayers(report.layers);
+  if (names.length === 0) return located;
+  return names.flatMap((n) => {
+    const hit = find(located, n);
+    if (hit.length === 0) throw unknownLayer(n, located);
+    return hit;
+  });
+}
+
+/** Explain the named layers, or every layer (nested ones indented) when none is named. */
 export function renderExplain(report: Report, names: readonly string[] = [], options: { color?: boolean } = {}): string {
   const p = paint(options.color ?? false);
-  const located = allLayers(report.layers);
-  let chosen: Located[];
-  if (names.length === 0) chosen = located;
-  else {
-    chosen = [];
-    for (const n of names) {
-      const hit = find(located, n);
-      if (hit.length === 0) throw unknownLayer(n, located);
-      chosen.push(...hit);
-    }
-  }
   const lines: string[] = [];
-  for (const loc of chosen) lines.push(...explainOne(loc, names.length ? '' : '  '.repeat(loc.depth), p));
+  for (const loc of selectLayers(report, names)) lines.push(...explainOne(loc, names.length ? '' : '  '.repeat(loc.depth), p));
   if (lines.length === 0) lines.push('The model has no layers.');
   return lines.join('\n') + '\n';
+}
+
+/** `explain --json`: the chosen layers as in the report, each with its path (sublayers left out). */
+export function explainJson(report: Report, names: readonly string[] = []): object[] {
+  return selectLayers(report, names).map(({ path, layer }) => {
+    const own: Partial<typeof layer> = { ...layer };
+    delete own.layers;
+    return { path, ...own };
+  });
 }
