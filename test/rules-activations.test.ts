@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { run, params, shapes, K1, K2 } from './helpers/rules.js';
 import { RuleError } from '../src/layers/types.js';
+import { parseKerasVersion } from '../src/layers/evaluate.js';
 
 describe('PReLU', () => {
   it('alpha = input[1:]: (5,5,3) gives 75', () => {
@@ -15,9 +16,10 @@ describe('PReLU', () => {
     expect(shapes(run('PReLU', { shared_axes: [1, 2] }, [[null, 5, 5, 3]]))).toEqual([['alpha', [1, 1, 3]]]);
     expect(shapes(run('PReLU', { shared_axes: [1, 2] }, [[null, 5, 5, 3]], K2))).toEqual([['alpha', [1, 1, 3]]]);
   });
-  it('Keras 1.2.2 indexed shared_axes over input[1:], one place to the right', () => {
-    // advanced_activations.py @1.2.2: param_shape = list(input_shape[1:]); param_shape[i] = 1.
-    expect(shapes(run('PReLU', { shared_axes: [1] }, [[null, 5, 6, 3]], K1))).toEqual([['alpha', [5, 1, 3]]]);
+  it('Keras 1.2.0 indexed shared_axes over input[1:], one place to the right; 1.2.1 fixed it', () => {
+    // keras/layers/advanced_activations.py @1.2.0: param_shape[i] = 1; @1.2.1 and 1.2.2: param_shape[i - 1] = 1.
+    expect(shapes(run('PReLU', { shared_axes: [1] }, [[null, 5, 6, 3]], parseKerasVersion('1.2.0')))).toEqual([['alpha', [5, 1, 3]]]);
+    expect(shapes(run('PReLU', { shared_axes: [1] }, [[null, 5, 6, 3]], K1))).toEqual([['alpha', [1, 6, 3]]]);
   });
   it('refuses a shared axis outside the input', () => {
     expect(() => run('PReLU', { shared_axes: [4] }, [[null, 5, 3]])).toThrow(RuleError);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { run, params, shapes, K1, TFK } from './helpers/rules.js';
 import { ruleFor } from '../src/layers/registry.js';
-import { evaluateLayer } from '../src/layers/evaluate.js';
+import { evaluateLayer, parseKerasVersion } from '../src/layers/evaluate.js';
 
 describe('Keras 1 MaxoutDense and Highway', () => {
   it('MaxoutDense: W (nb_feature, inputs, output_dim) + b (nb_feature, output_dim)', () => {
@@ -12,9 +12,10 @@ describe('Keras 1 MaxoutDense and Highway', () => {
     expect(params(out)).toBe(4 * 5 * 11);
     expect(out.outputShapes).toEqual([[null, 5]]);
   });
-  it('Highway: W, b, W_carry, b_carry; output = input', () => {
+  it('Highway: W, W_carry, b, b_carry from Keras 1.2 (W, b, W_carry, b_carry before); output = input', () => {
     const out = run('Highway', {}, [[null, 6]], K1);
-    expect(shapes(out)).toEqual([['W', [6, 6]], ['b', [6]], ['W_carry', [6, 6]], ['b_carry', [6]]]);
+    expect(shapes(out)).toEqual([['W', [6, 6]], ['W_carry', [6, 6]], ['b', [6]], ['b_carry', [6]]]);
+    expect(shapes(run('Highway', {}, [[null, 6]], parseKerasVersion('1.1.2'))).map((s) => s[0])).toEqual(['W', 'b', 'W_carry', 'b_carry']);
     expect(params(out)).toBe(84);
     expect(params(run('Highway', { bias: false }, [[null, 6]], K1))).toBe(72);
   });

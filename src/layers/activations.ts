@@ -15,21 +15,22 @@ function sharedAxes(v: unknown): number[] {
 
 /**
  * The per-element parameter shape: input[1:] with every shared axis set to 1.
- * Keras 2/3 index shared_axes over the full input (`param_shape[i - 1] = 1`, prelu.py);
- * Keras 1.2.2 indexed `param_shape[i]`, one place to the right, and so do its files.
+ * Keras ≥ 1.2.1 indexes shared_axes over the full input (`param_shape[i - 1] = 1`, Keras 3 prelu.py);
+ * Keras 1.2.0, the first with shared_axes, indexed `param_shape[i]`, one place to the right
+ * (keras/layers/advanced_activations.py @1.2.0, fixed in 1.2.1), and its files were built so.
  */
 export function paramShape({ config, inputShapes, kerasVersion }: RuleInput): { shape: Dim[]; why: string } {
   const input = one(inputShapes);
   const shape = input.slice(1);
   const axes = sharedAxes(config['shared_axes']);
-  const k1 = kerasVersion.major === 1;
+  const k1 = /^1\.2\.0\b/.test(kerasVersion.raw ?? '');
   for (const a of axes) {
     const i = k1 ? a : a - 1;
     if (i < 0 || i >= shape.length) throw new RuleError(`shared_axes ${JSON.stringify(config['shared_axes'])} out of range for input ${fmtShape(input)}`);
     shape[i] = 1;
   }
   const why = axes.length
-    ? `input ${fmtShape(input)} without batch, shared_axes ${JSON.stringify(axes)} set to 1${k1 ? ' (Keras 1 indexing)' : ''}`
+    ? `input ${fmtShape(input)} without batch, shared_axes ${JSON.stringify(axes)} set to 1${k1 ? ' (Keras 1.2.0 indexing)' : ''}`
     : `input ${fmtShape(input)} without batch: one per element`;
   return { shape, why };
 }

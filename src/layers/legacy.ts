@@ -27,16 +27,21 @@ function maxoutDense({ config, inputShapes }: RuleInput): RuleOutput {
   return { outputShapes: [[input[0] ?? null, u]], weights: ws, formula: `${k} features × ${u} units × (${inputs ?? '?'} inputs${ws.length > 1 ? ' + 1 bias' : ''}) = ${total(ws)}` };
 }
 
-/** Highway: transform W, b and carry W_carry, b_carry, each over the input dim; output = input. */
-function highway({ config, inputShapes }: RuleInput): RuleOutput {
+/**
+ * Highway: transform W, b and carry W_carry, b_carry, each over the input dim; output = input.
+ * Keras 1.0–1.1 listed them W, b, W_carry, b_carry; from 1.2.0 add_weight creation order holds:
+ * W, W_carry, b, b_carry (keras/layers/core.py @1.1.0 and @1.2.2).
+ */
+function highway({ config, inputShapes, kerasVersion }: RuleInput): RuleOutput {
   const input = one(inputShapes);
   if (input.length !== 2) throw new RuleError('Highway expects (batch, input_dim) input');
   const n = known(lastDim(input));
   const bias = bool(config, 'use_bias', bool(config, 'bias', true));
   const sq = `${n ?? '?'} × ${n ?? '?'} inputs`;
-  const ws = bias
-    ? [weight('W', [n, n], sq), weight('b', [n], `${n ?? '?'} inputs`), weight('W_carry', [n, n], sq), weight('b_carry', [n], `${n ?? '?'} inputs`)]
-    : [weight('W', [n, n], sq), weight('W_carry', [n, n], sq)];
+  const [W, Wc] = [weight('W', [n, n], sq), weight('W_carry', [n, n], sq)];
+  const [b, bc] = [weight('b', [n], `${n ?? '?'} inputs`), weight('b_carry', [n], `${n ?? '?'} inputs`)];
+  const before12 = /^1\.[01]\b/.test(kerasVersion.raw ?? '');
+  const ws = !bias ? [W, Wc] : before12 ? [W, b, Wc, bc] : [W, Wc, b, bc];
   return { outputShapes: [input], weights: ws, formula: `2 × ${n ?? '?'} × (${n ?? '?'}${bias ? ' + 1' : ''}) = ${total(ws)}` };
 }
 
