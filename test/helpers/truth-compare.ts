@@ -78,7 +78,7 @@ export function compareReport(r: Report, m: TruthModel, opts: ReportOptions): st
   same(out, '(model)', 'totals.trainableParams', r.totals.trainableParams, m.trainable_params);
   same(out, '(model)', 'totals.nonTrainableParams', r.totals.nonTrainableParams, m.non_trainable_params);
   if (opts.optimizer) same(out, '(model)', 'totals.optimizerParams', r.totals.optimizerParams, m.optimizer_params);
-  if (opts.storedParams !== undefined) same(out, '(model)', 'totals.storedParams', r.totals.storedParams, opts.storedParams);
+  if (opts.storedParams !== undefined) same(out, '(model)', 'totals.storedParams (Keras: elements the file holds)', r.totals.storedParams, opts.storedParams);
   compareLayers(out, r.layers, m.layers, '', opts);
   return out;
 }
