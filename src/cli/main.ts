@@ -3,10 +3,11 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../errors.js';
-import { DEFAULT_FAIL_ON, FAIL_ON_CHOICES, type FailOn } from '../report/findings.js';
+import { DEFAULT_FAIL_ON, FAIL_ON_CHOICES } from '../report/findings.js';
 import { runAnalyze, runAudit, runCheck, runExplain, runLayers, type Ctx } from './commands.js';
 import { defaultEngine, type Engine } from './engine.js';
 import { processIo, type Io } from './io.js';
+import { fail } from './outcome.js';
 
 const HELP_AFTER = `
 Options of kerascope FILE (each command lists its own: kerascope <command> --help):
@@ -131,10 +132,7 @@ export async function main(argv: string[], io: Io = processIo(), engine: Engine 
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) return exitFromCommander(err);
-    io.stderr.write(`kerascope: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 4;
+    return fail(io, err, null, argv.includes('--debug'));
   }
   return code;
 }
-
-export type { FailOn };
