@@ -63,7 +63,7 @@ describe('MultiHeadAttention (multi_head_attention.py build / _make_output_dense
     expect(out.formula).toBe('query 5×2×3 + 2×3 = 36; key 7×2×3 + 2×3 = 48; value 7×2×3 + 2×3 = 48; attention_output 2×3×5 + 5 = 35; total 167');
   });
 
-  it('a key passed as a keyword, value_dim, tuple output_shape and no biases', () => {
+  it('a key passed as a keyword, value_dim, tuple output_shape and no biases (checked with Keras 3.15.1)', () => {
     const out = runRule('MultiHeadAttention', { num_heads: 2, key_dim: 3, value_dim: 4, output_shape: [2, 3], use_bias: false }, [[null, 4, 5], [null, 6, 7]], '3.15.1', { key: [[null, 6, 9]] });
     expect(shapes(out)).toEqual([['query/kernel', [5, 2, 3]], ['key/kernel', [9, 2, 3]], ['value/kernel', [7, 2, 4]], ['attention_output/kernel', [2, 4, 2, 3]]]);
     expect(out.outputShapes).toEqual([[null, 4, 2, 3]]);
@@ -76,7 +76,7 @@ describe('MultiHeadAttention (multi_head_attention.py build / _make_output_dense
     expect(shapes(out)[6]).toEqual(['attention_output/kernel', [2, 2, 6]]);
   });
 
-  it('use_gate (Keras ≥ 3.14) adds gate/kernel (Dq, H, V) between key and value', () => {
+  it('use_gate (Keras ≥ 3.14) adds gate/kernel (Dq, H, V) between key and value (checked with Keras 3.15.1)', () => {
     const out = runRule('MultiHeadAttention', { num_heads: 2, key_dim: 3, value_dim: 4, use_gate: true }, [[null, 4, 5], [null, 6, 7]], '3.15.1');
     expect(out.weights.map((w) => w.name).slice(4, 6)).toEqual(['gate/kernel', 'gate/bias']);
     expect(out.weights[4]!.shape).toEqual([5, 2, 4]);
@@ -84,8 +84,11 @@ describe('MultiHeadAttention (multi_head_attention.py build / _make_output_dense
   });
 
   it('return_attention_scores: Keras 3 records (batch, heads, Tq, Tq), its compute_output_spec uses the query length twice', () => {
+    // Checked with Keras 3.15.1: scores (None, 2, 4, 4) here, and (None, 2, 3, 3) for the rank-4 query with attention_axes=(2,).
     const out = runRule('MultiHeadAttention', { num_heads: 2, key_dim: 3 }, [[null, 4, 5], [null, 6, 7]], '3.15.1', {}, { return_attention_scores: true });
     expect(out.outputShapes).toEqual([[null, 4, 5], [null, 2, 4, 4]]);
+    const axes = runRule('MultiHeadAttention', { num_heads: 2, key_dim: 2, attention_axes: [2] }, [[null, 3, 4, 8], [null, 3, 5, 8]], '3.15.1', {}, { return_attention_scores: true });
+    expect(axes.outputShapes).toEqual([[null, 3, 4, 8], [null, 2, 3, 3]]);
   });
 
   it('return_attention_scores in tf.keras: the computed (batch, heads, Tq, Tk), and with attention_axes (batch, other dims, heads, Tq…, Tk…)', () => {
