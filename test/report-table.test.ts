@@ -31,7 +31,7 @@ describe('renderTable on the seed LSTM model', () => {
 
   it('has the Keras header and no Connected to for a Sequential model', () => {
     expect(text).toContain('Model: "sequential_5"');
-    expect(parsed.header).toEqual(['Layer (type)', 'Output Shape', 'Param #', 'Check']);
+    expect(parsed.header).toEqual(['Layer (type)', 'Output Shape', 'Param #', 'Verdict']);
   });
 
   it('lists every layer with its shape, count and verdict', () => {
@@ -108,7 +108,7 @@ describe('renderTable: optimizer, nesting, several outputs', () => {
     const add = layer('add', 'Add', [null, 4], [], { connectedTo: ['in_a[0][0]', 'in_b[0][0]'] });
     const r = seedLstmReport({ model: { name: 'f', className: 'Functional' }, layers: [a, b, add] });
     const text = renderTable(r);
-    expect(parseSummary(text).header).toEqual(['Layer (type)', 'Output Shape', 'Param #', 'Connected to', 'Check']);
+    expect(parseSummary(text).header).toEqual(['Layer (type)', 'Output Shape', 'Param #', 'Connected to', 'Verdict']);
     expect(parseSummary(text).rows[2]![3]).toBe('in_a[0][0], in_b[0][0]');
     expect(text).toMatch(/│ in_a\[0\]\[0\], +│/);
   });

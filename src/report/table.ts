@@ -70,7 +70,7 @@ function layerTable(report: Report, opts: Required<TableOptions>, p: Paint): str
     { header: 'Param #', align: 'right' },
   ];
   if (withLinks) columns.push({ header: 'Connected to', align: 'left' });
-  columns.push({ header: 'Check', align: 'left' });
+  columns.push({ header: 'Verdict', align: 'left' });
   const rows = report.layers.flatMap((l) => layerRows(l, 0, opts, withLinks, p));
   return boxTable(columns, rows, p.bold);
 }
