@@ -140,6 +140,8 @@ describe('Embedding', () => {
   });
   it('Keras 2 input_length fills an unknown sequence dim', () => {
     expect(run('Embedding', { input_dim: 100, output_dim: 8, input_length: 12 }, [[null, null]], K2).outputShapes).toEqual([[null, 12, 8]]);
+    // keras/layers/embeddings.py @2.2.4: a known input length must equal input_length.
+    expect(() => run('Embedding', { input_dim: 100, output_dim: 8, input_length: 12 }, [[null, 10]], K2)).toThrow(/input_length/);
   });
   it('int8 embeddings: int8 table and one scale per row', () => {
     const out = run('Embedding', { input_dim: 10, output_dim: 4, dtype: 'int8_from_float32' }, [[null, 3]]);

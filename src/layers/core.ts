@@ -84,14 +84,22 @@ function embeddingWeights(config: Record<string, unknown>, inputDim: number, out
 }
 
 /**
- * Keras 2's `input_length` fixes the sequence dims when the input does not (tf_keras
- * layers/core/embedding.py compute_output_shape); Keras 3 removed the argument.
+ * Keras 2's `input_length` fixes the sequence dims when the input does not, and must agree where
+ * both are known (keras/layers/embeddings.py @2.2.4 compute_output_shape); Keras 3 removed it.
  */
 function embeddingInput(input: Shape, inputLength: unknown): Shape {
   if (inputLength === null || inputLength === undefined) return input;
   const lens = Array.isArray(inputLength) ? inputLength : [inputLength];
-  if (lens.length !== input.length - 1) return input;
-  return [input[0] ?? null, ...input.slice(1).map((d, i) => d ?? (typeof lens[i] === 'number' ? (lens[i] as number) : null))];
+  const bad = (): RuleError => new RuleError(`input_length ${JSON.stringify(inputLength)} does not fit the input ${fmtShape(input)}`);
+  if (lens.length !== input.length - 1) throw bad();
+  return [
+    input[0] ?? null,
+    ...input.slice(1).map((d, i) => {
+      const l = typeof lens[i] === 'number' ? (lens[i] as number) : null;
+      if (d !== null && d !== undefined && l !== null && d !== l) throw bad();
+      return d ?? l;
+    }),
+  ];
 }
 
 /** What Embedding and ReversibleEmbedding share: sizes, the table, the output of a forward call. */
