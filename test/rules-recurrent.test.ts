@@ -54,7 +54,7 @@ describe('LSTM', () => {
     expect(out.weights[0]!.shape).toEqual([3, 20]);
   });
 
-  it('a Keras 3 node may pass the sequence by keyword (lstm(sequences=x)): it is the input then', () => {
+  it('a Keras 3 node may pass the sequence by keyword (lstm(sequences=x), as Keras 3.15.1 writes it): it is the input then', () => {
     const out = runRule('LSTM', { units: 5 }, [], '3.15.1', { sequences: [[null, 7, 3]] });
     expect(out.outputShapes).toEqual([[null, 5]]);
     expect(out.weights[0]!.shape).toEqual([3, 20]);
@@ -224,7 +224,7 @@ describe('ConvLSTM', () => {
     expect(out.formula).toBe('4 gates × 4 filters × (3×3·2 inputs + 3×3·4 recurrent + 1 bias) = 880');
   });
 
-  it('Keras 2 ConvLSTM2D: channels_first, strides, return_sequences and return_state', () => {
+  it('ConvLSTM2D channels_first, strides, return_sequences and return_state (Keras 2 rule; the same numbers checked with Keras 3.15.1)', () => {
     const out = runRule('ConvLSTM2D', { filters: 3, kernel_size: 3, strides: 2, padding: 'same', data_format: 'channels_first', return_sequences: true, return_state: true }, [[null, 4, 2, 9, 9]], '2.2.4');
     expect(out.outputShapes).toEqual([[null, 4, 3, 5, 5], [null, 3, 5, 5], [null, 3, 5, 5]]);
     expect(out.weights[0]!.shape).toEqual([3, 3, 2, 12]);

@@ -100,7 +100,7 @@ describe('TimeDistributed', () => {
     expect(shapes(out).map(([, s]) => s)).toEqual([[64, 89], [89]]);
   });
 
-  it('wraps a recurrent layer over an extra time axis (inner built on (batch,) + input[2:])', () => {
+  it('wraps a recurrent layer over an extra time axis (inner built on (batch,) + input[2:]; checked with Keras 3.15.1)', () => {
     const out = runRule('TimeDistributed', { layer: lstm({ name: 'lstm', units: 4 }) }, [[null, 3, 7, 5]], '3.15.1');
     expect(out.outputShapes).toEqual([[null, 3, 4]]);
     expect(shapes(out)[0]).toEqual(['lstm/lstm_cell/kernel', [5, 16]]);
