@@ -58,6 +58,9 @@ describe('TFOpLambda / SlicingOpLambda', () => {
     expect(op('squeeze', [[null, 1, 4]], { axis: 1 })).toEqual([null, 4]);
     expect(op('compat.v1.transpose', [[null, 4, 3]], { perm: [0, 2, 1] })).toEqual([null, 3, 4]);
     expect(op('concat', [[null, 4, 3], [null, 4, 5]], { axis: -1 })).toEqual([null, 4, 8]);
+    expect(op('reshape', [[null, 4, 3]], { shape: [-1, 12] })).toEqual([null, 12]);
+    expect(op('reshape', [[2, 4, 3]], { shape: [-1, 6] })).toEqual([4, 6]);
+    expect(op('linalg.matmul', [[null, 4, 3], [null, 5, 3]], { transpose_b: true })).toEqual([null, 4, 5]);
   });
   it('any other op: shape unknown, said in notes', () => {
     const out = run('SlicingOpLambda', { function: '__operators__.getitem' }, [[null, 7]], TFK);

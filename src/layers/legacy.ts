@@ -99,7 +99,7 @@ export const rules: LayerRule[] = [
   {
     classes: ['TFOpLambda', 'SlicingOpLambda'],
     family: 'legacy',
-    summary: 'no weights; tf.* call: element-wise, reduce, slicing, expand_dims, squeeze, transpose, concat and argmax shapes derived; others unknown',
+    summary: 'no weights; tf.* call: element-wise, reduce, slicing, reshape, matmul, expand_dims, squeeze, transpose, concat and argmax shapes derived; others unknown',
     source: 'tf_keras/layers/core/tf_op_layer.py',
     apply: tfOp,
   },

@@ -16,7 +16,7 @@ const ELEMENTWISE = new Set([
   'math.sigmoid', 'math.tanh', 'math.erf', 'math.softplus', 'math.reciprocal', 'math.log_sigmoid', 'math.floor', 'math.round',
   'math.sin', 'math.cos', 'math.l2_normalize', 'nn.l2_normalize', 'nn.relu', 'nn.relu6', 'nn.silu', 'nn.swish', 'nn.gelu',
   'nn.elu', 'nn.selu', 'nn.sigmoid', 'nn.tanh', 'nn.softmax', 'nn.log_softmax', 'math.softmax', 'identity', 'cast',
-  'clip_by_value', 'math.squared_difference',
+  'clip_by_value', 'math.squared_difference', 'nn.bias_add', 'stop_gradient',
 ]);
 
 const REDUCE = /^(math\.)?reduce_(mean|sum|max|min|prod|std|variance|logsumexp|any|all|euclidean_norm)$/;
@@ -101,6 +101,27 @@ function concat(xs: Shape[], args: Cfg): Shape {
   return out;
 }
 
+/** tf.reshape: the target shape (batch included) with one -1 resolved, None where the input has None. */
+function reshape(x: Shape, args: Cfg): Shape | null {
+  const target = args['shape'];
+  if (!Array.isArray(target) || !target.every((d) => typeof d === 'number' || d === null)) return null;
+  const dims = target as (number | null)[];
+  const size = x.every((d) => d !== null) ? (x as number[]).reduce((a, b) => a * b, 1) : null;
+  const rest = dims.filter((d) => d !== -1);
+  if (dims.filter((d) => d === -1).length > 1) throw new RuleError(`reshape target ${JSON.stringify(target)} has more than one -1`);
+  const knownRest = rest.every((d) => d !== null) ? (rest as number[]).reduce((a, b) => a * b, 1) : null;
+  return dims.map((d) => (d !== -1 ? d : size === null || knownRest === null || knownRest === 0 ? null : size / knownRest));
+}
+
+/** tf.linalg.matmul: (…, n, k) · (…, k, m) → (…, n, m), with transpose_a / transpose_b. */
+function matmul(a: Shape, b: Shape | undefined, args: Cfg): Shape | null {
+  if (!b || a.length < 2 || b.length < 2) return null;
+  const n = args['transpose_a'] === true ? a[a.length - 1] : a[a.length - 2];
+  const m = args['transpose_b'] === true ? b[b.length - 2] : b[b.length - 1];
+  const batch = broadcast(a.slice(0, -2), b.slice(0, -2));
+  return [...batch, n ?? null, m ?? null];
+}
+
 /** Output shape of `tf.<fn>` on these tensors, or null when it is not derivable from the file. */
 export function tfOpShape(fn: string, tensors: Shape[], args: Cfg): Shape | null {
   const x = tensors[0];
@@ -119,6 +140,11 @@ export function tfOpShape(fn: string, tensors: Shape[], args: Cfg): Shape | null
       return transpose(x, args);
     case 'concat':
       return concat(tensors, args);
+    case 'reshape':
+      return reshape(x, args);
+    case 'linalg.matmul':
+    case '__operators__.matmul':
+      return matmul(x, tensors[1], args);
     case 'math.argmax':
     case 'math.argmin':
       return reduce(x, { axis: args['axis'] ?? 0 });
