@@ -205,6 +205,20 @@ describe('weight names', () => {
     expect(s.weights!.groups[0]!.path).toBe('vars');
   });
 
+  it("skips a Sequential's own name in front of layer names (Keras 3 variable paths)", async () => {
+    // Keras 3.15.1 writes `dz_seq_input/dense_4/kernel` in a legacy .h5 of a Sequential named dz_seq_input.
+    const j = seedJson();
+    const model = j['modelTopology'];
+    j['weightsManifest'][0].weights = j['weightsManifest'][0].weights.map((w: Json) => ({ ...w, name: `sequential_5/${w.name}` }));
+    let s = await read(folder(j, { 'weights.bin': 2217 * 4 }));
+    expect(s.weights!.groups.map((g) => g.path)).toEqual(['embedding_5', 'lstm_5', 'dense_29']);
+    expect(s.weights!.groups[0]!.tensors[0]!.name).toBe('sequential_5/embedding_5/embeddings');
+    // A model that shares its name with one of its layers: names are taken as written.
+    model.config.layers[3].config.name = 'sequential_5';
+    s = await read(folder(j, { 'weights.bin': 2217 * 4 }));
+    expect(s.weights!.groups.map((g) => g.path)).toEqual(['sequential_5']);
+  });
+
   it('groups a name without a slash under itself', async () => {
     const j = { format: 'layers-model', modelTopology: null, weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'scale', shape: [], dtype: 'float32' }] }] };
     const s = await read(folder(j, { 'w.bin': 4 }));

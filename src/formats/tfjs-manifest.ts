@@ -75,10 +75,16 @@ export function parseManifest(file: string, raw: unknown): ManifestGroup[] {
 
 // ---------------------------------------------------------------- grouping
 
-/** The layer a tfjs weight belongs to: the part of its name before the first '/' (`dense_1/kernel` → `dense_1`). */
-export function layerOf(name: string): string {
-  const i = name.indexOf('/');
-  return i < 0 ? name : name.slice(0, i);
+/**
+ * The layer a tfjs weight belongs to: the part of its name before the first '/' (`dense_1/kernel` →
+ * `dense_1`). Keras 3 creates a Sequential's variables inside the model's own name scope, so a
+ * Keras 3 legacy .h5 (and its tfjs conversion) writes `my_seq/dense_1/kernel`: with `modelScope`
+ * set to the model's name, that first segment is skipped.
+ */
+export function layerOf(name: string, modelScope: string | null = null): string {
+  const parts = name.split('/');
+  if (modelScope !== null && parts.length > 2 && parts[0] === modelScope) return parts[1]!;
+  return parts[0]!;
 }
 
 function numel(shape: readonly number[]): number {
@@ -90,7 +96,7 @@ function storedTensor(w: ManifestWeight): StoredTensor {
   return { path: w.name, name: w.name, shape: [...w.shape], dtype: w.dtype };
 }
 
-function groupByLayer(weights: ManifestWeight[]): { groups: StoredGroup[]; optimizer: StoredTensor[] } {
+function groupByLayer(weights: ManifestWeight[], modelScope: string | null): { groups: StoredGroup[]; optimizer: StoredTensor[] } {
   const groups: StoredGroup[] = [];
   const byName = new Map<string, StoredGroup>();
   const optimizer: StoredTensor[] = [];
@@ -99,7 +105,7 @@ function groupByLayer(weights: ManifestWeight[]): { groups: StoredGroup[]; optim
       optimizer.push(storedTensor(w));
       continue;
     }
-    const layer = layerOf(w.name);
+    const layer = layerOf(w.name, modelScope);
     let g = byName.get(layer);
     if (!g) {
       g = { path: layer, label: null, tensors: [] };
@@ -226,12 +232,15 @@ function duplicateNames(weights: ManifestWeight[]): Finding[] {
 
 // ---------------------------------------------------------------- entry
 
-/** Reads the manifest of `file` (model.json): tensors by layer, optimizer apart, shard sizes checked. */
-export function readManifest(file: string, raw: unknown): ManifestRead {
+/**
+ * Reads the manifest of `file` (model.json): tensors by layer, optimizer apart, shard sizes checked.
+ * `modelScope`: the model's name when it is a name scope in front of layer names (see layerOf).
+ */
+export function readManifest(file: string, raw: unknown, modelScope: string | null = null): ManifestRead {
   const groups = parseManifest(file, raw);
   const all = groups.flatMap((g) => g.weights);
   const store = groupByStorePath(all);
-  const { groups: stored, optimizer } = store ?? groupByLayer(all);
+  const { groups: stored, optimizer } = store ?? groupByLayer(all, modelScope);
   const out: ManifestRead = {
     weights: { layout: store ? 'keras3' : 'tfjs', file, groups: stored, optimizer, kerasVersion: null, backend: null },
     paths: groups.flatMap((g) => g.paths),

@@ -124,6 +124,19 @@ function quantizedFinding(quantized: Map<string, number>): Finding[] {
   ];
 }
 
+/**
+ * The model's name when it can prefix its layers' weight names (a Keras 3 Sequential's name scope,
+ * see layerOf) and is not itself the name of one of its layers.
+ */
+function modelScope(config: unknown): string | null {
+  if (!isObject(config) || !isObject(config['config'])) return null;
+  const inner = config['config'];
+  const name = inner['name'];
+  if (typeof name !== 'string' || !Array.isArray(inner['layers'])) return null;
+  const layerNames = inner['layers'].map((l) => (isObject(l) ? ((isObject(l['config']) ? l['config']['name'] : undefined) ?? l['name']) : undefined));
+  return layerNames.includes(name) ? null : name;
+}
+
 // ---------------------------------------------------------------- entry
 
 function sizeOf(file: string): number {
@@ -156,7 +169,8 @@ export async function readTfjs(file: string, json: unknown): Promise<ModelSource
     throw new UnreadableError(file, `not a Keras layers model: a TensorFlow.js model of format "${String(format)}"`);
   }
   const topo = readTopology(file, json);
-  const manifest = json['weightsManifest'] === undefined || json['weightsManifest'] === null ? null : readManifest(file, json['weightsManifest']);
+  const raw = json['weightsManifest'];
+  const manifest = raw === undefined || raw === null ? null : readManifest(file, raw, modelScope(topo.config));
   const quantized = manifest?.quantized ?? new Map<string, number>();
   return {
     file,
