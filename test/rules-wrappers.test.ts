@@ -117,6 +117,13 @@ describe('TimeDistributed', () => {
     expect(runRule('Bidirectional', { layer: lstm({ units: 2 }) }, [], '3.15.1', { sequences: [[null, 3, 4]] }).outputShapes).toEqual([[null, 4]]);
   });
 
+  it('a wrapped Lambda without output_shape leaves the shape unknown instead of guessing (Keras 3)', () => {
+    const out = runRule('TimeDistributed', { layer: { class_name: 'Lambda', config: { name: 'f', function: 'x' } } }, [[null, 3, 4]], '3.15.1');
+    expect(out.shapeUnknown).toBe(true);
+    expect(out.outputShapes).toEqual([]);
+    expect(out.notes?.at(-1)).toBe('the wrapped Lambda gives no output shape, so neither does the wrapper');
+  });
+
   it('refuses an input without a time axis', () => {
     expect(() => runRule('TimeDistributed', { layer: dense({ units: 2 }) }, [[null, 5]], '3.15.1')).toThrow(RuleError);
   });

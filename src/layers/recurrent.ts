@@ -107,7 +107,9 @@ function applyRnn(input: RuleInput): RuleOutput {
   const seq = sequence(positional(input, 'sequences', 'inputs'), 'RNN', config);
   const cell = cellOf(config);
   const r = sub(cell, [stepShape(seq)]);
-  return { outputShapes: rnnOutputs(config, seq, r.outputShapes), weights: nest(innerWeights(cell, r.weights), innerName(cell), 'cell'), formula: r.formula };
+  const weights = nest(innerWeights(cell, r.weights), innerName(cell), 'cell');
+  if (r.shapeUnknown || r.outputShapes.length === 0) throw new RuleError(`the ${cell.class_name} cell gives no output size`);
+  return { outputShapes: rnnOutputs(config, seq, r.outputShapes), weights, formula: r.formula };
 }
 
 const lstmSummary = '4 gates (i, f, c, o) × units × (inputs + units + 1 bias): kernel (inputs, 4u), recurrent_kernel (u, 4u), bias (4u)';

@@ -2,7 +2,7 @@
 // Keras 3: keras/src/layers/rnn/bidirectional.py, time_distributed.py;
 // tf.keras: tf_keras/layers/rnn/bidirectional.py, time_distributed.py.
 import type { Shape } from '../types.js';
-import { RuleError, type Cfg, type InnerLayerConfig, type KerasVersion, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
+import { RuleError, type Cfg, type ExpectedWeight, type InnerLayerConfig, type KerasVersion, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
 import { bool, fmtCount, fmtShape, nest, one, trainableFirst, weightCount } from './util.js';
 import { innerName, innerWeights, positional } from './recurrent-cells.js';
 
@@ -62,13 +62,20 @@ function applyBidirectional(input: RuleInput): RuleOutput {
   const fwd = sub(layer, [seq]);
   const back = backwardConfig(layer, given);
   const bwd = sub(back, [seq]);
-  const returnState = bool(layer.config ?? {}, 'return_state', false);
-  const out = fwd.outputShapes[0];
-  if (!out) throw new RuleError(`the wrapped ${layer.class_name} gave no output`);
-  const outputShapes = [...merged(out, mode), ...(returnState ? [...fwd.outputShapes.slice(1), ...bwd.outputShapes.slice(1)] : [])];
   const [fname, bname] = directionNames(layer, given, kerasVersion);
   const weights = trainableFirst([...nest(innerWeights(layer, fwd.weights), fname, 'forward_layer'), ...nest(innerWeights(back, bwd.weights), bname, 'backward_layer')]);
-  return { outputShapes, weights, formula: bidirectionalFormula(layer.class_name, back.class_name, fwd, bwd) };
+  const formula = bidirectionalFormula(layer.class_name, back.class_name, fwd, bwd);
+  const out = fwd.outputShapes[0];
+  if (fwd.shapeUnknown || !out) return unknownShape(layer, weights, formula, fwd);
+  const returnState = bool(layer.config ?? {}, 'return_state', false);
+  const outputShapes = [...merged(out, mode), ...(returnState ? [...fwd.outputShapes.slice(1), ...bwd.outputShapes.slice(1)] : [])];
+  return { outputShapes, weights, formula };
+}
+
+/** The wrapped layer cannot tell its output shape (a Lambda without output_shape…): neither can the wrapper. */
+function unknownShape(layer: InnerLayerConfig, weights: ExpectedWeight[], formula: string, r: RuleOutput): RuleOutput {
+  const notes = [...(r.notes ?? []), `the wrapped ${layer.class_name} gives no output shape, so neither does the wrapper`];
+  return { outputShapes: [], weights, formula, notes, shapeUnknown: true };
 }
 
 /** "forward and backward LSTM, each 4 gates × … = 394,240: 2 × 394,240 = 788,480". */
@@ -91,11 +98,12 @@ function applyTimeDistributed(ri: RuleInput): RuleOutput {
   const input = one(positional(ri, 'inputs'));
   if (input.length < 3) throw new RuleError(`TimeDistributed expects (batch, timesteps, …), got ${fmtShape(input)}`);
   const r = sub(layer, [[input[0] ?? null, ...input.slice(2)]]);
-  const child = r.outputShapes[0];
-  if (!child) throw new RuleError(`the wrapped ${layer.class_name} gave no output`);
   const steps = input[1] === null ? 'each time step' : `each of ${input[1]} time steps`;
   const formula = `${layer.class_name} applied to ${steps} with one set of weights: ${r.formula ?? fmtCount(weightCount(r.weights))}`;
-  return { outputShapes: [[child[0] ?? null, input[1] ?? null, ...child.slice(1)]], weights: trainableFirst(nest(innerWeights(layer, r.weights), innerName(layer), 'layer')), formula, notes: r.notes };
+  const weights = trainableFirst(nest(innerWeights(layer, r.weights), innerName(layer), 'layer'));
+  const child = r.outputShapes[0];
+  if (r.shapeUnknown || !child) return unknownShape(layer, weights, formula, r);
+  return { outputShapes: [[child[0] ?? null, input[1] ?? null, ...child.slice(1)]], weights, formula, ...(r.notes ? { notes: r.notes } : {}) };
 }
 
 export const rules: LayerRule[] = [
