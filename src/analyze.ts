@@ -187,7 +187,8 @@ function makeTotals(rows: WeightReport[], source: ModelSource): Totals {
     trainableParams: sum(counted.filter(isTrainable), rowParams),
     nonTrainableParams: sum(counted.filter(isFrozen), rowParams),
     optimizerParams: opt.reduce((t, s) => t + prod(s.shape), 0),
-    storedParams: stored ? stored.reduce((t, s: StoredTensor) => t + prod(s.shape), 0) : null,
+    // A variable Keras stores twice (duplicateOf) is one parameter set: count its copy once.
+    storedParams: stored ? stored.reduce((t, s: StoredTensor) => t + prod(s.shape), 0) - sum(rows.filter((w) => w.duplicateOf && w.storedShape), (w) => prod(w.storedShape!)) : null,
     paramBytes: sum(counted, bytesOf),
     trainableBytes: sum(counted.filter(isTrainable), bytesOf),
     nonTrainableBytes: sum(counted.filter(isFrozen), bytesOf),

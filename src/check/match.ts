@@ -112,9 +112,14 @@ export function matchWeights(model: ModelResult, weights: StoredWeights): MatchR
 
 function matchByLayer(model: ModelResult, weights: StoredWeights, m: Matcher): void {
   // A variable Keras tracks twice (duplicateOf) is saved once in legacy files (layer.weights de-duplicates).
-  const units = topLayers(model).map((r) => ({ r, ws: legacyOrder(ownedWeights(r).filter((w) => !w.weight.duplicateOf)) })).filter((u) => u.ws.length > 0 || isOpaque(u.r));
   const groups = weights.groups.filter((g) => g.tensors.length > 0);
   const byLabel = new Map(groups.map((g) => [g.label ?? g.path, g]));
+  // tfjs names a nested model's weights by the inner layers' own names: match those layers one by one.
+  const expand = (r: LayerResult): LayerResult[] => (weights.layout === 'tfjs' && r.inner && !byLabel.has(r.spec.name) ? topLayers(r.inner).flatMap(expand) : [r]);
+  const units = topLayers(model)
+    .flatMap(expand)
+    .map((r) => ({ r, ws: legacyOrder(ownedWeights(r).filter((w) => !w.weight.duplicateOf)) }))
+    .filter((u) => u.ws.length > 0 || isOpaque(u.r));
   const names = units.map((u) => u.r.spec.name);
   // Keras loads legacy files by order. When the stored layer names are the model's names we pair by
   // name, which locates a dropped or extra layer exactly; otherwise by order, as Keras does.

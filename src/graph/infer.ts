@@ -215,9 +215,14 @@ function evaluateCall(
   let assumed = false;
   if (spec.inner) {
     if (depth > 64) throw new RuleError('models nested more than 64 deep');
-    const inner = inferModel(spec.inner, version, inputShapes, `${r.parentPath}${spec.name}/`, r.trainable, depth + 1);
-    if (!r.inner) r.inner = inner;
-    outputs = inner.outputShapes.every((s): s is Shape => s !== null) ? (inner.outputShapes as Shape[]) : null;
+    // Keras shows a nested model's layers as built on the model's own inputs; the outer call's
+    // output is the model run on the outer tensors (which may differ, e.g. in a fixed batch size).
+    const declared = declaredInputs(spec.inner);
+    const prefix = `${r.parentPath}${spec.name}/`;
+    if (!r.inner) r.inner = inferModel(spec.inner, version, declared ? null : inputShapes, prefix, r.trainable, depth + 1);
+    let outs = r.inner.outputShapes;
+    if (!declared || !sameShapes(declared, inputShapes)) outs = inferModel(spec.inner, version, inputShapes, prefix, r.trainable, depth + 1).outputShapes;
+    outputs = outs.every((s): s is Shape => s !== null) ? (outs as Shape[]) : null;
   } else if (ruleFor(spec.className)?.opaque) {
     r.state = 'opaque';
     r.problem = ruleFor(spec.className)!.opaque!;
@@ -267,6 +272,22 @@ function evaluateCall(
   }
   r.calls[call] = assumed ? { inputShapes, outputShapes: outputs, assumed } : { inputShapes, outputShapes: outputs };
   return outputs;
+}
+
+/** The shapes a nested model's own InputLayers declare, in input order; null if any is missing. */
+function declaredInputs(graph: ModelGraph): Shape[] | null {
+  const shapes = graph.inputs.map((ref) => {
+    const spec = graph.layers.find((l) => l.name === ref.layer);
+    return spec && spec.className === 'InputLayer' ? inputLayerShape(spec) : null;
+  });
+  return shapes.length > 0 && shapes.every((x): x is Shape => x !== null) ? shapes : null;
+}
+
+function sameShapes(a: Shape[], b: (Shape | null)[]): boolean {
+  return a.length === b.length && a.every((s, i) => {
+    const t = b[i];
+    return !!t && s.length === t.length && s.every((d, j) => d === t[j]);
+  });
 }
 
 /** Per layer: 1 when references to it number calls from 1 (see inferModel), else 0. */
