@@ -68,6 +68,21 @@ describe('Dense', () => {
     expect(params(out)).toBe(6 + 2 + 3 * (1 + 16));
     expect(out.weights.every((w) => w.trainable)).toBe(true);
   });
+  it('GPTQ / AWQ: uint8 kernel stored transposed and packed, group scales; vars order as Keras 3.15 dense_test.py loads them', () => {
+    // test_quantized_layer_load_own_variables: Dense(16, dtype="gptq/4/8_from_float32") built on (None, 8)
+    // loads vars 0 bias, 1 kernel, 2 kernel_scale, 3 kernel_zero, 4 g_idx (awq: 4 awq_scales, 5 g_idx).
+    const gptq = run('Dense', { units: 16, dtype: 'gptq/4/8_from_float32' }, [[null, 8]]);
+    expect(gptq.weights.map((w) => [w.name, w.shape, w.dtype ?? 'float', w.trainable, w.storeIndex])).toEqual([
+      ['bias', [16], 'float', true, 0],
+      ['kernel', [8, 8], 'uint8', false, 1],
+      ['kernel_scale', [16, 1], 'float', false, 2],
+      ['kernel_zero', [16, 1], 'uint8', false, 3],
+      ['g_idx', [8], 'float32', false, 4],
+    ]);
+    const awq = run('Dense', { units: 16, dtype: { class_name: 'AWQDTypePolicy', config: { mode: 'awq/4/4', source_name: 'float32' } } }, [[null, 8]]);
+    expect(awq.weights.map((w) => `${w.name} ${w.shape} ${w.storeIndex}`)).toEqual(['bias 16 0', 'kernel 8,8 1', 'kernel_scale 16,2 2', 'kernel_zero 16,2 3', 'awq_scales 8 4', 'g_idx 8 5']);
+    expect(() => run('Embedding', { input_dim: 5, output_dim: 2, dtype: 'gptq/4/8_from_float32' }, [[null, 3]])).toThrow(/not analysed/);
+  });
   it('lora_rank: LoRA kernels are noted (never stored) and the kernel is expected frozen', () => {
     const out = run('Dense', { units: 3, lora_rank: 2 }, [[null, 6]]);
     expect(out.weights.map((w) => [w.name, w.trainable])).toEqual([['kernel', false], ['bias', true]]);

@@ -4,7 +4,7 @@
 import type { LayerRule, RuleInput, RuleOutput, ExpectedWeight } from './types.js';
 import { RuleError } from './types.js';
 import { count, bool, one, lastDim, known, weight, fmtShape } from './util.js';
-import { quantization, intKernelWeights, float8Weights, withStoreOrder, lora, type Quantization } from './quantize.js';
+import { quantization, intKernelWeights, float8Weights, withStoreOrder, lora, groupedDenseWeights, requireNotGrouped, type Quantization } from './quantize.js';
 import { einsumDense } from './einsum.js';
 import { passThrough, total } from './common.js';
 import { lambda } from './lambda.js';
@@ -39,6 +39,10 @@ const inputLayer: LayerRule = {
  */
 function quantizedDense(q: Quantization, inputs: number | null, units: number, useBias: boolean): ExpectedWeight[] {
   const bias = useBias ? [weight('bias', [units], `units=${units}`)] : [];
+  if (q.mode === 'gptq' || q.mode === 'awq') {
+    const ws = [...bias, ...groupedDenseWeights(q, inputs, units)];
+    return withStoreOrder(ws, ws.map((w) => w.name));
+  }
   if (q.mode === 'float8') {
     const ws = [weight('kernel', [inputs, units], `${inputs ?? '?'} inputs × units=${units}`), ...bias, ...float8Weights(q)];
     return withStoreOrder(ws, ws.map((w) => w.name));
@@ -50,7 +54,7 @@ function quantizedDense(q: Quantization, inputs: number | null, units: number, u
 const dense: LayerRule = {
   classes: ['Dense'],
   family: 'core',
-  summary: 'kernel (inputs, units) + bias (units): units × (inputs + 1); Keras 3 int8/int4/float8 policies add their quantized variables',
+  summary: 'kernel (inputs, units) + bias (units): units × (inputs + 1); Keras 3 int8/int4/float8/GPTQ/AWQ policies store their quantized variables instead',
   source: 'keras/src/layers/core/dense.py',
   apply({ config, inputShapes }) {
     // Dense works on any rank ≥ 2 and only uses the last dimension (Dense.build).
@@ -79,6 +83,7 @@ function embeddingWeights(config: Record<string, unknown>, inputDim: number, out
   const q = quantization(config);
   const why = `input_dim=${inputDim} × output_dim=${outputDim}`;
   if (!q || q.mode === 'float8') return [weight('embeddings', [inputDim, outputDim], why)];
+  requireNotGrouped(q, 'Embedding');
   const ws = intKernelWeights(q, 'embeddings', inputDim, outputDim, 1, 0);
   return withStoreOrder(ws, ['embeddings', 'embeddings_scale', 'embeddings_zero', 'g_idx']);
 }

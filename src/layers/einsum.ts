@@ -3,7 +3,7 @@
 import type { LayerRule, ExpectedWeight } from './types.js';
 import { RuleError } from './types.js';
 import { one, weight, fmtShape, str, prodOrNull } from './util.js';
-import { quantization, intKernelWeights, float8Weights, withStoreOrder, type Quantization } from './quantize.js';
+import { quantization, intKernelWeights, float8Weights, withStoreOrder, requireNotGrouped, type Quantization } from './quantize.js';
 import { total } from './common.js';
 import type { Dim, Shape } from '../types.js';
 
@@ -122,6 +122,7 @@ export function einsumKernelScaleShape(equation: string, rank: number, kernel: D
 
 /** Quantized EinsumDense variables (`_int8_build`, `_int4_build`, `_float8_build`). */
 function quantizedEinsum(q: Quantization, equation: string, rank: number, kernel: Dim[], bias: ExpectedWeight[]): ExpectedWeight[] {
+  requireNotGrouped(q, 'EinsumDense');
   const floatKernel = weight('kernel', kernel, `${equation}: ${fmtShape(kernel)} from the weight spec`);
   if (q.mode === 'float8') {
     const ws = [floatKernel, ...bias, ...float8Weights(q)];

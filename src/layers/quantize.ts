@@ -1,16 +1,19 @@
 // Keras 3 quantized dtype policies: which quantization mode a layer was saved with, and the extra
 // variables it then owns. Sources (Keras 3.15): keras/src/dtype_policies/dtype_policy.py
 // (QuantizedDTypePolicy "int8_from_float32", Int4DTypePolicy "int4/<block_size>",
-// QuantizedFloat8DTypePolicy amax_history_length), keras/src/layers/core/dense.py and
-// embedding.py (`_int8_build`, `_int4_build`, `_float8_build`, `variable_serialization_spec`).
+// QuantizedFloat8DTypePolicy amax_history_length, GPTQDTypePolicy, AWQDTypePolicy),
+// keras/src/layers/core/dense.py and embedding.py (`_int8_build`, `_int4_build`, `_float8_build`,
+// `_gptq_build`, `_awq_build`, `variable_serialization_spec`).
 import type { Cfg, ExpectedWeight } from './types.js';
 import { RuleError } from './types.js';
 import { weight } from './util.js';
 
 export interface Quantization {
-  mode: 'int8' | 'int4' | 'float8';
-  /** int4 only: null = per-channel (legacy `int4` or `int4/-1`), else the sub-channel block size. */
+  mode: 'int8' | 'int4' | 'float8' | 'gptq' | 'awq';
+  /** int4: null = per-channel (legacy `int4` or `int4/-1`), else the sub-channel block size. gptq/awq: the group size, null = one group. */
   blockSize: number | null;
+  /** gptq/awq only: bits per weight (`gptq/<bits>/<group_size>`, `awq/<bits>/<group_size>`). */
+  bits: number;
   /** float8 only: length of each amax history (default 1024). */
   amaxHistory: number;
   /** The policy's name as Keras prints it: `int8_from_float32`. */
@@ -34,13 +37,39 @@ export function quantization(config: Cfg): Quantization | null {
     if (typeof c['amax_history_length'] === 'number') amax = c['amax_history_length'];
   }
   if (mode === null) return null;
-  const [base, block] = mode.split('/');
-  if (base !== 'int8' && base !== 'int4' && base !== 'float8') {
-    if (base === 'gptq' || base === 'awq') throw new RuleError(`${base} quantization is not analysed (its packed kernel layout depends on the quantizer config)`);
-    return null;
-  }
-  const b = block === undefined ? -1 : Number(block);
-  return { mode: base, blockSize: Number.isInteger(b) && b > 0 ? b : null, amaxHistory: amax, name: `${mode}_from_${source}` };
+  const parts = mode.split('/');
+  const base = parts[0];
+  if (base !== 'int8' && base !== 'int4' && base !== 'float8' && base !== 'gptq' && base !== 'awq') return null;
+  // GPTQDTypePolicy / AWQDTypePolicy: "<mode>/<weight_bits>/<group_size>"; Int4DTypePolicy: "int4/<block_size>".
+  const grouped = base === 'gptq' || base === 'awq';
+  const b = Number(parts[grouped ? 2 : 1] ?? -1);
+  const bits = grouped ? Number(parts[1] ?? 4) : 8;
+  return { mode: base, blockSize: Number.isInteger(b) && b > 0 ? b : null, bits, amaxHistory: amax, name: `${mode}_from_${source}` };
+}
+
+/** gptq/awq are only worked out for Dense; elsewhere their packed layout is refused with a reason. */
+export function requireNotGrouped(q: Quantization, cls: string): void {
+  if (q.mode === 'gptq' || q.mode === 'awq') throw new RuleError(`${q.mode} quantization of ${cls} is not analysed`);
+}
+
+/**
+ * Dense under GPTQ / AWQ (dense.py `_gptq_build`, `_awq_build`): a uint8 kernel stored transposed,
+ * (units, inputs) with two 4-bit values per byte along units, and per-group scales and zero points;
+ * AWQ adds one awq_scale per input. Keras stores them bias first (variable_serialization_spec).
+ */
+export function groupedDenseWeights(q: Quantization, inputs: number | null, units: number): ExpectedWeight[] {
+  const packed = q.bits === 4 ? Math.ceil(units / 2) : units;
+  const groups = q.blockSize === null ? 1 : inputs === null ? null : Math.ceil(inputs / q.blockSize);
+  const gw = `${groups ?? '?'} group${groups === 1 ? '' : 's'} of ${q.blockSize ?? 'all'} inputs`;
+  const f = { trainable: false };
+  const ws: ExpectedWeight[] = [
+    { ...weight('kernel', [packed, inputs], `${q.name}: ${q.bits}-bit kernel, transposed${q.bits === 4 ? ', two values per byte' : ''}`, f), dtype: 'uint8' },
+    weight('kernel_scale', [units, groups], `units=${units} × ${gw}`, f),
+    { ...weight('kernel_zero', [units, groups], `units=${units} × ${gw}`, f), dtype: 'uint8' },
+  ];
+  if (q.mode === 'awq') ws.push(weight('awq_scales', [inputs], 'one AWQ scale per input', f));
+  ws.push({ ...weight('g_idx', [inputs], 'group index of each input', f), dtype: 'float32' });
+  return ws;
 }
 
 /**
