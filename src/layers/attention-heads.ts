@@ -43,8 +43,13 @@ function qvk({ inputShapes, kwargShapes, className }: RuleInput): [Shape, Shape,
   const k = inputShapes[2] ?? kwargShapes['key']?.[0] ?? v;
   if (!q || !v || !k) throw new RuleError(`${className} needs query and value inputs`);
   for (const s of [q, v, k]) if (s.length < 3) throw new RuleError(`${className} inputs must be (batch, …, features), got ${fmtShape(s)}`);
-  if (fmtShape(v.slice(1, -1)) !== fmtShape(k.slice(1, -1))) throw new RuleError(`value ${fmtShape(v)} and key ${fmtShape(k)} must agree except in the last dim`);
+  if (!agree(v.slice(1, -1), k.slice(1, -1))) throw new RuleError(`value ${fmtShape(v)} and key ${fmtShape(k)} must agree except in the last dim`);
   return [q, v, k];
+}
+
+/** Same rank and no two known dims that differ (an unknown dim agrees with anything). */
+function agree(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
 }
 
 /**
