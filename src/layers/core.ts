@@ -22,8 +22,8 @@ const inputLayer: LayerRule = {
   summary: 'no weights; output shape = batch_shape (Keras 3) or batch_input_shape (Keras 1/2)',
   source: 'keras/src/layers/core/input_layer.py',
   apply({ config }) {
-    // Keras 3 writes batch_shape; Keras 1/2 and tf.keras write batch_input_shape. Keras 3.0 also
-    // accepted `shape` (no batch dimension) in hand-written configs.
+    // Keras 3 get_config writes batch_shape; Keras 1/2 and tf.keras write batch_input_shape. A
+    // hand-written config may give InputLayer's own `shape` argument instead (no batch dimension).
     const shape = asShape(config['batch_shape']) ?? asShape(config['batch_input_shape']);
     if (shape) return { outputShapes: [shape], weights: [], formula: 'no weights: 0' };
     const noBatch = asShape(config['shape']) ?? asShape(config['input_shape']);
@@ -34,8 +34,9 @@ const inputLayer: LayerRule = {
 
 /**
  * Dense weights for a quantized dtype policy (Keras 3 dense.py `quantized_build`). The kernel of
- * int8/int4 is replaced by an int8 tensor (non-trainable) plus `kernel_scale`; float8 keeps the
- * float kernel and adds six scalars/histories.
+ * int8/int4 is replaced by an int8 tensor (non-trainable) plus `kernel_scale`; GPTQ/AWQ by a
+ * transposed uint8 kernel plus group scales; float8 keeps the float kernel and adds six
+ * scalars/histories. storeIndex follows `variable_serialization_spec`.
  */
 function quantizedDense(q: Quantization, inputs: number | null, units: number, useBias: boolean): ExpectedWeight[] {
   const bias = useBias ? [weight('bias', [units], `units=${units}`)] : [];
@@ -129,8 +130,8 @@ const embedding: LayerRule = {
 };
 
 /**
- * ReversibleEmbedding (Keras 3.12+): a forward call is an Embedding; `reverse=True` calls
- * (a call argument, not seen by rules) project back to input_dim.
+ * ReversibleEmbedding: a forward call is an Embedding; a `reverse=True` call (RuleInput.callArgs)
+ * projects back to input_dim, with reverse_embeddings or the transposed table when tied.
  */
 const reversibleEmbedding: LayerRule = {
   classes: ['ReversibleEmbedding'],
@@ -139,7 +140,7 @@ const reversibleEmbedding: LayerRule = {
   source: 'keras/src/layers/core/reversible_embedding.py',
   apply(input) {
     const { inputDim, outputDim, weights } = embeddingCall(input);
-    // reverse_embeddings.py compute_output_shape: a reverse call maps the last dim back to input_dim.
+    // reversible_embedding.py compute_output_shape: a reverse call maps the last dim back to input_dim.
     const x = one(input.inputShapes);
     const out: Shape = input.callArgs?.['reverse'] === true ? [...x.slice(0, -1), inputDim] : [...x, outputDim];
     const q = quantization(input.config);
@@ -161,7 +162,12 @@ export const rules: LayerRule[] = [
   reversibleEmbedding,
   lambda,
   passThrough(['Activation'], 'core', 'keras/src/layers/activations/activation.py'),
-  passThrough(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianDropout', 'GaussianNoise', 'AlphaDropout', 'ActivityRegularization'], 'core', 'keras/src/layers/regularization/*.py'),
+  passThrough(['Dropout'], 'core', 'keras/src/layers/regularization/dropout.py'),
+  passThrough(['SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D'], 'core', 'keras/src/layers/regularization/spatial_dropout.py'),
+  passThrough(['GaussianDropout'], 'core', 'keras/src/layers/regularization/gaussian_dropout.py'),
+  passThrough(['GaussianNoise'], 'core', 'keras/src/layers/regularization/gaussian_noise.py'),
+  passThrough(['AlphaDropout'], 'core', 'keras/src/layers/regularization/alpha_dropout.py'),
+  passThrough(['ActivityRegularization'], 'core', 'keras/src/layers/regularization/activity_regularization.py'),
   passThrough(['Identity'], 'core', 'keras/src/layers/core/identity.py'),
   passThrough(['Masking'], 'core', 'keras/src/layers/core/masking.py'),
 ];
