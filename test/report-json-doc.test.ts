@@ -27,7 +27,7 @@ function checkKeys(obj: object, heading: string): void {
 
 describe('docs/json.md', () => {
   it('documents every field of a real report, and the report has every documented field', async () => {
-    const r = await run(['fixtures/seed/lstm.json', '--json']);
+    const r = await run([join(root, 'fixtures', 'seed', 'lstm.json'), '--json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     checkKeys(report, 'The report');
