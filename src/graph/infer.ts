@@ -185,6 +185,18 @@ export function inferModel(graph: ModelGraph, version: KerasVersion, inputOverri
   return { graph, path, layers: graph.layers.map((l) => results.get(l)!), outputShapes, problems, shapeDisagreements };
 }
 
+/** No real tensor has more than 64 axes or more than 2^53 elements: a file claiming so is lying. */
+const MAX_RANK = 64;
+function shapeProblem(shapes: Shape[]): string | null {
+  for (const s of shapes) {
+    if (s.length > MAX_RANK) return `output of rank ${s.length}: beyond any real tensor (at most ${MAX_RANK} axes)`;
+    let n = 1;
+    for (const d of s) if (d !== null) n *= d;
+    if (n > Number.MAX_SAFE_INTEGER) return `output of ${n.toExponential(2)} elements: beyond any real tensor`;
+  }
+  return null;
+}
+
 function checkBuildShape(spec: LayerSpec, path: string, stored: Shape[], got: (Shape | null)[], out: ModelResult['shapeDisagreements']): void {
   stored.forEach((s, i) => {
     const g = got[i];
@@ -269,6 +281,12 @@ function evaluateCall(
     assumed = true;
     if (!r.notes.includes(ASSUMED_NOTE)) r.notes.push(ASSUMED_NOTE);
     if (r.state === 'rule-error' || r.state === 'no-shape') r.state = 'ok';
+  }
+  const bad = outputs ? shapeProblem(outputs) : null;
+  if (bad) {
+    outputs = null;
+    r.state = 'rule-error';
+    r.problem = bad;
   }
   r.calls[call] = assumed ? { inputShapes, outputShapes: outputs, assumed } : { inputShapes, outputShapes: outputs };
   return outputs;

@@ -45,6 +45,11 @@ function asShapes(v: unknown): Shape | Shape[] | null {
 
 export class ConfigError extends Error {}
 
+/** A node or tensor index: a small whole number, else 0 (never coerced: a nested list would recurse). */
+function index(v: unknown): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e6 ? v : 0;
+}
+
 /** Parse the top-level `{class_name, config}` of a model. */
 export function parseModel(top: unknown, depth = 0): ModelGraph {
   if (depth > MAX_DEPTH) throw new ConfigError(`models nested more than ${MAX_DEPTH} deep`);
@@ -257,7 +262,7 @@ function collectKerasTensors(v: unknown, out: TensorRef[], depth: number): void 
     if (v['class_name'] === '__keras_tensor__' && isObject(v['config'])) {
       const h = v['config']['keras_history'];
       if (Array.isArray(h) && typeof h[0] === 'string') {
-        out.push({ layer: h[0], node: Number(h[1]) || 0, tensor: Number(h[2]) || 0, storedShape: asShape(v['config']['shape']) });
+        out.push({ layer: h[0], node: index(h[1]), tensor: index(h[2]), storedShape: asShape(v['config']['shape']) });
       }
     } else for (const x of Object.values(v)) collectKerasTensors(x, out, depth + 1);
   }
@@ -274,7 +279,7 @@ function legacyNode(node: unknown[], names: Set<string>): LayerCall {
   const callArgs: Record<string, unknown> = {};
   for (const e of entries) {
     if (!Array.isArray(e) || typeof e[0] !== 'string') continue;
-    inputs.push({ layer: e[0], node: Number(e[1]) || 0, tensor: Number(e[2]) || 0, storedShape: null });
+    inputs.push({ layer: e[0], node: index(e[1]), tensor: index(e[2]), storedShape: null });
     const kw = e[3];
     if (isObject(kw)) {
       for (const [k, val] of Object.entries(kw)) {
