@@ -169,6 +169,20 @@ describe('fixtures/keras: files written by Keras 3.15.1 against Keras\'s own fig
   });
 });
 
+describe('fixtures/keras: truth.json agrees with the summary() Keras printed', () => {
+  // Guards the generator: its own counts (count_params, trainable_weights…) against Keras's printed totals.
+  const printed = (summary: string, label: string): number => {
+    const m = new RegExp(`^ ${label} params: ([\\d,]+)`, 'm').exec(summary);
+    return m ? Number(m[1]!.replace(/,/g, '')) : 0; // Keras prints no Optimizer line without an optimizer
+  };
+  test.each(truth.map((m) => [m.slug, m] as const))('%s', (_slug, m) => {
+    expect(printed(m.summary, 'Trainable')).toBe(m.trainable_params);
+    expect(printed(m.summary, 'Non-trainable')).toBe(m.non_trainable_params);
+    expect(printed(m.summary, 'Optimizer')).toBe(m.optimizer_params);
+    expect(printed(m.summary, 'Total')).toBe(m.total_params + m.optimizer_params);
+  });
+});
+
 describe('fixtures/keras: the seed\'s figures, as Keras 3.15.1 counts them', () => {
   // ../shared/seed asserts these by hand; truth.json must agree, or the fixtures are not the seed's models.
   const seed: Record<string, number[]> = {
