@@ -40,6 +40,7 @@ export async function run(argv: string[], served?: Served, io: Partial<Io> & { s
       stdout: { write: (s: string) => (stdout += s) },
       stderr: { write: (s: string) => (stderr += s), isTTY: io.stderrTTY ?? false },
       isTTY: io.isTTY ?? false,
+      columns: io.columns,
       env: io.env ?? {},
     },
     served ? fakeEngine(served, calls) : undefined,

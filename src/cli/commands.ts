@@ -30,6 +30,8 @@ export interface AnalyzeCliOptions extends CommonOptions {
 }
 
 const color = (ctx: Ctx) => useColor(ctx.io.isTTY, ctx.io.env);
+/** Tables are fitted to a terminal; piped output keeps whole lines (for grep and diff). */
+const width = (ctx: Ctx) => (ctx.io.isTTY ? ctx.io.columns : undefined);
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
 /** 1 when any finding fails the run (a consistency error, or security at/above --fail-on), else 0. */
@@ -40,7 +42,7 @@ export function exitFor(findings: readonly Finding[], failOn: FailOn): number {
 export async function runAnalyze(ctx: Ctx, file: string, o: AnalyzeCliOptions): Promise<number> {
   try {
     const report = await ctx.engine.analyze(file, { weights: o.weights, config: o.config, expand: o.expand });
-    ctx.io.stdout.write(o.json ? json(report) : renderTable(report, { expand: o.expand, color: color(ctx) }));
+    ctx.io.stdout.write(o.json ? json(report) : renderTable(report, { expand: o.expand, color: color(ctx), width: width(ctx) }));
     return exitFor(report.findings, o.failOn);
   } catch (err) {
     return fail(ctx.io, err, file, o.debug ?? false);
@@ -106,7 +108,7 @@ export async function runCheck(ctx: Ctx, paths: string[], o: CommonOptions & { j
   const progress = ctx.io.stderr.isTTY === true ? ctx.io.stderr : null;
   const results = await runPool(entries, o.jobs, (e) => checkOne(ctx, e, o), progress, (e) => e.path);
   if (o.json) ctx.io.stdout.write(json(results.map((r) => r.report ?? errorEntry(r))));
-  else ctx.io.stdout.write(renderBatch(results, { color: color(ctx) }));
+  else ctx.io.stdout.write(renderBatch(results, { color: color(ctx), width: width(ctx) }));
   return results.reduce((worst, r) => Math.max(worst, r.exitCode), EXIT.ok as number);
 }
 

@@ -11,9 +11,12 @@ export interface Io {
   stderr: Out;
   /** Is stdout a terminal? Colour is used only then (and never with NO_COLOR). */
   isTTY: boolean;
+  /** The terminal's width, when stdout is one: tables are fitted to it. */
+  columns?: number;
   env: Record<string, string | undefined>;
 }
 
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true, env: process.env };
+  const isTTY = process.stdout.isTTY === true;
+  return { stdout: process.stdout, stderr: process.stderr, isTTY, columns: isTTY ? process.stdout.columns : undefined, env: process.env };
 }

@@ -53,7 +53,7 @@ export function batchSummary(results: readonly BatchResult[]): string {
   return `${results.length} file${results.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
-export function renderBatch(results: readonly BatchResult[], options: { color?: boolean } = {}): string {
+export function renderBatch(results: readonly BatchResult[], options: { color?: boolean; width?: number } = {}): string {
   const p = paint(options.color ?? false);
   const columns: Column[] = [
     { header: 'File', align: 'left' },
@@ -65,7 +65,7 @@ export function renderBatch(results: readonly BatchResult[], options: { color?: 
   ];
   const folder = commonFolder(results.map((r) => r.file));
   const lines = folder ? [`${p.bold('In:')} ${folder}`] : [];
-  lines.push(...boxTable(columns, results.map((r) => row(r, folder, p)), p.bold));
+  lines.push(...boxTable(columns, results.map((r) => row(r, folder, p)), p.bold, options.width));
   lines.push(batchSummary(results));
   return lines.join('\n') + '\n';
 }

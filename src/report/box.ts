@@ -1,6 +1,7 @@
 // A box-drawn table in the style rich prints for Keras 3's `model.summary()`: a heavy header,
 // a light line between rows (show_lines=True), one space of padding each side of a cell.
 import { padEnd, padStart, visibleLength } from './format.js';
+import { fitWidths, wrapLine } from './wrap.js';
 
 export interface Column {
   header: string;
@@ -27,7 +28,7 @@ function rule(ws: number[], left: string, fill: string, mid: string, right: stri
 }
 
 function row(ws: number[], columns: Column[], cells: Cell[], bar: string, bold: (s: string) => string): string[] {
-  const split = cells.map(linesOf);
+  const split = cells.map((c, i) => linesOf(c).flatMap((l) => wrapLine(l, ws[i]!)));
   const height = Math.max(1, ...split.map((l) => l.length));
   const out: string[] = [];
   for (let k = 0; k < height; k++) {
@@ -41,9 +42,13 @@ function row(ws: number[], columns: Column[], cells: Cell[], bar: string, bold: 
   return out;
 }
 
-/** Render the table; `bold` styles the header cells (identity without colour). */
-export function boxTable(columns: Column[], rows: Cell[][], bold: (s: string) => string = (s) => s): string[] {
-  const ws = widths(columns, rows);
+/**
+ * Render the table; `bold` styles the header cells (identity without colour). With `maxWidth`
+ * (a terminal's columns) wide columns are narrowed and their text wrapped to fit.
+ */
+export function boxTable(columns: Column[], rows: Cell[][], bold: (s: string) => string = (s) => s, maxWidth?: number): string[] {
+  const natural = widths(columns, rows);
+  const ws = maxWidth ? fitWidths(natural, maxWidth) : natural;
   const out = [rule(ws, '┏', '━', '┳', '┓')];
   out.push(...row(ws, columns, columns.map((c) => c.header), '┃', bold));
   out.push(rule(ws, '┡', '━', '╇', '┩'));

@@ -10,7 +10,11 @@ export interface TableOptions {
   /** Show the layers of nested models, indented as Keras's `expand_nested=True`. */
   expand?: boolean;
   color?: boolean;
+  /** Fit the table to this many columns (a terminal's width); unlimited when absent. */
+  width?: number;
 }
+
+type Opts = Required<Omit<TableOptions, 'width'>> & Pick<TableOptions, 'width'>;
 
 const VERDICT: Record<LayerStatus, string> = {
   ok: 'ok',
@@ -52,7 +56,7 @@ function connections(l: LayerReport): string[] {
   return l.connectedTo.map((c, i) => (i < l.connectedTo.length - 1 ? `${c},` : c));
 }
 
-function layerRows(l: LayerReport, level: number, opts: Required<TableOptions>, withLinks: boolean, p: Paint): Cell[][] {
+function layerRows(l: LayerReport, level: number, opts: Opts, withLinks: boolean, p: Paint): Cell[][] {
   const row: Cell[] = [`${prefix(level)}${l.name} (${l.className})`, fmtOutput(l.outputShape), fmtCount(l.params)];
   // Keras prints "-" for a nested layer: its nodes are not among the outer model's nodes.
   if (withLinks) row.push(level === 0 ? connections(l) : '-');
@@ -62,7 +66,7 @@ function layerRows(l: LayerReport, level: number, opts: Required<TableOptions>, 
   return rows;
 }
 
-function layerTable(report: Report, opts: Required<TableOptions>, p: Paint): string[] {
+function layerTable(report: Report, opts: Opts, p: Paint): string[] {
   const withLinks = !sequentialLike(report);
   const columns: Column[] = [
     { header: 'Layer (type)', align: 'left' },
@@ -72,7 +76,7 @@ function layerTable(report: Report, opts: Required<TableOptions>, p: Paint): str
   if (withLinks) columns.push({ header: 'Connected to', align: 'left' });
   columns.push({ header: 'Verdict', align: 'left' });
   const rows = report.layers.flatMap((l) => layerRows(l, 0, opts, withLinks, p));
-  return boxTable(columns, rows, p.bold);
+  return boxTable(columns, rows, p.bold, opts.width);
 }
 
 /** Keras 3's totals: Total includes the optimizer's variables; the Optimizer line only when built. */
@@ -115,7 +119,7 @@ function headerLines(report: Report, p: Paint): string[] {
 
 /** The whole default report, as lines joined by newlines (with a final newline). */
 export function renderTable(report: Report, options: TableOptions = {}): string {
-  const opts: Required<TableOptions> = { expand: options.expand ?? false, color: options.color ?? false };
+  const opts: Opts = { expand: options.expand ?? false, color: options.color ?? false, width: options.width };
   const p = paint(opts.color);
   const lines = [
     ...headerLines(report, p),

@@ -1,0 +1,37 @@
+// Fitting a table to the terminal, as rich does for Keras's summary: the widest columns give way
+// first, and their text wraps at spaces (after ", " between inputs), never inside a word unless it must.
+import { visibleLength } from './format.js';
+
+/** No column is squeezed below this (a layer name and its class stay readable). */
+const MIN_COLUMN = 12;
+
+/** Width of a row: each column plus its two spaces of padding, and one bar between and around. */
+export function tableWidth(ws: readonly number[]): number {
+  return ws.reduce((t, w) => t + w + 3, 1);
+}
+
+/** Narrow the widest columns until the table fits `max` characters (or cannot narrow further). */
+export function fitWidths(ws: readonly number[], max: number): number[] {
+  const out = [...ws];
+  while (tableWidth(out) > max) {
+    const widest = out.indexOf(Math.max(...out));
+    if (out[widest]! <= MIN_COLUMN) break;
+    out[widest]! -= 1;
+  }
+  return out;
+}
+
+/** Break a line into pieces of at most `width` characters; coloured text is left whole. */
+export function wrapLine(line: string, width: number): string[] {
+  if (visibleLength(line) <= width || line.includes('\u001b')) return [line];
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > width) {
+    const space = rest.lastIndexOf(' ', width);
+    const cut = space > 0 ? space : width;
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest) out.push(rest);
+  return out;
+}
