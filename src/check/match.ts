@@ -76,7 +76,30 @@ class Matcher {
     this.findings.push(err('weight-extra', r ? layerPath(r) : null, `${owner}: stored tensor ${s.name} ${fmtShape(s.shape)} that ${whose}`));
   }
 
-  /** Order-based pairing inside one layer (legacy, tfjs), with names as hints for swaps. */
+  /**
+   * tfjs loads weights by name (tfjs-layers models.ts loadWeights): pair each expected weight with the
+   * stored tensor whose name ends with its Keras path, else the only one with its short name, else
+   * the next unclaimed one in order.
+   */
+  pairByName(expected: OwnedWeight[], stored: StoredTensor[], unit: LayerResult): void {
+    const free = [...stored];
+    const take = (t: StoredTensor | undefined): StoredTensor | null => {
+      if (!t) return null;
+      free.splice(free.indexOf(t), 1);
+      return t;
+    };
+    const byName = (w: OwnedWeight): StoredTensor | undefined => {
+      const full = free.find((t) => t.name.replace(/:\d+$/, '').endsWith(`/${w.weight.name}`));
+      if (full) return full;
+      const short = free.filter((t) => shortName(t.name) === shortName(w.weight.name));
+      return short.length === 1 ? short[0] : undefined;
+    };
+    const pairs = expected.map((w) => ({ w, s: take(byName(w)) }));
+    for (const p of pairs) this.pair(p.w, p.s ?? take(free[0]));
+    for (const s of free) this.extra(unit, s, layerPath(unit));
+  }
+
+  /** Order-based pairing inside one layer (legacy), with names as hints for swaps. */
   pairInOrder(expected: OwnedWeight[], stored: StoredTensor[], unit: LayerResult): void {
     expected.forEach((w, i) => {
       const s = stored[i] ?? null;
@@ -140,7 +163,8 @@ function matchByLayer(model: ModelResult, weights: StoredWeights, m: Matcher): v
       if (!byName && (g.label ?? g.path) !== u.r.spec.name) {
         m.findings.push({ severity: 'info', code: 'layer-name-differs', category: 'consistency', layer: layerPath(u.r), message: `${layerPath(u.r)}: paired by order with the stored layer "${g.label ?? g.path}", as Keras loads it` });
       }
-      m.pairInOrder(u.ws, g.tensors, u.r);
+      if (weights.layout === 'tfjs') m.pairByName(u.ws, g.tensors, u.r);
+      else m.pairInOrder(u.ws, g.tensors, u.r);
     }
   }
   if (byName && weights.layout === 'legacy') {

@@ -87,8 +87,10 @@ export async function readSource(file: string, opts: ReadOptions = {}): Promise<
     case 'json':
       source = await readJsonFile(file, st.size);
       break;
-    case 'savedmodel':
-      throw new UnreadableError(file, 'not a Keras layers model: a TensorFlow SavedModel (protocol buffer graph)');
+    case 'savedmodel': {
+      const { savedModelError } = await import('./tfjs.js');
+      throw savedModelError(file) ?? new UnreadableError(file, 'not a Keras layers model: a TensorFlow SavedModel (protocol buffer graph)');
+    }
     default:
       throw new UnreadableError(file, 'not a Keras model file: neither HDF5, a zip archive nor JSON');
   }
@@ -96,7 +98,10 @@ export async function readSource(file: string, opts: ReadOptions = {}): Promise<
 }
 
 async function readDirectory(dir: string, opts: ReadOptions): Promise<ModelSource> {
-  if (existsSync(join(dir, 'saved_model.pb'))) throw new UnreadableError(dir, 'not a Keras layers model: a TensorFlow SavedModel folder');
+  if (existsSync(join(dir, 'saved_model.pb')) || existsSync(join(dir, 'saved_model.pbtxt'))) {
+    const { savedModelError } = await import('./tfjs.js');
+    throw savedModelError(dir) ?? new UnreadableError(dir, 'not a Keras layers model: a TensorFlow SavedModel folder');
+  }
   for (const name of ['model.json', 'config.json']) {
     if (existsSync(join(dir, name))) return readSource(join(dir, name), opts);
   }
@@ -107,7 +112,8 @@ async function readJsonFile(file: string, size: number): Promise<ModelSource> {
   const text = readText(file, size);
   const doubleEncoded = /^\s*"/.test(text);
   const value = parseJsonText(file, text);
-  if (isObject(value) && ('modelTopology' in value || 'weightsManifest' in value || value['format'] === 'graph-model' || value['format'] === 'layers-model')) {
+  const { isWeightsManifest } = await import('./tfjs.js');
+  if (isWeightsManifest(value) || (isObject(value) && ('modelTopology' in value || 'weightsManifest' in value || value['format'] === 'graph-model' || value['format'] === 'layers-model'))) {
     const { readTfjs } = await import('./tfjs.js');
     return readTfjs(file, value);
   }
