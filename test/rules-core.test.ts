@@ -83,10 +83,18 @@ describe('Dense', () => {
     expect(awq.weights.map((w) => `${w.name} ${w.shape} ${w.storeIndex}`)).toEqual(['bias 16 0', 'kernel 8,8 1', 'kernel_scale 16,2 2', 'kernel_zero 16,2 3', 'awq_scales 8 4', 'g_idx 8 5']);
     expect(() => run('Embedding', { input_dim: 5, output_dim: 2, dtype: 'gptq/4/8_from_float32' }, [[null, 3]])).toThrow(/not analysed/);
   });
-  it('lora_rank: LoRA kernels are noted (never stored) and the kernel is expected frozen', () => {
-    const out = run('Dense', { units: 3, lora_rank: 2 }, [[null, 6]]);
-    expect(out.weights.map((w) => [w.name, w.trainable])).toEqual([['kernel', false], ['bias', true]]);
-    expect(out.notes?.[0]).toMatch(/lora_kernel_a \(6, 2\) and lora_kernel_b \(2, 3\).*12 \+ 6 params/);
+  it('lora_rank: LoRA factors counted and frozen kernel, as fixtures/keras dense_lora (Keras 3.15.1) records: 66 for Dense(2) on 15 inputs, rank 2', () => {
+    const out = run('Dense', { units: 2, lora_rank: 2 }, [[null, 15]]);
+    expect(out.weights.map((w) => [w.name, w.shape, w.trainable, w.storeIndex ?? null, w.inKeras3Store ?? true])).toEqual([
+      ['bias', [2], true, 1, true],
+      ['lora_kernel_a', [15, 2], true, null, false],
+      ['lora_kernel_b', [2, 2], true, null, false],
+      ['kernel', [15, 2], false, 0, true],
+    ]);
+    expect(params(out)).toBe(66);
+    expect(out.formula).toBe('2 units × (15 inputs + 1 bias) + LoRA 15 × 2 + 2 × 2 = 66');
+    // Embedding: lora_embeddings_a (input_dim, rank), lora_embeddings_b (rank, output_dim): 68 for (10, 4), rank 2.
+    expect(params(run('Embedding', { input_dim: 10, output_dim: 4, lora_rank: 2 }, [[null, 5]]))).toBe(68);
   });
   it('mixed precision keeps float32 variables: no quantized weights, no dtype claimed', () => {
     const out = run('Dense', { units: 1, dtype: { class_name: 'DTypePolicy', config: { name: 'mixed_bfloat16' } } }, [[null, 18]]);

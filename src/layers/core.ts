@@ -10,6 +10,12 @@ import { passThrough, total } from './common.js';
 import { lambda } from './lambda.js';
 import type { Dim, Shape } from '../types.js';
 
+/** " + LoRA 15 × 2 + 2 × 2" for a formula, or nothing without LoRA factors. */
+export function loraText(ws: readonly ExpectedWeight[]): string {
+  const f = ws.filter((w) => w.inKeras3Store === false);
+  return f.length ? ` + LoRA ${f.map((w) => (w.shape ? w.shape.join(' × ') : '?')).join(' + ')}` : '';
+}
+
 function asShape(v: unknown): Shape | null {
   if (!Array.isArray(v)) return null;
   if (!v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 0))) return null;
@@ -71,11 +77,9 @@ const dense: LayerRule = {
     }
     const plain = [weight('kernel', [inputs, units], `${inputs ?? '?'} inputs × units=${units}`)];
     if (useBias) plain.push(weight('bias', [units], `units=${units}`));
-    const { weights, notes } = lora(config, 'kernel', plain, inputs, units);
-    const formula = useBias
-      ? `${units} units × (${inputs ?? '?'} inputs + 1 bias) = ${total(weights)}`
-      : `${units} units × ${inputs ?? '?'} inputs (no bias) = ${total(weights)}`;
-    return { outputShapes: [out], weights, formula, ...(notes ? { notes } : {}) };
+    const weights = lora(config, 'kernel', plain);
+    const base = useBias ? `${units} units × (${inputs ?? '?'} inputs + 1 bias)` : `${units} units × ${inputs ?? '?'} inputs (no bias)`;
+    return { outputShapes: [out], weights, formula: `${base}${loraText(weights)} = ${total(weights)}` };
   },
 };
 
@@ -124,8 +128,8 @@ const embedding: LayerRule = {
   apply(input) {
     const call = embeddingCall(input);
     const { inputDim, outputDim, out } = call;
-    const { weights, notes } = lora(input.config, 'embeddings', call.weights, inputDim, outputDim);
-    return { outputShapes: [out], weights, formula: `${inputDim} inputs × ${outputDim} output_dim = ${total(weights)}`, ...(notes ? { notes } : {}) };
+    const weights = lora(input.config, 'embeddings', call.weights);
+    return { outputShapes: [out], weights, formula: `${inputDim} inputs × ${outputDim} output_dim${loraText(weights)} = ${total(weights)}` };
   },
 };
 

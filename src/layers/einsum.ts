@@ -3,7 +3,7 @@
 import type { LayerRule, ExpectedWeight } from './types.js';
 import { RuleError } from './types.js';
 import { one, weight, fmtShape, str, prodOrNull } from './util.js';
-import { quantization, intKernelWeights, float8Weights, withStoreOrder, requireNotGrouped, type Quantization } from './quantize.js';
+import { quantization, intKernelWeights, float8Weights, withStoreOrder, requireNotGrouped, lora, type Quantization } from './quantize.js';
 import { total } from './common.js';
 import type { Dim, Shape } from '../types.js';
 
@@ -158,7 +158,7 @@ export const einsumDense: LayerRule = {
       const weights = quantizedEinsum(q, equation, input.length, s.kernel, bias);
       return { outputShapes: [s.output], weights, formula: `${q.name}: ${weights.map((w) => `${w.name} ${w.shape ? fmtShape(w.shape) : '?'}`).join(' + ')} = ${total(weights)}` };
     }
-    const weights = [weight('kernel', s.kernel, `${equation}: ${fmtShape(s.kernel)} from the weight spec`), ...bias];
+    const weights = lora(config, 'kernel', [weight('kernel', s.kernel, `${equation}: ${fmtShape(s.kernel)} from the weight spec`), ...bias]);
     return { outputShapes: [s.output], weights, formula: `${weights.map((w) => (w.shape ? w.shape.join(' × ') : '?')).join(' + ')} = ${total(weights)}` };
   },
 };

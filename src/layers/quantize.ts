@@ -6,7 +6,7 @@
 // `_gptq_build`, `_awq_build`, `variable_serialization_spec`).
 import type { Cfg, ExpectedWeight } from './types.js';
 import { RuleError } from './types.js';
-import { weight } from './util.js';
+import { weight, trainableFirst } from './util.js';
 
 export interface Quantization {
   mode: 'int8' | 'int4' | 'float8' | 'gptq' | 'awq';
@@ -120,16 +120,23 @@ export function withStoreOrder(ws: ExpectedWeight[], order: string[]): ExpectedW
 }
 
 /**
- * LoRA (`lora_rank` in the config, Keras 3 dense.py / einsum_dense.py / embedding.py `enable_lora`):
- * on load Keras adds lora_kernel_a (rows, rank) and lora_kernel_b (rank, cols) and freezes the kernel.
- * They are never stored (save_own_variables merges them into the kernel), so they are only noted,
- * and the stored kernel is expected frozen.
+ * LoRA (`lora_rank` in the config; Keras 3 dense.py / einsum_dense.py / embedding.py `enable_lora`,
+ * run again by build() on load): lora_<kernel>_a (kernel dims but the last, rank) and
+ * lora_<kernel>_b (rank, last kernel dim), trainable, while the kernel is frozen. Keras counts them
+ * and the legacy .h5 stores them; the Keras 3 store keeps only kernel and bias (the factors merged
+ * into the kernel), so they carry `inKeras3Store: false` and the kernel/bias keep vars/0 and vars/1.
  */
-export function lora(config: Cfg, kernel: string, ws: ExpectedWeight[], rows: number | null, cols: number | null): { weights: ExpectedWeight[]; notes?: string[] } {
+export function lora(config: Cfg, kernel: string, ws: ExpectedWeight[]): ExpectedWeight[] {
   const rank = config['lora_rank'];
-  if (typeof rank !== 'number' || rank <= 0) return { weights: ws };
-  const a = rows === null ? '?' : rows * rank;
-  const b = cols === null ? '?' : rank * cols;
-  const note = `lora_rank=${rank}: Keras adds lora_kernel_a (${rows ?? '?'}, ${rank}) and lora_kernel_b (${rank}, ${cols ?? '?'}) when it loads this layer (${a} + ${b} params, not stored: merged into ${kernel} on save), and freezes ${kernel}`;
-  return { weights: ws.map((w) => (w.name === kernel ? { ...w, trainable: false } : w)), notes: [note] };
+  const k = ws.find((w) => w.name === kernel);
+  if (typeof rank !== 'number' || rank <= 0 || !k) return ws;
+  const kShape: (number | null)[] = k.shape ?? [null, null];
+  const prefix = kernel === 'embeddings' ? 'lora_embeddings' : 'lora_kernel';
+  const why = `lora_rank=${rank}, re-created on load (the Keras 3 store merges it into ${kernel})`;
+  const factors = [
+    { ...weight(`${prefix}_a`, [...kShape.slice(0, -1), rank], why), inKeras3Store: false as const },
+    { ...weight(`${prefix}_b`, [rank, kShape[kShape.length - 1] ?? null], why), inKeras3Store: false as const },
+  ];
+  const frozen = ws.map((w) => (w.name === kernel ? { ...w, trainable: false, why: `${w.why} (frozen by LoRA)` } : w));
+  return trainableFirst(withStoreOrder([...frozen, ...factors], [kernel, 'bias']));
 }

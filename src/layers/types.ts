@@ -76,6 +76,14 @@ export interface ExpectedWeight {
    * `count_params()` de-duplicates). The value names the weight it repeats.
    */
   duplicateOf?: string;
+  /**
+   * (optional, added by the core-rules helper) False for a variable that Keras counts and the legacy
+   * .h5 stores (it saves layer.weights) but the Keras 3 weights store never writes: the LoRA factors
+   * lora_kernel_a/b and lora_embeddings_a/b, which Dense / EinsumDense / Embedding
+   * `save_own_variables` merge into the kernel (fixtures/keras dense_lora). Keras 3 store matching
+   * skips it; it is neither missing there nor counted as stored.
+   */
+  inKeras3Store?: false;
 }
 
 export interface RuleOutput {
