@@ -1,5 +1,5 @@
-// Keras 3 quantized dtype policies: which quantization mode a layer was saved with, and the extra
-// variables it then owns. Sources (Keras 3.15): keras/src/dtype_policies/dtype_policy.py
+// Keras 3 quantized dtype policies and LoRA: which quantization mode a layer was saved with, and the
+// variables it then owns instead of (or besides) its float kernel. Sources (Keras 3.15): keras/src/dtype_policies/dtype_policy.py
 // (QuantizedDTypePolicy "int8_from_float32", Int4DTypePolicy "int4/<block_size>",
 // QuantizedFloat8DTypePolicy amax_history_length, GPTQDTypePolicy, AWQDTypePolicy),
 // keras/src/layers/core/dense.py and embedding.py (`_int8_build`, `_int4_build`, `_float8_build`,
@@ -87,8 +87,9 @@ export function float8Weights(q: Quantization): ExpectedWeight[] {
 }
 
 /**
- * int8/int4 variables of a 2-D kernel `(rows, cols)` quantized per output column
- * (Dense: rows = inputs, cols = units; packed int4 halves cols). `scaleName` is `kernel_scale`.
+ * int8/int4 variables of a 2-D `kernel` (rows, cols): the int8 tensor (int4 packs two values per
+ * byte along `packAxis`) and `<kernel>_scale` per entry of `scaleAxis` (Dense: rows = inputs,
+ * cols = units, both axes 1; Embedding: one scale per row, scaleAxis 0).
  */
 export function intKernelWeights(q: Quantization, kernel: string, rows: number | null, cols: number, packAxis: 0 | 1, scaleAxis: 0 | 1): ExpectedWeight[] {
   const k = (n: number | null, axis: 0 | 1): number | null => (q.mode === 'int4' && packAxis === axis && n !== null ? Math.ceil(n / 2) : n);
