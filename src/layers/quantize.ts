@@ -1,9 +1,10 @@
 // Keras 3 quantized dtype policies and LoRA: which quantization mode a layer was saved with, and the
-// variables it then owns instead of (or besides) its float kernel.
-// Sources (Keras 3.15): keras/src/dtype_policies/dtype_policy.py (QuantizedDTypePolicy "int8_from_float32", Int4DTypePolicy "int4/<block_size>",
-// QuantizedFloat8DTypePolicy amax_history_length, GPTQDTypePolicy, AWQDTypePolicy),
-// keras/src/layers/core/dense.py and embedding.py (`_int8_build`, `_int4_build`, `_float8_build`,
-// `_gptq_build`, `_awq_build`, `variable_serialization_spec`).
+// variables it then owns instead of (or besides) its float kernel. Sources (Keras 3.15):
+// keras/src/dtype_policies/dtype_policy.py (QuantizedDTypePolicy "int8_from_float32",
+// Int4DTypePolicy "int4/<block_size>", QuantizedFloat8DTypePolicy amax_history_length,
+// GPTQDTypePolicy, AWQDTypePolicy); keras/src/layers/core/dense.py, einsum_dense.py, embedding.py
+// (`_int8_build`, `_int4_build`, `_float8_build`, `_gptq_build`, `_awq_build`, `enable_lora`,
+// `variable_serialization_spec`).
 import type { Cfg, ExpectedWeight } from './types.js';
 import { RuleError } from './types.js';
 import { weight, trainableFirst } from './util.js';
