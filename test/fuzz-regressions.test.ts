@@ -1,5 +1,6 @@
 // Every crash the fuzzer found, as a small fixture: kerascope must give a report or one
 // UnreadableError line. Plus a short fixed-seed fuzz run over every family (CI).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,21 @@ describe('fuzzer regressions: size', () => {
     await survives(write('embedding-chain.json', JSON.stringify(cfg)));
     expect(performance.now() - t0).toBeLessThan(5000);
   }, 60_000);
+});
+
+/** Analyse in a child process (a loop inside WebAssembly cannot be interrupted in-process). */
+function isolated(file: string, ms: number): { status: number | null; out: string; timedOut: boolean } {
+  const code = `import('./src/index.ts').then(m => m.analyze(process.argv[1])).then(r => console.log('report', r.verdict), e => console.log(e.name, e.message))`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code, file], { cwd: join(import.meta.dirname, '..'), timeout: ms, encoding: 'utf8' });
+  return { status: r.status, out: `${r.stdout}${r.stderr}`, timedOut: r.error !== undefined || r.signal !== null };
+}
+
+describe('fuzzer regressions: HDF5 engine', () => {
+  it('a weights file whose attribute read never returns ends within 10 s (seed 12, case 184)', () => {
+    const r = isolated(join(REGRESS, 'h5-attr-loop.weights.h5'), 10_000);
+    expect(r.timedOut).toBe(false);
+    expect(r.out).toMatch(/^(report|UnreadableError) /m);
+  }, 20_000);
 });
 
 describe('fuzz: a short fixed-seed run over every family', () => {

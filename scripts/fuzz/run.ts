@@ -20,6 +20,7 @@ const WORKER_URL = new URL('./worker-boot.mjs', import.meta.url);
 /** A reusable worker; replaced after a hang or a crash of the thread itself. */
 export class InProcess {
   private worker: Worker | null = null;
+  private ready: Promise<void> | null = null;
   private next = 0;
   constructor(
     private readonly timeoutMs: number,
@@ -34,11 +35,17 @@ export class InProcess {
     w.on('error', () => undefined);
     w.stdout.resume(); // HDF5 diagnostics and the like: not the fuzzer's output
     w.stderr.resume();
+    this.ready = new Promise((resolve) => {
+      const onReady = (m: { ready?: boolean }): void => void (m.ready && (w.off('message', onReady), resolve()));
+      w.on('message', onReady);
+      w.once('exit', () => resolve());
+    });
     return w;
   }
 
-  run(file: string): Promise<RunResult> {
+  async run(file: string): Promise<RunResult> {
     const w = (this.worker ??= this.spawnWorker());
+    await this.ready;
     const id = this.next++;
     const t0 = performance.now();
     return new Promise((resolve) => {

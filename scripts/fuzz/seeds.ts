@@ -37,6 +37,7 @@ function filesUnder(dir: string, out: string[] = []): string[] {
 
 function familyOf(file: string): Family | null {
   if (statSync(file).size > MAX_SEED_BYTES || file.includes('/audit/')) return null;
+  if (/^(truth|coverage|metadata|package)\.json$/.test(basename(file))) return null; // not models
   if (file.endsWith('.h5')) return 'h5';
   if (file.endsWith('.keras')) return 'keras-zip';
   if (!file.endsWith('.json')) return null;

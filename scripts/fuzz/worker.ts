@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { analyze } from '../../src/index.js';
 import { UnreadableError, UsageError } from '../../src/errors.js';
+import { getH5Engine } from '../../src/formats/h5engine.js';
 
 export interface WorkerResult {
   id: number;
@@ -34,3 +35,8 @@ parentPort!.on('message', async ({ id, file }: { id: number; file: string }) => 
   const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
   parentPort!.postMessage({ id, outcome, detail, ms: Math.round(performance.now() - t0), rssMb } satisfies WorkerResult);
 });
+
+// Load the HDF5 engine before the first case: its start-up (seconds on a busy machine) is not the
+// input's fault and must not count as a hang.
+await getH5Engine().catch(() => undefined);
+parentPort!.postMessage({ ready: true });
