@@ -35,10 +35,6 @@ function differences(m: TruthModel, table: string): string[] {
  */
 const KNOWN: Record<string, string> = {
   'attention_layers:keras': 'the .keras config stores class_name "GroupQueryAttention" (the public alias); Keras prints the Python class GroupedQueryAttention',
-  'dense_lora:keras': 'lora_rank is not modelled (see keras-fixtures.test.ts)',
-  'dense_lora:h5': 'lora_rank is not modelled (see keras-fixtures.test.ts)',
-  'wrappers_more:keras': 'TimeDistributed wrapping a Sequential: output shape unknown to kerascope (see keras-fixtures.test.ts)',
-  'wrappers_more:h5': 'TimeDistributed wrapping a Sequential: output shape unknown to kerascope (see keras-fixtures.test.ts)',
 };
 
 const cases = truth.flatMap((m) =>
