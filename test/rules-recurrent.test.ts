@@ -96,7 +96,7 @@ describe('LSTM', () => {
 describe('GRU and reset_after across versions', () => {
   // keras-formats.md §4, checked with Keras 3.15.1: GRU(6) on 5 features is 234 with reset_after,
   // 216 without: 3·(5·6 + 6² + 2·6) and 3·(5·6 + 6² + 6).
-  const run = (version: string, extra: Record<string, unknown> = {}) => runRule('GRU', { units: 6, ...extra }, [[null, 4, 5]], version);
+  const run = (version: string | null, extra: Record<string, unknown> = {}) => runRule('GRU', { units: 6, ...extra }, [[null, 4, 5]], version);
 
   it('Keras 3 defaults to reset_after=True: bias (2, 3u), 234', () => {
     const out = run('3.15.1');
@@ -114,6 +114,10 @@ describe('GRU and reset_after across versions', () => {
     const out = run('2.2.4');
     expect(out.params).toBe(216);
     expect(shapes(out)[2]).toEqual(['gru_cell/bias', [18]]);
+  });
+
+  it('a config with no keras_version is a Keras 3 to_json(): reset_after defaults to True', () => {
+    expect(run(null).params).toBe(234);
   });
 
   it('an explicit reset_after wins in every version', () => {

@@ -58,6 +58,14 @@ describe('Bidirectional', () => {
     expect([...new Set(out.weights.map((w) => w.name.split('/')[0]))]).toEqual(['forward_gru', 'backward_gru']);
   });
 
+  it('a Keras 3 to_json() (no keras_version) keeps the stored backward_layer name too', () => {
+    const out = runRule('Bidirectional', {
+      layer: { class_name: 'GRU', config: { name: 'forward_gru', units: 2 } },
+      backward_layer: { class_name: 'GRU', config: { name: 'backward_gru', units: 2, go_backwards: true } },
+    }, [[null, 5, 3]], null);
+    expect([...new Set(out.weights.map((w) => w.name.split('/')[0]))]).toEqual(['forward_gru', 'backward_gru']);
+  });
+
   it('tf.keras prefixes a user-given backward layer with backward_ (tf_keras bidirectional.py)', () => {
     const out = runRule('Bidirectional', {
       layer: lstm({ name: 'lstm', units: 2 }),
@@ -115,6 +123,23 @@ describe('TimeDistributed', () => {
   it('takes its input passed by keyword (td(inputs=x)), as Bidirectional takes sequences=', () => {
     expect(runRule('TimeDistributed', { layer: dense({ units: 2 }) }, [], '3.15.1', { inputs: [[null, 3, 4]] }).outputShapes).toEqual([[null, 3, 2]]);
     expect(runRule('Bidirectional', { layer: lstm({ units: 2 }) }, [], '3.15.1', { sequences: [[null, 3, 4]] }).outputShapes).toEqual([[null, 4]]);
+  });
+
+  it('wraps a Sequential model: each layer in turn, named <model>/<layer>/…, stored under layer/layers/<snake class>[_N]', () => {
+    // fixtures/keras wrappers_more (Keras 3.15.1): (None, 3, 2), 34 params, per_step/dense/kernel (5, 4) …,
+    // stored as layers/time_distributed/layer/layers/dense/vars/0 and …/layers/dense_1/vars/0.
+    const model = { class_name: 'Sequential', config: { name: 'per_step', layers: [
+      { class_name: 'InputLayer', config: { batch_shape: [null, 5], name: 'input_layer_1' } },
+      dense({ name: 'dense', units: 4 }), dense({ name: 'dense_1', units: 2 }),
+    ] } };
+    const out = runRule('TimeDistributed', { name: 'time_distributed', layer: model }, [[null, 3, 5]], '3.15.1');
+    expect(out.outputShapes).toEqual([[null, 3, 2]]);
+    expect(out.params).toBe(34);
+    expect(out.weights.map((w) => `${w.name} ${w.store}`)).toEqual([
+      'per_step/dense/kernel layer/layers/dense', 'per_step/dense/bias layer/layers/dense',
+      'per_step/dense_1/kernel layer/layers/dense_1', 'per_step/dense_1/bias layer/layers/dense_1',
+    ]);
+    expect(out.formula).toBe('Sequential applied to each of 3 time steps with one set of weights: per_step (Sequential): dense 24 + dense_1 10 = 34');
   });
 
   it('a wrapped Lambda without output_shape leaves the shape unknown instead of guessing (Keras 3)', () => {

@@ -7,6 +7,7 @@
 import type { Dim, Shape } from '../types.js';
 import { RuleError, type Cfg, type ExpectedWeight, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
 import { bool, count, fmtCount, fmtShape, known, weight, weightCount } from './util.js';
+import { kerasMajor } from './common.js';
 
 interface Projection {
   weights: ExpectedWeight[];
@@ -82,7 +83,7 @@ function outputDims(config: Cfg, q: Shape): number[] | null {
  * features.
  */
 function mhaScores({ config, kerasVersion }: RuleInput, q: Shape, k: Shape, heads: number): Shape {
-  if (kerasVersion.major >= 3) return [q[0] ?? null, heads, q[1] ?? null, q[1] ?? null];
+  if (kerasMajor(kerasVersion) >= 3) return [q[0] ?? null, heads, q[1] ?? null, q[1] ?? null];
   const rank = q.length + 1; // projected: (batch, …, heads, size)
   const given = config['attention_axes'];
   const axesIn = typeof given === 'number' ? [given] : Array.isArray(given) ? (given as number[]) : null;

@@ -7,6 +7,7 @@ import { RuleError, type LayerRule, type RuleInput, type RuleOutput } from './ty
 import { bool, fmtCount, fmtShape, str, weight, weightCount } from './util.js';
 import { rules as headRules, wantsScores } from './attention-heads.js';
 import { positional } from './recurrent-cells.js';
+import { kerasMajor } from './common.js';
 
 /** [query, value, key?]: Keras takes them as one list input; key defaults to value. */
 function qvk(inputShapes: Shape[], cls: string): [Shape, Shape, Shape] {
@@ -44,9 +45,10 @@ function applyAttention(input: RuleInput): RuleOutput {
 function applyAdditive(input: RuleInput): RuleOutput {
   const { config, className, kerasVersion } = input;
   const [q, v, k] = qvk(positional(input, 'inputs'), className);
-  const from = kerasVersion.major >= 3 ? q : v;
+  const k3 = kerasMajor(kerasVersion) >= 3;
+  const from = k3 ? q : v;
   const dim = from[from.length - 1] ?? null;
-  const ws = bool(config, 'use_scale', true) ? [weight('scale', [dim], `${dim ?? '?'} features (last dim of the ${kerasVersion.major >= 3 ? 'query' : 'value'})`)] : [];
+  const ws = bool(config, 'use_scale', true) ? [weight('scale', [dim], `${dim ?? '?'} features (last dim of the ${k3 ? 'query' : 'value'})`)] : [];
   return { outputShapes: attentionOutputs(input, q, v, k), weights: ws, formula: weightsFormula(ws, 'use_scale=False') };
 }
 

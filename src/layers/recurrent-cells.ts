@@ -5,6 +5,7 @@ import type { Shape } from '../types.js';
 import type { ExpectedWeight, InnerLayerConfig, KerasVersion, LayerRule, RuleInput, RuleOutput } from './types.js';
 import { RuleError } from './types.js';
 import { bool, count, fmtCount, fmtShape, known, nest, one, trainableFirst, weight, weightCount } from './util.js';
+import { kerasMajor } from './common.js';
 
 export type CellKind = 'simple' | 'lstm' | 'gru';
 
@@ -15,12 +16,14 @@ const STATES: Record<CellKind, number> = { simple: 1, lstm: 2, gru: 1 };
 /**
  * GRU's reset_after: Keras 3 and tf.keras 2.x (recurrent_v2.GRU, TF ≥ 2.0) default to True; standalone
  * Keras 2.1.x–2.3 (keras/layers/recurrent.py @2.3.1) defaults to False; Keras 1 and Keras 2.0 have no
- * such argument (their GRU is the reset_after=False form). tfjs-layers never supports True.
+ * such argument (their GRU is the reset_after=False form). tfjs-layers never supports True. A file with
+ * no keras_version at all is a Keras 3 to_json()/config.json (common.ts kerasMajor).
  */
 export function resetAfter(cfg: Record<string, unknown>, v: KerasVersion): boolean {
   const given = cfg['reset_after'];
   if (typeof given === 'boolean') return given;
-  return v.major >= 3 || (v.major === 2 && v.tfKeras);
+  const major = kerasMajor(v);
+  return major >= 3 || (major === 2 && v.tfKeras);
 }
 
 function per(gates: number, units: number): string {
@@ -103,6 +106,20 @@ export function snakeCase(name: string): string {
     .toLowerCase();
 }
 
+/**
+ * Keras 3 weights-store names for the elements of one container (saving_lib `_get_unique_name`):
+ * snake_case of the class, then `_1`, `_2`… for repeats.
+ */
+export function containerNames(): (className: string) => string {
+  const used = new Map<string, number>();
+  return (className) => {
+    const base = snakeCase(className);
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    return n === 0 ? base : `${base}_${n}`;
+  };
+}
+
 /** The name a nested config carries, else Keras's default for its class. */
 export function innerName(inner: InnerLayerConfig): string {
   const n = inner.config?.['name'];
@@ -142,17 +159,14 @@ function cellList(config: Record<string, unknown>): InnerLayerConfig[] {
 function applyStacked({ config, inputShapes, sub }: RuleInput): RuleOutput {
   let step = one(inputShapes);
   const batch = step[0] ?? null;
-  const used = new Map<string, number>();
+  const storeName = containerNames();
   const weights: ExpectedWeight[] = [];
   const states: Shape[] = [];
   const parts: string[] = [];
   let out: Shape = step;
   for (const cell of cellList(config)) {
     const r = sub(cell, [step]);
-    const base = snakeCase(cell.class_name);
-    const n = used.get(base) ?? 0;
-    used.set(base, n + 1);
-    weights.push(...nest(innerWeights(cell, r.weights), innerName(cell), `cells/${n === 0 ? base : `${base}_${n}`}`));
+    weights.push(...nest(innerWeights(cell, r.weights), innerName(cell), `cells/${storeName(cell.class_name)}`));
     out = r.outputShapes[0] ?? [batch, null];
     states.push(...r.outputShapes.slice(1));
     parts.push(`${innerName(cell)}: ${r.formula ?? '?'}`);

@@ -7,6 +7,7 @@ import { RuleError, type LayerRule, type RuleOutput } from './types.js';
 import { keras1ConvLstmWeights } from './recurrent-keras1.js';
 import { positional } from './recurrent-cells.js';
 import { bool, channelsFirst, convLength, count, fmtCount, fmtShape, known, nest, one, prod, str, tuple, weight } from './util.js';
+import { kerasMajor } from './common.js';
 
 function applyConvLstm(rank: number, cls: string, config: Record<string, unknown>, input: Shape, keras1: boolean): RuleOutput {
   if (input.length !== rank + 3) throw new RuleError(`${cls} expects (batch, timesteps, ${rank} spatial dims, channels), got ${fmtShape(input)}`);
@@ -48,7 +49,7 @@ function convLstm(rank: number): LayerRule {
     family: 'recurrent',
     summary: '4 gates × filters × (prod(kernel)·channels + prod(kernel)·filters + 1): kernel k…+(C, 4f), recurrent_kernel k…+(f, 4f), bias (4f)',
     source: `keras/src/layers/rnn/conv_lstm${rank}d.py, conv_lstm.py`,
-    apply: (input) => applyConvLstm(rank, cls, input.config, one(positional(input, 'sequences', 'inputs')), input.kerasVersion.major === 1),
+    apply: (input) => applyConvLstm(rank, cls, input.config, one(positional(input, 'sequences', 'inputs')), kerasMajor(input.kerasVersion) === 1),
   };
 }
 

@@ -8,6 +8,7 @@ import { bool, fmtShape, known, nest, one, weight } from './util.js';
 import { applyCell, cellRules, gateFormula, innerName, innerWeights, positional, positiveUnits, type CellKind } from './recurrent-cells.js';
 import { keras1Weights } from './recurrent-keras1.js';
 import { rules as convRnnRules } from './recurrent-conv.js';
+import { kerasMajor } from './common.js';
 
 /** The sequence input split up. Initial states passed as extra inputs (Keras 2 style) are ignored. */
 export interface Sequence {
@@ -54,7 +55,7 @@ function builtinRnn(classes: string[], kind: CellKind, cellName: string, source:
       const seq = sequence(positional(input, 'sequences', 'inputs'), className, config);
       const cell = applyCell(kind, config, stepShape(seq), kerasVersion);
       const outputShapes = rnnOutputs(config, seq, cell.outputShapes);
-      if (kerasVersion.major === 1) {
+      if (kerasMajor(kerasVersion) === 1) {
         // Keras 1 layers own their weights directly, one tensor per gate unless consume_less='gpu'.
         const units = positiveUnits(config);
         return { outputShapes, weights: keras1Weights(kind, config, known(seq.features), units), formula: cell.formula };

@@ -4,7 +4,8 @@
 import type { Shape } from '../types.js';
 import { RuleError, type Cfg, type ExpectedWeight, type InnerLayerConfig, type KerasVersion, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
 import { bool, fmtCount, fmtShape, nest, one, trainableFirst, weightCount } from './util.js';
-import { innerName, innerWeights, positional } from './recurrent-cells.js';
+import { containerNames, innerName, innerWeights, positional } from './recurrent-cells.js';
+import { kerasMajor } from './common.js';
 
 function inner(config: Cfg, key: string): InnerLayerConfig | null {
   const v = config[key];
@@ -26,13 +27,52 @@ function strip(name: string, prefix: string): string {
 function directionNames(layer: InnerLayerConfig, backward: InnerLayerConfig | null, v: KerasVersion): [string, string] {
   const base = strip(innerName(layer), 'forward_');
   if (!backward) return [`forward_${base}`, `backward_${strip(base, 'backward_')}`];
-  return [`forward_${base}`, v.major >= 3 ? innerName(backward) : `backward_${innerName(backward)}`];
+  return [`forward_${base}`, kerasMajor(v) >= 3 ? innerName(backward) : `backward_${innerName(backward)}`];
 }
 
 /** Without a stored backward_layer, Keras rebuilds the layer from its config with go_backwards flipped. */
 function backwardConfig(layer: InnerLayerConfig, given: InnerLayerConfig | null): InnerLayerConfig {
   if (given) return given;
   return { ...layer, config: { ...layer.config, go_backwards: !bool(layer.config ?? {}, 'go_backwards', false) } };
+}
+
+/**
+ * Run a wrapped layer: its rule through the registry, or, for a wrapped Sequential model (Keras 3
+ * `TimeDistributed(Sequential([...]))`), each of its layers in turn. Keras names those variables
+ * `<model name>/<layer name>/…` and its weights store keeps them under `layers/<snake class>[_N]`
+ * (saving_lib container naming; a Sequential's `layers` leave out its InputLayer).
+ */
+function runInner(ri: RuleInput, layer: InnerLayerConfig, input: Shape): RuleOutput {
+  return layer.class_name === 'Sequential' ? runSequential(ri, layer, input) : ri.sub(layer, [input]);
+}
+
+function sequentialLayers(model: InnerLayerConfig): InnerLayerConfig[] {
+  const cfg = model.config as unknown;
+  const layers = Array.isArray(cfg) ? cfg : (model.config?.['layers'] as unknown);
+  if (!Array.isArray(layers)) throw new RuleError('the wrapped Sequential has no layers');
+  return (layers as InnerLayerConfig[]).filter((l) => l?.class_name !== 'InputLayer');
+}
+
+function runSequential(ri: RuleInput, model: InnerLayerConfig, input: Shape): RuleOutput {
+  const storeName = containerNames();
+  const weights: ExpectedWeight[] = [];
+  const parts: string[] = [];
+  let shape = input;
+  let unknown: RuleOutput | null = null;
+  for (const layer of sequentialLayers(model)) {
+    const r: RuleOutput = runInner(ri, layer, shape);
+    weights.push(...nest(innerWeights(layer, r.weights), innerName(layer), `layers/${storeName(layer.class_name)}`));
+    parts.push(`${innerName(layer)} ${fmtCount(weightCount(r.weights))}`);
+    const out = r.outputShapes[0];
+    if (r.shapeUnknown || !out) {
+      unknown = r;
+      break;
+    }
+    shape = out;
+  }
+  const formula = `${innerName(model)} (Sequential): ${parts.join(' + ') || 'no layers'} = ${fmtCount(weightCount(weights))}`;
+  if (unknown) return { outputShapes: [], weights: trainableFirst(weights), formula, shapeUnknown: true, notes: unknown.notes ?? [] };
+  return { outputShapes: [shape], weights: trainableFirst(weights), formula };
 }
 
 /** merge_mode: concat (default), sum, mul, ave, or None (a stored null: both outputs returned). */
@@ -53,15 +93,15 @@ function merged(out: Shape, mode: string | null): Shape[] {
 
 /** bidirectional.py compute_output_shape: merged output(s), then forward states, then backward states. */
 function applyBidirectional(input: RuleInput): RuleOutput {
-  const { config, sub, kerasVersion } = input;
+  const { config, kerasVersion } = input;
   const layer = inner(config, 'layer');
   if (!layer) throw new RuleError('Bidirectional config has no layer');
   const given = inner(config, 'backward_layer');
   const mode = mergeMode(config);
   const seq = one(positional(input, 'sequences', 'inputs'));
-  const fwd = sub(layer, [seq]);
+  const fwd = runInner(input, layer, seq);
   const back = backwardConfig(layer, given);
-  const bwd = sub(back, [seq]);
+  const bwd = runInner(input, back, seq);
   const [fname, bname] = directionNames(layer, given, kerasVersion);
   const weights = trainableFirst([...nest(innerWeights(layer, fwd.weights), fname, 'forward_layer'), ...nest(innerWeights(back, bwd.weights), bname, 'backward_layer')]);
   const formula = bidirectionalFormula(layer.class_name, back.class_name, fwd, bwd);
@@ -92,12 +132,12 @@ function bidirectionalFormula(fcls: string, bcls: string, fwd: RuleOutput, bwd: 
  * timesteps back at axis 1. Its weights are shared by every step; Keras 3 stores them under `layer`.
  */
 function applyTimeDistributed(ri: RuleInput): RuleOutput {
-  const { config, sub } = ri;
+  const { config } = ri;
   const layer = inner(config, 'layer');
   if (!layer) throw new RuleError('TimeDistributed config has no layer');
   const input = one(positional(ri, 'inputs'));
   if (input.length < 3) throw new RuleError(`TimeDistributed expects (batch, timesteps, …), got ${fmtShape(input)}`);
-  const r = sub(layer, [[input[0] ?? null, ...input.slice(2)]]);
+  const r = runInner(ri, layer, [input[0] ?? null, ...input.slice(2)]);
   const steps = input[1] === null ? 'each time step' : `each of ${input[1]} time steps`;
   const formula = `${layer.class_name} applied to ${steps} with one set of weights: ${r.formula ?? fmtCount(weightCount(r.weights))}`;
   const weights = trainableFirst(nest(innerWeights(layer, r.weights), innerName(layer), 'layer'));

@@ -8,7 +8,7 @@ export function runRule(
   className: string,
   config: Record<string, unknown>,
   inputShapes: Shape[],
-  kerasVersion: string,
+  kerasVersion: string | null,
   kwargShapes: Record<string, Shape[]> = {},
   callArgs: Record<string, unknown> = {},
 ): RuleOutput & { params: number } {
