@@ -10,7 +10,7 @@ import type { SeenDataset } from './h5layout.js';
 export const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Above this many links only the ones the Keras layout does not explain are checked one by one. */
-const CHECK_EVERY_LINK_UP_TO = 4000;
+const CHECK_EVERY_LINK_UP_TO = 500;
 
 /** Where the HDF5 superblock starts: 0, or 512, 1024, 2048… after a user block; null if nowhere. */
 export function superblockOffset(file: string, size: number): number | null {

@@ -68,15 +68,13 @@ export class H5EngineError extends Error {
 
 let enginePromise: Promise<H5Engine> | null = null;
 
-/** The one engine of this process, loaded on first use (a JSON input never pays for it). */
+/**
+ * The engine of this thread, loaded on first use. Readers reach it through the HDF5 worker
+ * (h5client.ts); the fixture builder writes with it directly.
+ */
 export function getH5Engine(): Promise<H5Engine> {
   if (!enginePromise) enginePromise = loadEngine();
   return enginePromise;
-}
-
-/** True once the engine was loaded: tests check that JSON inputs never load it. */
-export function h5EngineLoaded(): boolean {
-  return enginePromise !== null;
 }
 
 async function loadEngine(): Promise<H5Engine> {

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnreadableError } from '../errors.js';
 import type { Finding, H5ObjectIssue, ModelSource, StoredGroup, StoredWeights } from '../types.js';
-import { getH5Engine } from './h5engine.js';
-import { readContents, withOpen, type H5Contents } from './hdf5.js';
+import { runH5Job } from './h5client.js';
+import type { H5Contents } from './h5contents.js';
 import { naturalCompare } from './h5layout.js';
 import { ZipArchive, type ZipMember } from './zip.js';
 
@@ -101,13 +101,11 @@ async function readWeights(zip: ZipArchive, findings: Finding[]): Promise<Weight
 
 /** One HDF5 member: in place when STORED, through a temporary file when compressed. */
 async function readMember(zip: ZipArchive, m: ZipMember, findings: Finding[]): Promise<H5Contents> {
-  const engine = await getH5Engine();
-  const label = `${zip.file}:${m.name}`;
+  const label = zip.file;
+  const source = `${zip.file}:${m.name}`;
   if (m.method === 0) {
-    const start = zip.dataStart(m);
-    return withOpen(zip.file, () => engine.openSlice(zip.file, start, m.compressedSize, m.name), (f) =>
-      readContents(f, label, m.compressedSize, true),
-    );
+    const offset = zip.dataStart(m);
+    return runH5Job({ kind: 'slice', host: zip.file, offset, length: m.compressedSize, member: m.name, label, source });
   }
   const dir = mkdtempSync(join(tmpdir(), 'kerascope-'));
   try {
@@ -120,7 +118,7 @@ async function readMember(zip: ZipArchive, m: ZipMember, findings: Finding[]): P
       layer: null,
       message: `${m.name} is compressed (method ${m.method}) in the archive: it was inflated to a temporary file to be read, which is slower than reading a STORED member in place`,
     });
-    return withOpen(zip.file, () => engine.open(tmp), (f) => readContents(f, label, m.uncompressedSize, true));
+    return await runH5Job({ kind: 'host', file: tmp, size: m.uncompressedSize, label, source, inArchive: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

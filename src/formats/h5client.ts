@@ -1,0 +1,138 @@
+// The main thread's side of the HDF5 engine: one worker for the whole process, started on the
+// first HDF5 payload (a JSON input never pays for it), jobs answered in order, and a deadline:
+// a job that does not finish in time (HDF5 looping on a hostile file) ends the worker, the file
+// is reported unreadable, and the next job starts a fresh worker.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { UnreadableError } from '../errors.js';
+import type { H5Contents } from './h5contents.js';
+import type { H5Job, H5JobDone } from './h5jobs.js';
+
+interface Pending {
+  resolve: (d: H5JobDone) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+  label: string;
+}
+
+let worker: Worker | null = null;
+let ready: Promise<Worker> | null = null;
+let started = false;
+let nextId = 1;
+let bytesReadTotal = 0;
+let bytesReadBase = 0;
+const pending = new Map<number, Pending>();
+
+/** Seconds a single HDF5 file may take (metadata of a 2,000-layer model takes well under one). */
+export function h5Deadline(): number {
+  const v = Number(process.env['KERASCOPE_H5_TIMEOUT']);
+  return Number.isFinite(v) && v > 0 ? v : 30;
+}
+
+/** True once an HDF5 payload started the engine. */
+export function h5EngineLoaded(): boolean {
+  return started;
+}
+
+/** Bytes the engine read from files so far, across worker restarts (tests: no weight bytes read). */
+export function h5BytesRead(): number {
+  return bytesReadTotal;
+}
+
+export async function runH5Job(job: H5Job): Promise<H5Contents> {
+  const w = await ensureWorker();
+  const id = nextId++;
+  const done = await new Promise<H5JobDone>((resolve, reject) => {
+    const timer = setTimeout(() => giveUp(id), h5Deadline() * 1000);
+    pending.set(id, { resolve, reject, timer, label: job.label });
+    w.postMessage({ id, job });
+  });
+  bytesReadTotal = bytesReadBase + done.bytesRead;
+  return done.contents;
+}
+
+interface Reply {
+  ready?: boolean;
+  id: number;
+  ok: boolean;
+  done?: H5JobDone;
+  unreadable?: boolean;
+  message?: string;
+}
+
+/** The running worker, once its engine is loaded. */
+function ensureWorker(): Promise<Worker> {
+  if (worker && ready) return ready;
+  started = true;
+  const w = spawn();
+  worker = w;
+  ready = new Promise<Worker>((resolve, reject) => {
+    w.once('message', (msg: Reply) => {
+      // From now on an idle engine never keeps the process alive; a pending job's timer does.
+      w.unref();
+      if (msg.ready) resolve(w);
+      else reject(new Error(`HDF5 engine failed to start: ${msg.message}`));
+    });
+    w.once('exit', (code) => reject(new Error(`HDF5 engine failed to start (exit code ${code})`)));
+  });
+  ready.catch(() => {
+    worker = null;
+    ready = null;
+  });
+  w.on('message', (msg: Reply) => {
+    if (msg.ready !== undefined) return;
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    clearTimeout(p.timer);
+    if (msg.ok) p.resolve(msg.done!);
+    else p.reject(msg.unreadable ? new UnreadableError(p.label, msg.message!) : new Error(msg.message));
+  });
+  const lost = (why: string) => {
+    if (worker !== w) return;
+    worker = null;
+    ready = null;
+    bytesReadBase = bytesReadTotal;
+    failAll((label) => new UnreadableError(label, `HDF5 engine stopped on this file (${why})`));
+  };
+  w.on('error', (e) => lost(e.message.split('\n')[0]!));
+  w.on('exit', (code) => lost(`exit code ${code}`));
+  return ready;
+}
+
+/** The job ran past the deadline: end the worker, fail what it held, start afresh next time. */
+function giveUp(id: number): void {
+  const w = worker;
+  const p = pending.get(id);
+  if (!p || !w) return;
+  worker = null;
+  ready = null;
+  bytesReadBase = bytesReadTotal;
+  failAll((label) =>
+    label === p.label
+      ? new UnreadableError(label, `HDF5 engine gave no answer within ${h5Deadline()} s: the file is corrupt or hostile`)
+      : new UnreadableError(label, 'HDF5 engine was restarted while this file waited'),
+  );
+  void w.terminate();
+}
+
+function failAll(make: (label: string) => Error): void {
+  for (const [id, p] of pending) {
+    clearTimeout(p.timer);
+    pending.delete(id);
+    p.reject(make(p.label));
+  }
+}
+
+/**
+ * The built worker (dist/formats/h5worker.js), or, when running from the TypeScript sources
+ * (tests, tsx), the .ts file loaded through tsx's loader.
+ */
+function spawn(): Worker {
+  const js = new URL('./h5worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return new Worker(js);
+  const ts = new URL('./h5worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((m) => m.register()).then(() => import(${JSON.stringify(ts)}))`;
+  return new Worker(boot, { eval: true });
+}

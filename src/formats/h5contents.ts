@@ -1,0 +1,124 @@
+// What an HDF5 payload holds, read from an open file: the layout detected, the config and
+// weights listed, the audit's objects found. Runs where the engine runs (the HDF5 worker).
+import { UnreadableError } from '../errors.js';
+import type { Finding, FormatId, H5ObjectIssue, StoredWeights } from '../types.js';
+import { datasetIssues, linkIssues } from './h5audit.js';
+import { H5EngineError, type H5File } from './h5engine.js';
+import { readChunkedAttr, walkKeras3, walkLegacy, walkLegacyOptimizer, type WalkResult } from './h5layout.js';
+import { text } from './h5values.js';
+
+/** What an HDF5 payload holds, wherever it sits (a host file, or a zip member served in place). */
+export interface H5Contents {
+  format: Extract<FormatId, 'h5-model' | 'h5-weights' | 'keras3-weights'>;
+  kerasVersion: string | null;
+  backend: string | null;
+  config: unknown | null;
+  trainingConfig: unknown | null;
+  weights: StoredWeights | null;
+  issues: H5ObjectIssue[];
+  findings: Finding[];
+}
+
+/** Opens, runs, closes; every engine failure becomes one UnreadableError line. */
+export function withOpen<T>(file: string, open: () => H5File, fn: (f: H5File) => T): T {
+  let f: H5File | null = null;
+  try {
+    f = open();
+    return fn(f);
+  } catch (e) {
+    if (e instanceof UnreadableError) throw e;
+    if (e instanceof H5EngineError) throw new UnreadableError(file, `HDF5 cannot read this file: ${e.message}`);
+    if (e instanceof RangeError || e instanceof WebAssembly.RuntimeError)
+      throw new UnreadableError(file, `HDF5 engine failed on this file: ${e.message.split('\n')[0]}`);
+    throw e;
+  } finally {
+    f?.close();
+  }
+}
+
+/**
+ * Detects the layout and reads it. `size` is the payload size (for the shape-bomb check).
+ * `inArchive`: the weights member of a `.keras`, which is a Keras 3 store even when empty.
+ */
+export function readContents(f: H5File, file: string, size: number, inArchive = false): H5Contents {
+  const rootAttrs = f.attrNames('/');
+  const has = (n: string) => rootAttrs.includes(n) || rootAttrs.includes(`${n}0`);
+  const paths = f.paths('/');
+  const top = new Set(paths.filter((p) => !p.includes('/')));
+  let format: H5Contents['format'];
+  let walk: WalkResult;
+  if (has('model_config') || (top.has('model_weights') && !has('layer_names'))) {
+    format = 'h5-model';
+    walk = top.has('model_weights') ? walkLegacy(f, 'model_weights') : emptyWalk();
+    if (top.has('optimizer_weights')) walkLegacyOptimizer(f, walk);
+  } else if (has('layer_names')) {
+    format = 'h5-weights';
+    walk = walkLegacy(f, '/', rootAttrs);
+  } else if (inArchive || ['layers', 'vars', '_layer_checkpoint_dependencies', 'optimizer'].some((t) => top.has(t))) {
+    format = 'keras3-weights';
+    walk = walkKeras3(f, paths);
+  } else {
+    throw new UnreadableError(file, 'HDF5 file but not a Keras file (no model_config, layer_names or layers/ group)');
+  }
+  const attr = (name: string) => (has(name) ? text(readChunkedAttr(f, '/', name, rootAttrs) ?? null) : null);
+  const findings: Finding[] = walk.problems.map((message) => ({
+    severity: 'warning',
+    code: 'h5-unreadable-object',
+    category: 'format',
+    layer: null,
+    message,
+  }));
+  const config = format === 'h5-model' ? parseJsonAttr(attr('model_config'), 'model_config', findings) : null;
+  const trainingConfig = format === 'h5-model' ? parseJsonAttr(attr('training_config'), 'training_config', findings) : null;
+  const kerasVersion = attr('keras_version');
+  const backend = attr('backend');
+  const weightsRoot = format === 'h5-model' ? 'model_weights' : '/';
+  const weights: StoredWeights | null =
+    format === 'h5-model' && !top.has('model_weights')
+      ? null
+      : {
+          layout: format === 'keras3-weights' ? 'keras3' : 'legacy',
+          file,
+          groups: walk.groups,
+          optimizer: walk.optimizer,
+          kerasVersion: weightsRoot === '/' ? kerasVersion : groupText(f, weightsRoot, 'keras_version'),
+          backend: weightsRoot === '/' ? backend : groupText(f, weightsRoot, 'backend'),
+        };
+  const issues = [...linkIssues(f, paths, walk.datasets), ...datasetIssues(walk.datasets, size)];
+  return { format, kerasVersion, backend, config, trainingConfig, weights, issues, findings };
+}
+
+function emptyWalk(): WalkResult {
+  return { groups: [], optimizer: [], datasets: [], problems: [] };
+}
+
+function groupText(f: H5File, path: string, name: string): string | null {
+  try {
+    return text(f.attr(path, name));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `model_config` / `training_config`: JSON text, sometimes a JSON string holding the JSON.
+ * Unparseable text is a finding, not a crash: the weights can still be listed.
+ */
+function parseJsonAttr(raw: string | null, name: string, findings: Finding[]): unknown | null {
+  if (raw === null) return null;
+  try {
+    let v: unknown = JSON.parse(raw);
+    if (typeof v === 'string') v = JSON.parse(v);
+    return v;
+  } catch (e) {
+    findings.push({
+      severity: 'error',
+      code: 'h5-bad-json-attribute',
+      category: 'format',
+      layer: null,
+      message: `root attribute ${name} is not valid JSON (${(e as Error).message})`,
+    });
+    return null;
+  }
+}
+

@@ -1,0 +1,25 @@
+// The HDF5 engine's thread. HDF5 can loop forever on a corrupt file (a global heap object whose
+// size runs past its collection, for one); in a worker the main thread can give up and end it.
+import { parentPort } from 'node:worker_threads';
+import { UnreadableError } from '../errors.js';
+import { getH5Engine } from './h5engine.js';
+import { runJob, type H5Job } from './h5jobs.js';
+
+// Ready once the engine is loaded: a job's deadline counts HDF5 work, not start-up.
+void getH5Engine().then(
+  () => parentPort?.postMessage({ ready: true }),
+  (e: unknown) => parentPort?.postMessage({ ready: false, message: e instanceof Error ? e.message : String(e) }),
+);
+
+parentPort?.on('message', (msg: { id: number; job: H5Job }) => {
+  runJob(msg.job).then(
+    (done) => parentPort!.postMessage({ id: msg.id, ok: true, done }),
+    (e: unknown) =>
+      parentPort!.postMessage({
+        id: msg.id,
+        ok: false,
+        unreadable: e instanceof UnreadableError,
+        message: e instanceof Error ? e.message : String(e),
+      }),
+  );
+});
