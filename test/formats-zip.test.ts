@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UnreadableError } from '../src/errors.js';
 import { h5BytesRead, h5EngineLoaded } from '../src/formats/h5client.js';
 import { readKerasZip } from '../src/formats/kerasZip.js';
+import { readShardedWeights } from '../src/formats/shards.js';
 import { isZip } from '../src/formats/zip.js';
 import type { StoredWeights } from '../src/types.js';
 import { writeKeras3WeightsH5 } from '../fixtures/builder/h5.js';
@@ -168,6 +169,38 @@ describe('.keras with a STORED model.weights.h5 (what Keras writes)', () => {
     const src = await readKerasZip(file);
     expect(src.findings.map((f) => [f.severity, f.code])).toEqual([['error', 'weights-shard-missing']]);
     expect(src.weights!.groups).toEqual([]);
+  });
+});
+
+describe('sharded weights on disk (x.weights.json + shards beside it)', () => {
+  it('reads every shard the manifest names and merges them', async () => {
+    const d = tmp('shards');
+    mkdirSync(d);
+    await writeKeras3WeightsH5(join(d, 'x_00000.weights.h5'), { groups: [{ path: 'layers/dense', name: 'dense', tensors: [[3, 4], [4]] }] });
+    await writeKeras3WeightsH5(join(d, 'x_00001.weights.h5'), { groups: [{ path: 'layers/dense_1', name: 'dense_1', tensors: [[4, 1], [1]] }] });
+    const manifest = join(d, 'x.weights.json');
+    writeFileSync(manifest, JSON.stringify({ metadata: {}, weight_map: { 'layers/dense/vars': 'x_00000.weights.h5', 'layers/dense_1/vars': ['x_00001.weights.h5'] } }));
+    const w = await readShardedWeights(manifest);
+    expect(w.file).toBe(manifest);
+    expect(listing(w)).toEqual([
+      ['layers/dense', 'vars/0', [3, 4]],
+      ['layers/dense', 'vars/1', [4]],
+      ['layers/dense_1', 'vars/0', [4, 1]],
+      ['layers/dense_1', 'vars/1', [1]],
+    ]);
+  });
+
+  it('refuses a missing shard and a shard path outside the folder', async () => {
+    const d = tmp('shards');
+    const m1 = join(d, 'missing.weights.json');
+    writeFileSync(m1, JSON.stringify({ weight_map: { a: 'nope.weights.h5' } }));
+    await expect(readShardedWeights(m1)).rejects.toThrow('names shard nope.weights.h5, which is not beside it');
+    const m2 = join(d, 'escape.weights.json');
+    writeFileSync(m2, JSON.stringify({ weight_map: { a: '../x_00000.weights.h5' } }));
+    await expect(readShardedWeights(m2)).rejects.toThrow('names shard "../x_00000.weights.h5", which is not a file name beside it');
+    const m3 = join(d, 'nomap.weights.json');
+    writeFileSync(m3, '{"metadata": {}}');
+    await expect(readShardedWeights(m3)).rejects.toBeInstanceOf(UnreadableError);
   });
 });
 
