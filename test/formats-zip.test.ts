@@ -270,6 +270,19 @@ describe('bad archives: one clear line, never a crash or a huge allocation', () 
     expect(await unreadable(file)).toBe('zip member model.weights.h5: declares 4294967280 bytes past the end of the archive');
   });
 
+  it('reports, without reading it, a member the archive cannot hold', async () => {
+    const file = tmp('oversize-asset.keras');
+    await buildKerasZip(file, { config: CONFIG, weightsH5: null, extraMembers: [{ name: 'assets/vocab.txt', data: 'a\nb\n' }] });
+    patchSizes(file, 'assets/vocab.txt', { compressed: 0x7ffffff0, uncompressed: 0x7ffffff0 });
+    const src = await readKerasZip(file);
+    const size = readFileSync(file).length;
+    const offset = src.container.zipMembers!.find((m) => m.name === 'assets/vocab.txt')!.offset;
+    expect(src.findings.map((f) => [f.severity, f.code, f.message])).toEqual([
+      ['warning', 'zip-member-out-of-bounds', `zip member assets/vocab.txt declares sizes the archive cannot hold (2147483632 bytes at offset ${offset} in an archive of ${size} bytes)`],
+    ]);
+    expect(src.container.zipMembers!.map((m) => m.name)).toContain('assets/vocab.txt');
+  });
+
   it('refuses a config.json declaring more than it may hold before reading it', async () => {
     const file = tmp('hugeconfig.keras');
     await buildKerasZip(file, { config: CONFIG, weightsH5: null });

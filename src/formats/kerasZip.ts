@@ -28,7 +28,7 @@ export async function readKerasZip(file: string): Promise<ModelSource> {
 
 async function readArchive(zip: ZipArchive): Promise<ModelSource> {
   const file = zip.file;
-  const findings: Finding[] = [];
+  const findings: Finding[] = zip.members.filter((m) => !zip.fits(m)).map((m) => outOfBounds(m, zip.size));
   const config = await jsonMember(zip, 'config.json', true);
   const metadata = (await jsonMember(zip, 'metadata.json', false)) as Record<string, unknown> | null;
   const kerasVersion = typeof metadata?.['keras_version'] === 'string' ? metadata['keras_version'] : null;
@@ -56,6 +56,21 @@ async function readArchive(zip: ZipArchive): Promise<ModelSource> {
       })),
       h5Issues: issues,
     },
+  };
+}
+
+/** A member whose declared sizes cannot be true of this archive: reported, never read. */
+function outOfBounds(m: ZipMember, archiveSize: number): Finding {
+  const past = m.offset + 30 + m.compressedSize > archiveSize;
+  const sizes = past
+    ? `${m.compressedSize} bytes at offset ${m.offset} in an archive of ${archiveSize} bytes`
+    : `STORED with ${m.compressedSize} bytes stored but ${m.uncompressedSize} declared`;
+  return {
+    severity: 'warning',
+    code: 'zip-member-out-of-bounds',
+    category: 'format',
+    layer: null,
+    message: `zip member ${m.name} declares sizes the archive cannot hold (${sizes})`,
   };
 }
 
