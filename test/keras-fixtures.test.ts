@@ -18,7 +18,13 @@ const truth = JSON.parse(readFileSync(join(HERE, 'truth.json'), 'utf8')) as Trut
 const at = (file: string): string => join(HERE, file);
 
 /** Written for a few models only (truth.json `extra_files`): Keras 3's unzipped .keras folder and sharded weights. */
-interface Extras { sharded_weights: string; unzipped: string }
+interface Extras {
+  sharded_weights?: string;
+  unzipped?: string;
+  /** The Keras 1/2 weights-only layout, written by Keras's own legacy_h5_format.save_weights_to_hdf5_group. */
+  legacy_weights_h5?: string;
+  legacy_weights_datasets?: Dataset[];
+}
 const extras = (m: TruthModel): Extras | undefined => m['extra_files'] as Extras | undefined;
 
 /** The lines of `out` not explained by a listed deviation; fails when a listed deviation no longer occurs. */
@@ -41,11 +47,13 @@ interface Stored { keras?: { datasets: Dataset[] }; h5?: Dataset[]; weights_h5?:
  */
 function storedElements(m: TruthModel, run: Run): number {
   const stored = m['stored_datasets'] as Stored;
+  if (run.startsWith('legacy weights')) return count(extras(m)!.legacy_weights_datasets!);
   // The unzipped folder's model.weights.h5 and the shards hold what the zip's model.weights.h5 holds.
   const sets = run === 'h5' ? stored.h5! : ['keras', 'unzipped folder', 'sharded+config'].includes(run) ? stored.keras!.datasets : stored.weights_h5!;
-  const model = sets.filter(([path]) => !/^(optimizer|optimizer_weights)\//.test(path));
-  return model.reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0);
+  return count(sets.filter(([path]) => !/^(optimizer|optimizer_weights)\//.test(path)));
 }
+
+const count = (sets: Dataset[]): number => sets.reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0);
 
 async function read(m: TruthModel, run: Run): Promise<Report> {
   const f = m.files;
@@ -56,8 +64,10 @@ async function read(m: TruthModel, run: Run): Promise<Report> {
     case 'json+paired': return analyze(at(f.json!));
     case 'json alone': return analyze(at(f.json!), { noPairing: true });
     case 'weights alone': return analyze(at(f.weights_h5!), { noPairing: true });
-    case 'unzipped folder': return analyze(at(extras(m)!.unzipped));
-    case 'sharded+config': return analyze(at(f.json!), { weights: at(extras(m)!.sharded_weights) });
+    case 'unzipped folder': return analyze(at(extras(m)!.unzipped!));
+    case 'sharded+config': return analyze(at(f.json!), { weights: at(extras(m)!.sharded_weights!) });
+    case 'legacy weights+config': return analyze(at(extras(m)!.legacy_weights_h5!), { config: at(f.json!) });
+    case 'legacy weights alone': return analyze(at(extras(m)!.legacy_weights_h5!), { noPairing: true });
   }
 }
 
@@ -70,24 +80,27 @@ function runsOf(m: TruthModel): Run[] {
   if (f.weights_h5 && f.json) runs.push('weights+config', 'json+paired');
   if (f.json) runs.push('json alone');
   if (f.weights_h5) runs.push('weights alone');
-  if (extras(m)) runs.push('unzipped folder', 'sharded+config');
+  if (extras(m)?.unzipped) runs.push('unzipped folder', 'sharded+config');
+  if (extras(m)?.legacy_weights_h5) runs.push('legacy weights+config', 'legacy weights alone');
   return runs;
 }
 
 /** Disagreements of one run with Keras's truth. */
 function disagreements(r: Report, m: TruthModel, run: Run): string[] {
-  if (run === 'weights alone') {
+  // The legacy weights-only layout holds no optimizer state (Keras 2's save_weights never wrote it).
+  const optimizer = run.startsWith('legacy') ? 0 : m.optimizer_params;
+  if (run === 'weights alone' || run === 'legacy weights alone') {
     // No architecture: the file's tensors are listed and counted, nothing is verified.
     const out: string[] = [];
     if (r.verdict !== 'unverified') out.push(`verdict ${r.verdict}, expected unverified`);
     const stored = storedElements(m, run);
     if (r.totals.storedParams !== stored) out.push(`storedParams ${r.totals.storedParams}, the file holds ${stored}`);
-    if (r.totals.optimizerParams !== m.optimizer_params) out.push(`optimizerParams ${r.totals.optimizerParams}, Keras ${m.optimizer_params}`);
+    if (r.totals.optimizerParams !== optimizer) out.push(`optimizerParams ${r.totals.optimizerParams}, the file holds ${optimizer}`);
     for (const f of r.findings.filter((x) => x.severity === 'error')) out.push(`finding ${f.code}: ${f.message}`);
     return out;
   }
   const stored = run !== 'json alone';
-  const out = compareReport(r, m, { stored, optimizer: stored, storedParams: stored ? storedElements(m, run) : undefined });
+  const out = compareReport(r, m, { stored, optimizer: stored && !run.startsWith('legacy'), storedParams: stored ? storedElements(m, run) : undefined });
   if (run === 'json+paired' && basename(r.weightsFile ?? '') !== basename(m.files.weights_h5!)) {
     out.push(`json was not paired with ${m.files.weights_h5} (weightsFile ${r.weightsFile})`);
   }
@@ -98,7 +111,8 @@ const cases = truth.flatMap((m) => runsOf(m).map((run) => [`${m.slug} ${run}`, m
 
 describe('fixtures/keras: files written by Keras 3.15.1 against Keras\'s own figures', () => {
   test('the fixtures are there and cover every format', () => {
-    expect(truth.filter((m) => extras(m)).map((m) => m.slug)).toEqual(WITH_EXTRAS);
+    expect(truth.filter((m) => extras(m)?.unzipped).map((m) => m.slug)).toEqual(WITH_EXTRAS);
+    expect(truth.filter((m) => extras(m)?.legacy_weights_h5).length).toBeGreaterThanOrEqual(12);
     expect(truth.length).toBeGreaterThanOrEqual(40);
     for (const fmt of ['keras', 'h5', 'weights_h5', 'json'] as const) {
       expect(truth.filter((m) => m.files[fmt]).length, fmt).toBeGreaterThanOrEqual(40);

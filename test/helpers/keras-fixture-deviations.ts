@@ -3,7 +3,9 @@
 // that no longer occurs.
 
 /** How a model is read: each Keras format alone, the architecture/weights pairings, and the extras. */
-export type Run = 'keras' | 'h5' | 'weights+config' | 'json+paired' | 'json alone' | 'weights alone' | 'unzipped folder' | 'sharded+config';
+export type Run =
+  | 'keras' | 'h5' | 'weights+config' | 'json+paired' | 'json alone' | 'weights alone'
+  | 'unzipped folder' | 'sharded+config' | 'legacy weights+config' | 'legacy weights alone';
 
 /**
  * Known deviations: disagreement lines (see helpers/truth-compare.ts) that match `match`, for model
