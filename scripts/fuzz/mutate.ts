@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import JSZip from 'jszip';
 import { writeZip, type ZipEntry } from '../../fixtures/audit/zip-writer.js';
+import { editH5 } from '../../fixtures/builder/h5.js';
 import { mutateJsonText } from './json.js';
 import type { Rng } from './rng.js';
 import { tfjsFolder, type Seed } from './seeds.js';
@@ -118,20 +119,18 @@ async function mutateZip(seed: Seed, r: Rng, out: string): Promise<string> {
 // ---------------------------------------------------------------- HDF5 attributes
 
 async function mutateH5Config(seed: Seed, r: Rng, out: string): Promise<string | null> {
-  const h5wasm = (await import('h5wasm/node')).default;
-  await h5wasm.ready;
   copyFileSync(seed.path, out);
-  const f = new h5wasm.File(out, 'a');
-  try {
-    const attr = Object.keys(f.attrs).includes('model_config') ? f.attrs['model_config'] : null;
-    if (!attr) return null;
-    const m = mutateJsonText(String(attr.value), r);
+  let mutation: string | null = null;
+  // editH5 (fixtures/builder) opens the file through kerascope's own engine, which only touches
+  // the paths it is given
+  await editH5(out, 'a', (f) => {
+    if (!Object.keys(f.attrs).includes('model_config')) return;
+    const m = mutateJsonText(String(f.attrs['model_config'].value), r);
     f.delete_attribute('model_config');
     f.create_attribute('model_config', Buffer.isBuffer(m.text) ? m.text.toString('latin1') : m.text);
-    return `model_config:${m.mutation}`;
-  } finally {
-    f.close();
-  }
+    mutation = `model_config:${m.mutation}`;
+  });
+  return mutation;
 }
 
 async function mutateH5(seed: Seed, r: Rng, out: string): Promise<string> {

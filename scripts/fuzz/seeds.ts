@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, openSync, readdirSync, readSync, closeSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeZip } from '../../fixtures/audit/zip-writer.js';
+import { writeLegacyH5 } from '../../fixtures/builder/h5.js';
 
 export type Family = 'h5' | 'keras-zip' | 'json' | 'tfjs';
 export const FAMILIES: Family[] = ['h5', 'keras-zip', 'json', 'tfjs'];
@@ -63,7 +64,7 @@ const DENSE = (name: string, units: number) => ({
 });
 
 /** A small Keras 3 style .keras archive (config + metadata, no weights). */
-function kerasZipSeed(dir: string): string {
+export function kerasZipSeed(dir: string): string {
   const config = {
     module: 'keras', class_name: 'Sequential', registered_name: null,
     config: {
@@ -85,27 +86,14 @@ function kerasZipSeed(dir: string): string {
   return file;
 }
 
-/** A small legacy full-model .h5 written with h5wasm (zero-filled weights). */
-async function h5Seed(dir: string): Promise<string> {
-  const h5wasm = (await import('h5wasm/node')).default;
-  await h5wasm.ready;
+/** A small legacy full-model .h5 (fixtures/builder, zero-filled weights). */
+export async function h5Seed(dir: string): Promise<string> {
   const file = join(dir, 'builtin.h5');
-  const config = { class_name: 'Sequential', config: { name: 'seq', layers: [{ class_name: 'Dense', config: { name: 'dense', units: 2, batch_input_shape: [null, 3], use_bias: true } }] } };
-  const f = new h5wasm.File(file, 'w');
-  try {
-    f.create_attribute('keras_version', '2.15.0');
-    f.create_attribute('backend', 'tensorflow');
-    f.create_attribute('model_config', JSON.stringify(config));
-    const mw = f.create_group('model_weights');
-    mw.create_attribute('layer_names', ['dense']);
-    const g = mw.create_group('dense');
-    g.create_attribute('weight_names', ['dense/kernel:0', 'dense/bias:0']);
-    const inner = g.create_group('dense');
-    inner.create_dataset({ name: 'kernel:0', data: new Float32Array(6), shape: [3, 2] });
-    inner.create_dataset({ name: 'bias:0', data: new Float32Array(2), shape: [2] });
-  } finally {
-    f.close();
-  }
+  const modelConfig = { class_name: 'Sequential', config: { name: 'seq', layers: [{ class_name: 'Dense', config: { name: 'dense', units: 2, batch_input_shape: [null, 3], use_bias: true } }] } };
+  await writeLegacyH5(file, {
+    modelConfig, kerasVersion: '2.15.0', backend: 'tensorflow',
+    layers: [{ name: 'dense', weights: [{ name: 'dense/kernel:0', shape: [3, 2] }, { name: 'dense/bias:0', shape: [2] }] }],
+  });
   return file;
 }
 
