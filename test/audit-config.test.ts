@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { audit, atLeast } from '../src/audit/index.js';
+import { audit } from '../src/audit/index.js';
 import type { Finding, ModelSource } from '../src/types.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/audit');
@@ -166,14 +166,5 @@ describe('hostile shapes of the config itself', () => {
     const fs = audit(source({ class_name: 'Sequential', config: { name: 's', layers } }));
     expect(fs.filter((f) => f.code === 'lambda-layer')).toHaveLength(200);
     expect(fs.find((f) => f.code === 'findings-truncated')!.message).toContain('800 more');
-  });
-});
-
-describe('atLeast (the --fail-on order)', () => {
-  it('orders critical > high > medium > low > info', () => {
-    expect(atLeast('critical', 'high')).toBe(true);
-    expect(atLeast('medium', 'high')).toBe(false);
-    expect(atLeast('info', 'info')).toBe(true);
-    expect(atLeast('low', 'medium')).toBe(false);
   });
 });

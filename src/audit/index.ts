@@ -1,6 +1,6 @@
 // The security audit: what in a Keras file could run code, read other files or fetch, named without
 // executing, unpickling or fetching anything. See docs/security.md.
-import type { Finding, ModelSource, Severity } from '../types.js';
+import type { Finding, ModelSource } from '../types.js';
 import { auditConfig } from './config.js';
 import { auditContainer } from './container.js';
 import { finding } from './finding.js';
@@ -9,14 +9,6 @@ import { finding } from './finding.js';
 const MAX_PER_CODE = 200;
 
 const RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-
-/** Severity order used by `--fail-on`: critical > high > medium > low > info. */
-export const SECURITY_SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
-
-/** True when `s` is at or above `threshold` (both security severities). */
-export function atLeast(s: Severity, threshold: Severity): boolean {
-  return (RANK[s] ?? 9) <= (RANK[threshold] ?? -1);
-}
 
 /** A config stored as a JSON string inside JSON (some Keras 1 to_json files) is read once more. */
 function parsed(v: unknown): unknown {
