@@ -61,6 +61,23 @@ function timeAll(inputs: BenchInputs, tools: Tool[], runs: number): Row[] {
   return rows;
 }
 
+// What any HDF5 input costs before kerascope does anything: Node itself, then h5wasm's Node
+// build loaded and initialised (its 4.2 MB hdf5_util.js carries the wasm inline).
+function floor(runs: number): string {
+  const cases: [string, string[]][] = [
+    ['`node -e 0`', ['-e', '0']],
+    ['`node`: import `h5wasm/node`, await `ready`', ['--input-type=module', '-e', "const m = await import('h5wasm/node'); await m.default.ready;"]],
+  ];
+  const lines = ['| start-up floor | wall | CPU | peak RSS |', '|---|---|---|---|'];
+  for (const [label, args] of cases) {
+    log(`floor: ${label}`);
+    const m = measure({ cmd: process.execPath, args, cwd: ROOT }, runs, runs > 1);
+    const rss = m.rssMB === null ? '' : `${Math.round(m.rssMB)} MB`;
+    lines.push(`| ${label} | ${m.wall.toFixed(2)} s | ${m.cpu.toFixed(2)} s | ${rss} |`);
+  }
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -76,6 +93,9 @@ async function main(): Promise<void> {
   if (!values['no-build']) build(notes);
   const dir = values.inputs ?? mkdtempSync(join(tmpdir(), 'kerascope-bench-'));
   const reuse = values.inputs !== undefined && existsSync(join(dir, 'folder'));
+  const start = Date.now();
+  const cleanUp = () => values.inputs === undefined && rmSync(dir, { recursive: true, force: true });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (cleanUp(), process.exit(130)));
   try {
     const t0 = Date.now();
     const inputs = reuse ? inputPaths(dir) : await makeInputs(dir, values.tiny ? TINY : FULL, log);
@@ -89,9 +109,11 @@ async function main(): Promise<void> {
     process.stdout.write(`Machine: ${machine()}\n\n`);
     process.stdout.write(`Each cell: median wall time of ${runs} run(s)${runs > 1 ? " after one warm-up run" : ""} (median CPU user + sys, largest peak RSS).\n\n`);
     process.stdout.write(`${renderTable(rows, tools.map((t) => t.name))}\n\n`);
+    process.stdout.write(`${floor(runs)}\n\n`);
+    notes.push(`the whole bench took ${((Date.now() - start) / 60000).toFixed(1)} min.`);
     for (const n of notes) process.stdout.write(`- ${n}\n`);
   } finally {
-    if (values.inputs === undefined) rmSync(dir, { recursive: true, force: true });
+    cleanUp();
   }
 }
 
