@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/index.js';
 import { UnreadableError } from '../src/errors.js';
 import { fuzz } from '../scripts/fuzz.js';
-import { h5Seed } from '../scripts/fuzz/seeds.js';
+import { h5Seed, kerasZipSeed } from '../scripts/fuzz/seeds.js';
 
 const REGRESS = join(import.meta.dirname, '../fixtures/audit/regress');
 const DEEP = 100_000;
@@ -85,6 +85,36 @@ describe('fuzzer regressions: HDF5 engine', () => {
     expect(r.out).toMatch(/^report /m);
     expect(r.timedOut).toBe(false);
   }, 30_000);
+});
+
+/** Every prefix of `file` (every `step` bytes) written to a temp file and analysed in-process. */
+async function truncations(file: string, step: number): Promise<number> {
+  const bytes = readFileSync(file);
+  const dir = mkdtempSync(join(tmpdir(), 'kerascope-trunc-'));
+  let n = 0;
+  for (let len = 0; len < bytes.length; len += step) {
+    const cut = join(dir, `cut-${len}-${file.split('/').pop()}`);
+    writeFileSync(cut, bytes.subarray(0, len));
+    await survives(cut);
+    n++;
+  }
+  return n;
+}
+
+describe('truncated at every length', () => {
+  it('a JSON config', async () => {
+    expect(await truncations(join(import.meta.dirname, '../fixtures/seed/mlp-softmax.json'), 1)).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('a .keras archive', async () => {
+    const file = kerasZipSeed(mkdtempSync(join(tmpdir(), 'kerascope-trunc-')));
+    expect(await truncations(file, 1)).toBeGreaterThan(500);
+  }, 120_000);
+
+  it('a legacy HDF5 model', async () => {
+    const file = await h5Seed(mkdtempSync(join(tmpdir(), 'kerascope-trunc-')));
+    expect(await truncations(file, 1)).toBeGreaterThan(1000);
+  }, 300_000);
 });
 
 describe('fuzz: a short fixed-seed run over every family', () => {

@@ -36,7 +36,7 @@ export function mutateBytes(b: Buffer, r: Rng): { bytes: Buffer; mutation: strin
     }
     case 2: {
       const start = at();
-      out.fill(r.chance(0.5) ? 0 : 0xff, start, start + 1 + r.int(512));
+      out.fill(r.chance(0.5) ? 0 : 0xff, start, Math.min(out.length, start + 1 + r.int(512)));
       return { bytes: out, mutation: `fill@${start}` };
     }
     case 3: {

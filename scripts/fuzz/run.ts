@@ -83,7 +83,8 @@ export class InProcess {
 const TIME = '/usr/bin/time';
 const MARK = 'KERASCOPE_FUZZ_MAXRSS_KB';
 const STACK = /^\s+at .+:\d+:\d+\)?$/m;
-const MAX_OUT = 8 * 2 ** 20;
+/** Output kept for the JSON check; a longer report is only checked to start like JSON. */
+const MAX_OUT = 64 * 2 ** 20;
 
 function classifyCli(code: number | null, signal: string | null, stdout: string, stderr: string): [Outcome, string] {
   const lines = stderr.split('\n').filter((l) => l && !l.startsWith(MARK) && !/^Command (exited|terminated)/.test(l));
@@ -95,7 +96,9 @@ function classifyCli(code: number | null, signal: string | null, stdout: string,
     return ['unreadable', lines[0]!];
   }
   try {
-    JSON.parse(stdout);
+    if (stdout.length >= MAX_OUT) {
+      if (!/^\s*[[{]/.test(stdout)) throw new Error('not JSON');
+    } else JSON.parse(stdout);
   } catch {
     return ['crash', `exit ${code} but stdout is not JSON (${stdout.length} chars)`];
   }
