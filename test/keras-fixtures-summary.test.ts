@@ -12,18 +12,22 @@ import type { TruthModel } from './helpers/zoo.js';
 const HERE = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/keras');
 const truth = JSON.parse(readFileSync(join(HERE, 'truth.json'), 'utf8')) as TruthModel[];
 
-/** Every line where our table differs from Keras's printed summary (header, each row, totals). */
-function differences(m: TruthModel, table: string): string[] {
-  const keras = parseSummary(m.summary);
+/**
+ * Every line where our table differs from a summary Keras printed (header, each row, totals). Keras's
+ * "Trainable" column (show_trainable=True) has no counterpart: the columns before it are compared.
+ */
+function differences(summary: string, table: string): string[] {
+  const keras = parseSummary(summary);
   const ours = parseSummary(table);
   const out: string[] = [];
-  const cut = (row: string[] | undefined): string => (row ?? []).slice(0, keras.header.length).join(' | ');
+  const width = keras.header.filter((h) => h !== 'Trainable').length;
+  const cut = (row: string[] | undefined): string => (row ?? []).slice(0, width).join(' | ');
   if (cut(ours.header) !== cut(keras.header)) out.push(`header: ${cut(ours.header)} ≠ ${cut(keras.header)}`);
   const n = Math.max(ours.rows.length, keras.rows.length);
   for (let i = 0; i < n; i++) {
     const k = keras.rows[i];
     const o = ours.rows[i];
-    if (!k || !o || !k.every((cell, j) => sameCell(o[j] ?? '', cell))) out.push(`row ${i}: ${cut(o)} ≠ ${cut(k)}`);
+    if (!k || !o || !k.slice(0, width).every((cell, j) => sameCell(o[j] ?? '', cell))) out.push(`row ${i}: ${cut(o)} ≠ ${cut(k)}`);
   }
   for (const t of keras.totals.filter((line) => !ours.totals.includes(line))) out.push(`totals: Keras printed "${t}"`);
   return out;
@@ -45,9 +49,22 @@ describe('kerascope FILE on fixtures/keras against the summaries Keras 3.15.1 pr
   it.each(cases)('%s', async (_name, m, format) => {
     const r = await run([join(HERE, m.files[format]!)]);
     expect([0, 1], r.stderr).toContain(r.code);
-    const diff = differences(m, r.stdout);
+    const diff = differences(m.summary, r.stdout);
     const why = KNOWN[`${m.slug}:${format}`];
     if (why) expect(diff.length, `listed difference no longer occurs, remove it: ${why}`).toBeGreaterThan(0);
     else expect(diff).toEqual([]);
   });
 });
+
+/** Models with a model inside (directly or in a wrapper): Keras's expand_nested rows are worth comparing. */
+const nested = truth.filter((m) => m.built && m.layers.some((l) => l.layers || /^(TimeDistributed|Bidirectional)$/.test(l.class_name)));
+
+describe('kerascope FILE --expand on fixtures/keras against summary(expand_nested=True)', () => {
+  it('covers the nested fixtures', () => expect(nested.length).toBeGreaterThanOrEqual(5));
+  it.each(nested.map((m) => [m.slug, m] as const))('%s', async (_slug, m) => {
+    const r = await run([join(HERE, m.files.keras!), '--expand']);
+    expect([0, 1], r.stderr).toContain(r.code);
+    expect(differences(m.summary_expanded as string, r.stdout)).toEqual([]);
+  });
+});
+
