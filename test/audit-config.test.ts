@@ -38,6 +38,15 @@ describe('Lambdas in every encoding and at any depth', () => {
     expect(fs[0]!.message).toContain('/home/mallory/train.py');
   });
 
+  it('danger hidden in nested code (an inner function calling subprocess) is critical', () => {
+    const nested = readFileSync(join(FIX, 'marshal-py311-nested.b64'), 'utf8');
+    const cfg = { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Lambda', config: { name: 'l', function: { class_name: '__lambda__', config: { code: nested, defaults: null, closure: null } } } }] } };
+    const [f] = audit(source(cfg));
+    expect(f).toMatchObject({ code: 'lambda-layer', severity: 'critical' });
+    expect(f!.message).toMatch(/references .*subprocess/);
+    expect(f!.message).toContain('"C:/Users/bob/nb.py"');
+  });
+
   it('a Keras 3 __lambda__ three models deep, inside a wrapper, gets the full layer path', () => {
     const lam = { module: 'keras.layers', class_name: 'Lambda', config: { name: 'deep', function: { class_name: '__lambda__', config: { code: B64_NORM, defaults: null, closure: null } } }, registered_name: null };
     const td = { module: 'keras.layers', class_name: 'TimeDistributed', config: { name: 'td', layer: lam }, registered_name: null };
