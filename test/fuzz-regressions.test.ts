@@ -9,6 +9,7 @@ import { analyze } from '../src/index.js';
 import { UnreadableError } from '../src/errors.js';
 import { fuzz } from '../scripts/fuzz.js';
 import { h5Seed, kerasZipSeed } from '../scripts/fuzz/seeds.js';
+import { writeZip } from '../fixtures/audit/zip-writer.js';
 
 const REGRESS = join(import.meta.dirname, '../fixtures/audit/regress');
 const DEEP = 100_000;
@@ -45,6 +46,18 @@ describe('fuzzer regressions', () => {
     await survives(write('deep-array.json', deep('')));
     await survives(write('deep-layer.json', template.replace('"units": 2', `"units": ${deep('2')}`)));
     await survives(write('deep-shape.json', template.replace('"batch_shape": [null, 4]', `"batch_shape": [null, ${deep('4')}]`)));
+  });
+});
+
+describe('fuzzer regressions: messages', () => {
+  it('a .keras whose config.json is binary gives a one-line message (seed 51, case 69)', async () => {
+    // the parser's own message quotes the bad text, newlines included
+    const file = write('binary-config.keras', '');
+    writeFileSync(file, writeZip([
+      { name: 'metadata.json', data: Buffer.from('{}') },
+      { name: 'config.json', data: Buffer.from('\x89HDF\r\n\x1a\n\n\n{"class_name": 1}', 'latin1') },
+    ]));
+    expect(await survives(file)).toMatch(/^unreadable: /);
   });
 });
 
