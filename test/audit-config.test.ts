@@ -99,6 +99,14 @@ describe('module references, Keras APIs and custom objects', () => {
     expect(fs[0]!.message).toContain('`kernel_initializer`');
   });
 
+  it('a dotted class_name is a module reference too', () => {
+    const fs = audit(source({ class_name: 'Sequential', config: { name: 's', layers: [dense('a', { kernel_regularizer: { class_name: 'subprocess.Popen', config: {} } }), { class_name: 'my_pkg.layers.Fancy', config: { name: 'f' } }] } }));
+    expect(fs.map((f) => [f.code, f.severity, f.layer])).toEqual([
+      ['module-denied', 'critical', 'a'],
+      ['module-unknown', 'medium', 'f'],
+    ]);
+  });
+
   it('builtins.exec is critical; a script function Keras wrote under builtins is medium', () => {
     const exec = { module: 'builtins', class_name: 'function', config: 'exec', registered_name: null };
     const local = { module: 'builtins', class_name: 'function', config: 'call_fn', registered_name: 'function' };

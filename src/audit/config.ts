@@ -75,14 +75,25 @@ function refName(n: Obj): string {
   return typeof n.class_name === 'string' ? n.class_name : '?';
 }
 
+/** `[module, name]` pairs an object refers to: `module`/`fn_module`, or a dotted `class_name`. */
+function references(n: Obj): [string, string][] {
+  const out: [string, string][] = [];
+  for (const key of ['module', 'fn_module']) {
+    if (typeof n[key] === 'string') out.push([n[key] as string, refName(n)]);
+  }
+  const cls = n.class_name;
+  if (!out.length && typeof cls === 'string' && /^[\w.]+\.\w+$/.test(cls)) {
+    const at = cls.lastIndexOf('.');
+    out.push([cls.slice(0, at), cls.slice(at + 1)]);
+  }
+  return out;
+}
+
 function moduleRefs(v: Visit, ctx: Ctx): void {
   const n = v.node;
   const lambdaish = Object.keys(n).some((k) => k.endsWith('_type') && (n[k] === 'lambda' || n[k] === 'function'));
-  for (const key of ['module', 'fn_module']) {
-    const mod = n[key];
-    if (typeof mod !== 'string') continue;
+  for (const [mod, name] of references(n)) {
     const kind = classifyModule(mod);
-    const name = refName(n);
     const what = `${owner(v, ctx)}${v.key && !v.isLayer ? ` (\`${v.key}\`)` : ''} refers to ${q(`${mod}.${name}`)}`;
     if (kind === 'keras') keraApi(v, ctx, name, what);
     else if (kind === 'deny') denied(v, ctx, mod, name, what);
@@ -138,7 +149,7 @@ function customObjects(v: Visit, ctx: Ctx): void {
   }
   if (!v.isLayer || typeof n.class_name !== 'string') return;
   const cls = n.class_name;
-  if (MODEL_CLASSES.has(cls) || ruleFor(cls) || typeof n.module === 'string') return;
+  if (MODEL_CLASSES.has(cls) || ruleFor(cls) || typeof n.module === 'string' || cls.includes('.')) return;
   if (NON_MODELING_APIS.has(cls)) {
     ctx.out.push(finding('critical', 'keras-non-modeling-api', v.layer,
       `layer ${q(v.layer ?? '')} has class ${q(cls)}, a Keras API that is not a modelling object (files, downloads or safe mode).`));
