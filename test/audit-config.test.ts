@@ -147,6 +147,12 @@ describe('module references, Keras APIs and custom objects', () => {
     expect(fs[0]!.message).toContain('package "devzoo"');
   });
 
+  it("tf.keras 2.11–2.15's own \"Custom>Adam\" optimizer is not a custom object; another Custom> class is", () => {
+    const tc = (name: string) => ({ loss: 'mse', optimizer_config: { class_name: name, config: { name: 'x', is_legacy_optimizer: false } } });
+    expect(audit(source({ class_name: 'Sequential', config: { name: 's', layers: [] } }, tc('Custom>Adam')))).toEqual([]);
+    expect(audit(source({ class_name: 'Sequential', config: { name: 's', layers: [] } }, tc('Custom>MyOpt'))).map((f) => f.code)).toEqual(['custom-object']);
+  });
+
   it('the compile config is audited too (a loss from subprocess)', () => {
     const loss = { module: 'subprocess', class_name: 'function', config: 'call', registered_name: null };
     const fs = audit(source({ class_name: 'Sequential', config: { name: 's', layers: [] } }, { loss }));

@@ -3,7 +3,7 @@
 import type { Finding } from '../types.js';
 import { ruleFor } from '../layers/registry.js';
 import { codeStringOf, dangerousNames, describeCode, readCodeString } from './lambda.js';
-import { classifyModule, DANGEROUS_BUILTINS, MODEL_CLASSES, NON_MODELING_APIS, rootOf } from './names.js';
+import { classifyModule, DANGEROUS_BUILTINS, MODEL_CLASSES, NON_MODELING_APIS, rootOf, TF_KERAS_OPTIMIZERS } from './names.js';
 import { isObj, walk, type Obj, type Visit } from './walk.js';
 import { finding } from './finding.js';
 
@@ -128,9 +128,10 @@ function denied(v: Visit, ctx: Ctx, mod: string, name: string, what: string): vo
 
 /** `package>Name`: a registered custom object (Keras 3 `registered_name`; legacy .h5 `class_name`). */
 function registeredName(n: Obj): string | null {
-  if (typeof n.registered_name === 'string' && n.registered_name.includes('>')) return n.registered_name;
-  if (typeof n.class_name === 'string' && n.class_name.includes('>')) return n.class_name;
-  return null;
+  const reg = [n.registered_name, n.class_name].find((x): x is string => typeof x === 'string' && x.includes('>'));
+  if (reg === undefined) return null;
+  const [pkg, name] = reg.split('>');
+  return pkg === 'Custom' && TF_KERAS_OPTIMIZERS.has(name ?? '') ? null : reg;
 }
 
 function isCustom(n: Obj): boolean {

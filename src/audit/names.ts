@@ -59,3 +59,11 @@ export function classifyModule(module: string): ModuleClass {
   if (root === '__main__') return 'main';
   return 'other';
 }
+
+/**
+ * tf.keras 2.11–2.15 writes its own optimizers as `"class_name": "Custom>Adam"` in training_config
+ * (the new optimizers were registered under the default package "Custom"): not custom objects.
+ */
+export const TF_KERAS_OPTIMIZERS = new Set([
+  'Adam', 'AdamW', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adamax', 'Nadam', 'Ftrl', 'Lion', 'Adafactor',
+]);
