@@ -2,7 +2,8 @@
 // baselines on them, prints a markdown table beside the goals, and removes the inputs.
 // Options: --tiny (tiny inputs, 1 run: checks the bench itself), --runs N (default 5),
 // --keras-runs N (default 1: Keras takes seconds to minutes per load), --inputs DIR (reuse or
-// keep the inputs in DIR), --no-build (time the existing dist/).
+// keep the inputs in DIR), --no-build (time the existing dist/), --bin PATH (time another
+// build's bin/kerascope.js, e.g. a checkout of an older commit, without building).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -86,11 +87,13 @@ async function main(): Promise<void> {
       'keras-runs': { type: 'string', default: '1' },
       inputs: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
+      bin: { type: 'string' },
     },
   });
   const runs = Number(values.runs ?? (values.tiny ? 1 : 5));
   const notes: string[] = [];
-  if (!values['no-build']) build(notes);
+  if (!values['no-build'] && !values.bin) build(notes);
+  if (values.bin) notes.push(`kerascope timed from ${values.bin}.`);
   const dir = values.inputs ?? mkdtempSync(join(tmpdir(), 'kerascope-bench-'));
   const reuse = values.inputs !== undefined && existsSync(join(dir, 'folder'));
   const start = Date.now();
@@ -104,7 +107,7 @@ async function main(): Promise<void> {
     const hasH5py = pythonHas(python, 'h5py');
     const hasKeras = pythonHas(python, 'keras');
     if (!python) notes.push('no Python (set KERASCOPE_BENCH_PYTHON): h5py and Keras baselines skipped.');
-    const tools = [kerascope, h5ls(hasCommand('h5ls')), h5pyWalk(hasH5py ? python : null), kerasSummary(hasKeras ? python : null, Number(values['keras-runs']))];
+    const tools = [kerascope(values.bin), h5ls(hasCommand('h5ls')), h5pyWalk(hasH5py ? python : null), kerasSummary(hasKeras ? python : null, Number(values['keras-runs']))];
     const rows = timeAll(inputs, tools, runs);
     process.stdout.write(`Machine: ${machine()}\n\n`);
     process.stdout.write(`Each cell: median wall time of ${runs} run(s)${runs > 1 ? " after one warm-up run" : ""} (median CPU user + sys, largest peak RSS).\n\n`);

@@ -20,19 +20,20 @@ export interface Tool {
 
 const isZipInput = (input: InputName) => input === 'kerasStored' || input === 'kerasDeflated';
 
-export const kerascope: Tool = {
+/** kerascope's built CLI: this checkout's bin/kerascope.js, or another build's (`--bin`). */
+export const kerascope = (bin = join(ROOT, 'bin/kerascope.js')): Tool => ({
   name: 'kerascope',
   plan: (input, path, runs) => ({
     command: {
       cmd: process.execPath,
-      args: [join(ROOT, 'bin/kerascope.js'), ...(input === 'folder' ? ['check', path] : [path])],
+      args: [bin, ...(input === 'folder' ? ['check', path] : [path])],
       okCodes: [0, 1],
       // A hang (say, a worker thread left running) must fail the cell, not stall the bench.
       timeoutMs: input === 'folder' ? 600_000 : 120_000,
     },
     runs,
   }),
-};
+});
 
 export function h5ls(available: boolean): Tool {
   return {
