@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analyze.js';
+import { h5BytesRead } from '../src/formats/h5client.js';
 import { chainParams, keras3Config } from '../bench/configs.js';
 import { inputPaths, makeInputs, TINY, writeLegacy, type BenchInputs } from '../bench/inputs.js';
 import { buildBigKerasZip } from '../fixtures/builder/bigZip.js';
@@ -68,9 +69,14 @@ describe('big-file builders on small stand-ins', () => {
     await sparseWrites(() => writeLegacy(file, chain, 'sparse'));
     expect(statSync(file).size).toBeGreaterThan(weightBytes);
     expect(onDisk(file)).toBeLessThan(weightBytes / 4);
+    const before = h5BytesRead();
     const r = await analyze(file);
     expect(r.verdict).toBe('consistent');
     expect(r.totals.storedParams).toBe(chainParams(chain));
+    // Metadata only: HDF5 is served a few kB of the 8 MiB file, never the kernels.
+    const served = h5BytesRead() - before;
+    expect(served).toBeGreaterThan(0);
+    expect(served).toBeLessThan(weightBytes / 64);
   });
 
   it.each([false, true])('buildBigKerasZip (compress %s) writes a zip whose CRCs and sizes check out', async (compress) => {
