@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UnreadableError } from '../src/errors.js';
-import { h5BytesRead, runH5Job } from '../src/formats/h5client.js';
+import { h5BytesRead, h5EngineStarts, runH5Job } from '../src/formats/h5client.js';
 import { isHdf5, readHdf5, readWeightsHdf5 } from '../src/formats/hdf5.js';
 import type { ModelSource, StoredWeights } from '../src/types.js';
 import { editH5, writeDataset, writeKeras3WeightsH5, writeLegacyH5, type LayerSpec, type StringEncoding } from '../fixtures/builder/h5.js';
@@ -297,16 +297,31 @@ describe('bad input: one clear line, never a crash', () => {
     expect(await unreadable(file)).toBe('HDF5 file but not a Keras file (no model_config, layer_names or layers/ group)');
   });
 
-  it('gives up on a file that makes HDF5 loop forever, then reads the next file', async () => {
-    // A global-heap object (the vlen string "tensorflow") whose size runs past its collection:
-    // HDF5 2.0 loops without end reading it. Found by fuzzing our own fixture.
+  /**
+   * Our fixture with the global-heap object holding the vlen string "tensorflow" given a size
+   * that runs past its collection (found by fuzzing): 10 + 256 × `high`.
+   */
+  function heapSizeFault(name: string, high: number): string {
     const bytes = readFileSync(tmp('full-vlen.h5'));
     let at = -1;
     for (let i = bytes.indexOf('tensorflow'); i >= 0; i = bytes.indexOf('tensorflow', i + 1))
       if (bytes.readUInt32LE(i - 8) === 10 && bytes.readUInt32LE(i - 4) === 0) at = i;
     expect(at).toBeGreaterThan(0);
-    bytes[at - 7] = 2; // size 10 → 522
-    writeFileSync(tmp('loops.h5'), bytes);
+    bytes[at - 7] = high;
+    writeFileSync(tmp(name), bytes);
+    return tmp(name);
+  }
+
+  it('contains an abort inside HDF5: one line for the file, a fresh engine for the next', async () => {
+    const file = heapSizeFault('aborts.h5', 125); // HDF5 2.0 in h5wasm 0.10.3 calls abort() here
+    const starts = h5EngineStarts();
+    expect(await unreadable(file)).toBe('HDF5 cannot read this file: ran off end of input buffer while decoding');
+    expect(listing((await readHdf5(tmp('full-vlen.h5'))).weights)).toHaveLength(6);
+    expect(h5EngineStarts()).toBe(starts + 1);
+  }, 60_000);
+
+  it('gives up on a file that makes HDF5 loop forever, then reads the next file', async () => {
+    heapSizeFault('loops.h5', 2); // HDF5 2.0 loops without end on this one
     const saved = process.env['KERASCOPE_H5_TIMEOUT'];
     process.env['KERASCOPE_H5_TIMEOUT'] = '3';
     try {

@@ -1,7 +1,8 @@
 // The main thread's side of the HDF5 engine: one worker for the whole process, started on the
-// first HDF5 payload (a JSON input never pays for it), jobs answered in order, and a deadline:
+// first HDF5 payload (a JSON input never pays for it), jobs run one at a time, and a deadline:
 // a job that does not finish in time (HDF5 looping on a hostile file) ends the worker, the file
-// is reported unreadable, and the next job starts a fresh worker.
+// is reported unreadable, and the next job starts a fresh worker. A worker that ends under a job
+// (emscripten abort) is replaced and the job tried once more.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -18,7 +19,7 @@ interface Pending {
 
 let worker: Worker | null = null;
 let ready: Promise<Worker> | null = null;
-let started = false;
+let starts = 0;
 let nextId = 1;
 let bytesReadTotal = 0;
 let bytesReadBase = 0;
@@ -32,7 +33,12 @@ export function h5Deadline(): number {
 
 /** True once an HDF5 payload started the engine. */
 export function h5EngineLoaded(): boolean {
-  return started;
+  return starts > 0;
+}
+
+/** How many engine workers were started (1 + restarts after a hang or an abort). */
+export function h5EngineStarts(): number {
+  return starts;
 }
 
 /** Bytes the engine read from files so far, across worker restarts (tests: no weight bytes read). */
@@ -40,16 +46,42 @@ export function h5BytesRead(): number {
   return bytesReadTotal;
 }
 
+/** The worker ended under a job (an abort, a crash): the job may be retried once on a fresh one. */
+class EngineLost extends Error {}
+
 export async function runH5Job(job: H5Job): Promise<H5Contents> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const done = await post(job);
+      bytesReadTotal = bytesReadBase + done.bytesRead;
+      return done.contents;
+    } catch (e) {
+      if (!(e instanceof EngineLost)) throw e;
+      if (attempt === 2) throw new UnreadableError(job.label, `HDF5 engine stopped on this file (${e.message})`);
+    }
+  }
+}
+
+/**
+ * One job in flight at a time (the engine is single-threaded anyway), so a job's deadline counts
+ * its own HDF5 work, never the wait behind other files of a batch.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+
+function post(job: H5Job): Promise<H5JobDone> {
+  const run = queue.then(() => postNow(job));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function postNow(job: H5Job): Promise<H5JobDone> {
   const w = await ensureWorker();
   const id = nextId++;
-  const done = await new Promise<H5JobDone>((resolve, reject) => {
+  return new Promise<H5JobDone>((resolve, reject) => {
     const timer = setTimeout(() => giveUp(id), h5Deadline() * 1000);
     pending.set(id, { resolve, reject, timer, label: job.label });
     w.postMessage({ id, job });
   });
-  bytesReadTotal = bytesReadBase + done.bytesRead;
-  return done.contents;
 }
 
 interface Reply {
@@ -64,7 +96,7 @@ interface Reply {
 /** The running worker, once its engine is loaded. */
 function ensureWorker(): Promise<Worker> {
   if (worker && ready) return ready;
-  started = true;
+  starts++;
   const w = spawn();
   worker = w;
   ready = new Promise<Worker>((resolve, reject) => {
@@ -94,7 +126,7 @@ function ensureWorker(): Promise<Worker> {
     worker = null;
     ready = null;
     bytesReadBase = bytesReadTotal;
-    failAll((label) => new UnreadableError(label, `HDF5 engine stopped on this file (${why})`));
+    failAll(() => new EngineLost(why));
   };
   w.on('error', (e) => lost(e.message.split('\n')[0]!));
   w.on('exit', (code) => lost(`exit code ${code}`));
@@ -109,19 +141,19 @@ function giveUp(id: number): void {
   worker = null;
   ready = null;
   bytesReadBase = bytesReadTotal;
-  failAll((label) =>
-    label === p.label
+  failAll((label, pid) =>
+    pid === id
       ? new UnreadableError(label, `HDF5 engine gave no answer within ${h5Deadline()} s: the file is corrupt or hostile`)
-      : new UnreadableError(label, 'HDF5 engine was restarted while this file waited'),
+      : new EngineLost('restarted while this file waited'),
   );
   void w.terminate();
 }
 
-function failAll(make: (label: string) => Error): void {
+function failAll(make: (label: string, id: number) => Error): void {
   for (const [id, p] of pending) {
     clearTimeout(p.timer);
     pending.delete(id);
-    p.reject(make(p.label));
+    p.reject(make(p.label, id));
   }
 }
 
@@ -130,9 +162,14 @@ function failAll(make: (label: string) => Error): void {
  * (tests, tsx), the .ts file loaded through tsx's loader.
  */
 function spawn(): Worker {
+  // emscripten prints to the console on corrupt input ("Aborted(…)", invalid UTF-8 warnings):
+  // the worker's own output is drained here, never shown to the user.
+  const quiet = { stdout: true, stderr: true };
   const js = new URL('./h5worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js);
   const ts = new URL('./h5worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((m) => m.register()).then(() => import(${JSON.stringify(ts)}))`;
-  return new Worker(boot, { eval: true });
+  const w = existsSync(fileURLToPath(js)) ? new Worker(js, quiet) : new Worker(boot, { ...quiet, eval: true });
+  w.stdout.resume();
+  w.stderr.resume();
+  return w;
 }

@@ -89,6 +89,8 @@ let sliceCounter = 0;
 export class H5Engine {
   /** Bytes HDF5 read from files through the hooks since the engine was loaded. */
   bytesRead = 0;
+  /** Set when the wasm instance aborted: the thread that owns it should end and start afresh. */
+  broken = false;
   /** What HDF5 printed to stdout/stderr, captured (the last few kB). */
   private captured = '';
   private readonly allowed = new Set<string>();
@@ -177,6 +179,9 @@ export class H5Engine {
       return fn();
     } catch (e) {
       const what = e instanceof Error ? e.message : String(e);
+      // emscripten's abort() (a failed assertion inside HDF5 on corrupt input) leaves the wasm
+      // instance in an unknown state: the engine must not be trusted with another file.
+      if (e instanceof WebAssembly.RuntimeError || what.startsWith('Aborted(')) this.broken = true;
       throw new H5EngineError(this.lastError() ?? `HDF5 engine error: ${what.split('\n')[0]}`);
     }
   }

@@ -12,14 +12,21 @@ void getH5Engine().then(
 );
 
 parentPort?.on('message', (msg: { id: number; job: H5Job }) => {
-  runJob(msg.job).then(
-    (done) => parentPort!.postMessage({ id: msg.id, ok: true, done }),
-    (e: unknown) =>
-      parentPort!.postMessage({
-        id: msg.id,
-        ok: false,
-        unreadable: e instanceof UnreadableError,
-        message: e instanceof Error ? e.message : String(e),
-      }),
-  );
+  runJob(msg.job)
+    .then(
+      (done) => parentPort!.postMessage({ id: msg.id, ok: true, done }),
+      (e: unknown) =>
+        parentPort!.postMessage({
+          id: msg.id,
+          ok: false,
+          unreadable: e instanceof UnreadableError,
+          message: e instanceof Error ? e.message : String(e),
+        }),
+    )
+    // After an abort the wasm instance is not trusted again: this thread ends, the next job
+    // starts a fresh one (h5client.ts).
+    .then(() => getH5Engine())
+    .then((engine) => {
+      if (engine.broken) process.exit(0);
+    });
 });
