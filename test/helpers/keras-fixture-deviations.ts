@@ -5,7 +5,7 @@
 /** How a model is read: each Keras format alone, the architecture/weights pairings, and the extras. */
 export type Run =
   | 'keras' | 'h5' | 'weights+config' | 'json+paired' | 'json alone' | 'weights alone'
-  | 'unzipped folder' | 'sharded+config' | 'legacy weights+config' | 'legacy weights alone';
+  | 'unzipped folder' | 'sharded+config' | 'npz keras' | 'legacy weights+config' | 'legacy weights alone';
 
 /**
  * Known deviations: disagreement lines (see helpers/truth-compare.ts) that match `match`, for model
