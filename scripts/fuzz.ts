@@ -2,7 +2,8 @@
 // kerascope on each, in-process (analyze in a worker thread) and as the CLI (node bin/kerascope.js
 // FILE --json, after `npm run build`). Records crashes (an uncaught error, an exit code outside
 // 0/1/3, a stack trace, an error message of more than one line), hangs (over --timeout ms) and peak
-// memory. Deterministic: case i of seed S is the same input on every machine.
+// memory, and whether a bad file poisons the next one. Deterministic: case i of seed S is the same
+// input on every machine.
 // Crashing inputs are copied to --crashes DIR (default scratch/fuzz-crashes) for a regression fixture.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,12 +127,25 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
       log(`${rec.result.outcome.toUpperCase()} ${tag}: ${rec.result.detail}`);
     }
   };
+  // One bad file must never poison the next: each family's first seed, unmutated, is analysed
+  // before the run and again after every bad case of that family, in the same worker.
+  const baseline = new Map<Family, Outcome>();
+  for (const f of families) baseline.set(f, (await inproc.run(by.get(f)![0]!.path)).outcome);
+  const poisonCheck = async (c: Case, i: number): Promise<void> => {
+    const seed = by.get(c.family)![0]!;
+    const again = await inproc.run(seed.path);
+    if (again.outcome === baseline.get(c.family)) return;
+    const detail = `after case ${i}, the unmutated ${basename(seed.path)} gave ${again.outcome} (before the run: ${baseline.get(c.family)}): ${again.detail}`;
+    record({ ...c, index: i, mode: 'in-process', mutation: `${c.mutation} then ${basename(seed.path)}`, result: { ...again, outcome: 'crash', detail } });
+  };
   try {
     for (let i = 0; i < o.iterations; i++) {
       const r = caseRng(o.seed, i);
       const family = families[i % families.length]!;
       const c = await makeCase(r.pick(by.get(family)!), r, join(work, `case-${i}`));
-      record({ ...c, index: i, mode: 'in-process', result: await inproc.run(c.path) });
+      const result = await inproc.run(c.path);
+      record({ ...c, index: i, mode: 'in-process', result });
+      if (result.outcome !== 'ok') await poisonCheck(c, i);
       if (!cliSkipped && o.cliEvery > 0 && i % o.cliEvery === 0) {
         s.cliRuns++;
         record({ ...c, index: i, mode: 'cli', result: await runCli(join(ROOT, 'bin/kerascope.js'), c.path, o.timeoutMs) });
