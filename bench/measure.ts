@@ -40,14 +40,22 @@ interface Run {
   rssMB: number | null;
 }
 
+// coreutils `timeout` ends the command itself at its limit (killing GNU time alone would leave
+// the command running); GNU time still reports the command's CPU and peak RSS through it.
+const TIMEOUT = '/usr/bin/timeout';
+const TIMED_OUT = 124;
+
 function runOnce(c: Command, dir: string): Run | string {
   const out = join(dir, 'time.txt');
   const useTime = existsSync(GNU_TIME);
-  const [cmd, args] = useTime ? [GNU_TIME, ['-f', '%U %S %M', '-o', out, c.cmd, ...c.args]] : [c.cmd, c.args];
+  const limit = c.timeoutMs ?? 600_000;
+  const bounded = existsSync(TIMEOUT) ? [TIMEOUT, '-k', '5', `${limit / 1000}`, c.cmd, ...c.args] : [c.cmd, ...c.args];
+  const argv = useTime ? [GNU_TIME, '-f', '%U %S %M', '-o', out, ...bounded] : bounded;
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: c.timeoutMs ?? 600_000, cwd: c.cwd, maxBuffer: 1 << 26 });
+  const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], timeout: limit + 15_000, cwd: c.cwd, maxBuffer: 1 << 26 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.error || r.signal) return `${r.error?.message ?? `killed by ${r.signal}`}`;
+  if (r.status === TIMED_OUT && bounded[0] === TIMEOUT) return `no exit within ${limit / 1000} s`;
   if (!(c.okCodes ?? [0]).includes(r.status ?? -1)) return `exit ${r.status}: ${lastLine(r.stderr?.toString() ?? '')}`;
   if (!useTime) return { wall, cpu: NaN, rssMB: null };
   const [user, sys, kb] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
