@@ -144,13 +144,16 @@ function matchByLayer(model: ModelResult, weights: StoredWeights, m: Matcher): v
     .map((r) => ({ r, ws: legacyOrder(ownedWeights(r).filter((w) => !w.weight.duplicateOf)) }))
     .filter((u) => u.ws.length > 0 || isOpaque(u.r));
   const names = units.map((u) => u.r.spec.name);
+  const nameSet = new Set(names);
+  const opaqueNames = new Set(units.filter((u) => isOpaque(u.r)).map((u) => u.r.spec.name));
+  const labelOf = (g: StoredGroup): string => g.label ?? g.path;
   // Keras loads legacy files by order. When the stored layer names are the model's names we pair by
   // name, which locates a dropped or extra layer exactly; otherwise by order, as Keras does.
   const nonOpaque = units.filter((u) => !isOpaque(u.r));
-  const byName = weights.layout === 'tfjs' || nonOpaque.every((u) => byLabel.has(u.r.spec.name)) || groups.every((g) => names.includes(g.label ?? g.path));
+  const byName = weights.layout === 'tfjs' || nonOpaque.every((u) => byLabel.has(u.r.spec.name)) || groups.every((g) => nameSet.has(labelOf(g)));
   const used = new Set<StoredGroup>();
   // Order mode: the groups no opaque layer claims by name, in file order.
-  const inOrder = groups.filter((g) => !units.some((u) => isOpaque(u.r) && u.r.spec.name === (g.label ?? g.path)));
+  const inOrder = groups.filter((g) => !opaqueNames.has(labelOf(g)));
   let next = 0;
   for (const u of units) {
     const g = byName || isOpaque(u.r) ? byLabel.get(u.r.spec.name) : inOrder[next++];
@@ -168,8 +171,9 @@ function matchByLayer(model: ModelResult, weights: StoredWeights, m: Matcher): v
     }
   }
   if (byName && weights.layout === 'legacy') {
-    const order = groups.map((g) => g.label ?? g.path).filter((n) => names.includes(n));
-    const modelOrder = names.filter((n) => order.includes(n));
+    const order = groups.map(labelOf).filter((n) => nameSet.has(n));
+    const stored = new Set(order);
+    const modelOrder = names.filter((n) => stored.has(n));
     if (order.join('\u0000') !== modelOrder.join('\u0000')) {
       m.findings.push({ severity: 'warning', code: 'layer-order', category: 'consistency', layer: null, message: `the file stores layers in the order ${order.join(', ')}, the model has ${modelOrder.join(', ')}: Keras loads legacy weights by order` });
     }

@@ -2,7 +2,7 @@
 // the channels sit, the era of the kernel layout, and the arguments every convolution reads.
 import type { Dim, Shape } from '../types.js';
 import { RuleError, type Cfg, type RuleInput } from './types.js';
-import { bool, channelsFirst, count, fmtShape, known, one, str, tuple } from './util.js';
+import { bool, channelsFirst, count, fmtCount, fmtShape, known, one, str, tuple } from './util.js';
 
 /** 1, 2 or 3 from `Conv2D`, `AtrousConvolution1D`, `LocallyConnected2D`… */
 export function rankOf(className: string): number {
@@ -66,7 +66,7 @@ export function kdims(kernel: number[]): string {
 
 /** `?` for an unknown number in a formula, else the number with thousands separators. */
 export function n(x: number | null): string {
-  return x === null ? '?' : x.toLocaleString('en-US');
+  return x === null ? '?' : fmtCount(x);
 }
 
 /**
