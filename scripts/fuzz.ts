@@ -45,8 +45,9 @@ export interface FuzzSummary {
   cliSkipped: string | null;
   byFamily: Record<string, Record<Outcome, number>>;
   problems: CaseRecord[];
-  peakRssMb: number;
-  peakCase: string | null;
+  /** Resident memory: of the whole fuzzing process after an in-process case, of the child for a CLI run. */
+  peakRssMb: { 'in-process': number; cli: number };
+  peakCase: { 'in-process': string | null; cli: string | null };
   slowestMs: number;
   slowestCase: string | null;
 }
@@ -114,12 +115,12 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
   if (existsSync(o.crashDir)) for (const d of readdirSync(o.crashDir)) if (d.startsWith(`seed${o.seed}-`)) rmSync(join(o.crashDir, d), { recursive: true, force: true });
   const cliSkipped = o.cliEvery > 0 ? cliProblem() : 'CLI runs disabled (--cli-every 0)';
   const inproc = new InProcess(o.timeoutMs, o.heapMb);
-  const s: FuzzSummary = { seed: o.seed, iterations: o.iterations, cliRuns: 0, cliSkipped, byFamily: {}, problems: [], peakRssMb: 0, peakCase: null, slowestMs: 0, slowestCase: null };
+  const s: FuzzSummary = { seed: o.seed, iterations: o.iterations, cliRuns: 0, cliSkipped, byFamily: {}, problems: [], peakRssMb: { 'in-process': 0, cli: 0 }, peakCase: { 'in-process': null, cli: null }, slowestMs: 0, slowestCase: null };
   const record = (rec: CaseRecord): void => {
     const counts = (s.byFamily[rec.family] ??= emptyCounts());
     counts[rec.result.outcome]++;
     const tag = `#${rec.index} ${rec.mode} ${rec.family} ${basename(rec.seed)} ${rec.mutation}`;
-    if ((rec.result.rssMb ?? 0) > s.peakRssMb) (s.peakRssMb = rec.result.rssMb!), (s.peakCase = tag);
+    if ((rec.result.rssMb ?? 0) > s.peakRssMb[rec.mode]) (s.peakRssMb[rec.mode] = rec.result.rssMb!), (s.peakCase[rec.mode] = tag);
     if (rec.result.ms > s.slowestMs) (s.slowestMs = rec.result.ms), (s.slowestCase = tag);
     if (rec.result.outcome === 'crash' || rec.result.outcome === 'hang') {
       s.problems.push(rec);
@@ -162,7 +163,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
 export function formatSummary(s: FuzzSummary): string {
   const lines = [`kerascope fuzz: seed ${s.seed}, ${s.iterations} cases in-process, ${s.cliRuns} as CLI${s.cliSkipped ? ` (CLI: ${s.cliSkipped})` : ''}`];
   for (const [f, c] of Object.entries(s.byFamily)) lines.push(`  ${f.padEnd(10)} ok ${c.ok}, unreadable ${c.unreadable}, crash ${c.crash}, hang ${c.hang}`);
-  lines.push(`  peak memory ${s.peakRssMb} MB (${s.peakCase ?? '-'})`);
+  lines.push(`  peak memory in-process ${s.peakRssMb['in-process']} MB, whole fuzzer process (${s.peakCase['in-process'] ?? '-'})`);
+  if (s.cliRuns) lines.push(`  peak memory of one CLI run ${s.peakRssMb.cli} MB (${s.peakCase.cli ?? '-'})`);
   lines.push(`  slowest ${s.slowestMs} ms (${s.slowestCase ?? '-'})`);
   lines.push(s.problems.length ? `  ${s.problems.length} crashes or hangs: inputs saved for regression fixtures` : '  no crashes, no hangs');
   return lines.join('\n');
