@@ -54,6 +54,13 @@ function lambdaFinding(v: Visit, ctx: Ctx, field: string, stored: unknown): void
     `${head}: ${describeCode(info)}${danger}; ${LAMBDA_NOTE}.`));
 }
 
+/** The module a named function is looked up in: `output_shape_module`, or `module` for `function`. */
+function functionModule(n: Obj, field: string): string | null {
+  const own = n[`${field}_module`];
+  if (typeof own === 'string') return own;
+  return field === 'function' && typeof n.module === 'string' ? n.module : null;
+}
+
 /** Keras 2 / tf.keras `function_type: "function"`: a function looked up by name at load time. */
 function namedFunction(v: Visit, ctx: Ctx): void {
   const n = v.node;
@@ -62,7 +69,7 @@ function namedFunction(v: Visit, ctx: Ctx): void {
     const field = k.slice(0, -5);
     const fn = n[field];
     if (typeof fn !== 'string') continue;
-    const mod = typeof n[k.replace(/_type$/, '_module')] === 'string' ? (n[k.replace(/_type$/, '_module')] as string) : typeof n.module === 'string' && field === 'function' ? n.module : null;
+    const mod = functionModule(n, field);
     const deny = mod !== null && classifyModule(mod) === 'deny';
     const from = mod ? ` from module ${q(mod)}` : '';
     ctx.out.push(finding(deny ? 'critical' : 'medium', 'lambda-named-function', v.layer,
