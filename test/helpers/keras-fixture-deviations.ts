@@ -64,7 +64,7 @@ export const DEVIATIONS: Deviation[] = [
     slug: 'dense_lora',
     runs: ['keras', 'weights+config', 'json+paired'],
     match: /lora|total-mismatch|verdict/,
-    reason: 'lora_rank adds lora_kernel_a/b (lora_embeddings_a/b) and freezes the kernel; the legacy .h5 stores all four, but the Keras 3 store merges LoRA into the kernel and stores kernel and bias only (keras/src/layers/core/dense.py save_own_variables), so the stored vars/N are matched to the wrong names',
+    reason: 'lora_rank adds lora_kernel_a/b (lora_embeddings_a/b) and freezes the kernel; the legacy .h5 stores all of them (passes), but the Keras 3 store merges LoRA into the kernel and stores kernel and bias only (keras/src/layers/core/dense.py save_own_variables). The rule says so (inKeras3Store: false) but the matching still pairs lora_* with stored vars/N: shape-mismatch/missing findings. Once fixed, the lora rows are not stored, so their status cannot be ok: this entry then narrows to those rows',
   },
   ...['lookup_modes', 'lookups_adapted'].map((slug): Deviation => ({
     slug,
