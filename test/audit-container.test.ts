@@ -1,7 +1,7 @@
 // Container findings: zip members, HDF5 objects, tfjs weight paths. Unit level on hand-made
 // ContainerInfo, then end to end on fixtures built to carry each hazard (our zip writer for what
 // jszip refuses to write, fixtures/builder for HDF5 links) through the real readers.
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { analyze } from '../src/index.js';
 import type { Finding, ZipMemberInfo } from '../src/types.js';
 import { writeZip } from '../fixtures/audit/zip-writer.js';
 import { writeLegacyH5 } from '../fixtures/builder/h5.js';
+import { h5Seed } from '../scripts/fuzz/seeds.js';
 
 const member = (name: string, extra: Partial<ZipMemberInfo> = {}): ZipMemberInfo => ({ name, method: 8, compressedSize: 100, uncompressedSize: 300, offset: 0, ...extra });
 const pairs = (fs: Finding[]): [string, string][] => fs.map((f) => [f.code, f.severity]);
@@ -115,6 +116,15 @@ describe('end to end through the readers', () => {
     });
     const r = await analyze(file);
     expect(security(r.findings)).toEqual(expect.arrayContaining(['h5-external-link', 'h5-soft-link']));
+  });
+
+  it('an HDF5 file behind a 512-byte user block', async () => {
+    const dir = tmp();
+    const plain = await h5Seed(dir);
+    const file = join(dir, 'ub.h5');
+    writeFileSync(file, Buffer.concat([Buffer.alloc(512, 0x41), readFileSync(plain)]));
+    const r = await analyze(file);
+    expect(security(r.findings)).toEqual(['h5-user-block']);
   });
 
   it('a tfjs model whose manifest points outside its folder', async () => {

@@ -88,6 +88,7 @@ export function kerasZipSeed(dir: string): string {
 
 /** A small legacy full-model .h5 (fixtures/builder, zero-filled weights). */
 export async function h5Seed(dir: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
   const file = join(dir, 'builtin.h5');
   const modelConfig = { class_name: 'Sequential', config: { name: 'seq', layers: [{ class_name: 'Dense', config: { name: 'dense', units: 2, batch_input_shape: [null, 3], use_bias: true } }] } };
   await writeLegacyH5(file, {
