@@ -63,8 +63,11 @@ function modelReport(source: ModelSource, model: ModelResult, findings: Finding[
   const rowsOf = (r: LayerResult): WeightReport[] => match?.rows.get(r) ?? expectedRows(r);
   const layers = topLayers(model).map((r) => layerReport(r, rowsOf, source));
   const totals = totalsOf(model, rowsOf, source);
-  if (source.weights && totals.storedParams !== null && totals.storedParams !== totals.params) {
-    findings.push({ severity: 'error', code: 'total-mismatch', category: 'consistency', layer: null, message: `the file stores ${fmtCount(totals.storedParams)} parameters; the architecture needs ${fmtCount(totals.params)}` });
+  // What the file should hold: the parameters, less tensors its format does not keep (notInFile).
+  const notKept = [...new Set(allLayers(model))].flatMap((r) => (r.inner ? [] : rowsOf(r))).filter((w) => w.notInFile).reduce((t, w) => t + rowParams(w), 0);
+  const needed = totals.params - notKept;
+  if (source.weights && totals.storedParams !== null && totals.storedParams !== needed) {
+    findings.push({ severity: 'error', code: 'total-mismatch', category: 'consistency', layer: null, message: `the file stores ${fmtCount(totals.storedParams)} parameters; the architecture needs ${fmtCount(needed)}` });
   }
   for (const r of allLayers(model)) {
     if (isOpaque(r) && (match?.rows.get(r)?.length ?? 0) > 0) {

@@ -132,6 +132,8 @@ export interface WeightReport {
   why: string;
   /** The same variable as the named weight, stored a second time by Keras: not counted again. */
   duplicateOf?: string;
+  /** Why this file format does not keep the tensor (LoRA factors in the Keras 3 store). */
+  notInFile?: string;
 }
 
 export type LayerStatus = 'ok' | 'mismatch' | 'unknown-class' | 'unverified' | 'no-shape';

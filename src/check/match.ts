@@ -65,6 +65,11 @@ class Matcher {
     this.push(w.leaf, row);
   }
 
+  /** An expected tensor this file format does not keep: listed, not checked, not a finding. */
+  notStored(w: OwnedWeight, reason: string): void {
+    this.push(w.leaf, { name: w.weight.name, expectedShape: w.weight.shape, storedShape: null, storedPath: null, storedDtype: null, trainable: w.trainable, status: 'unverified', why: w.weight.why, notInFile: reason });
+  }
+
   /** A stored tensor nothing expects. */
   extra(r: LayerResult | null, s: StoredTensor, owner: string): void {
     if (r && isOpaque(r)) {
@@ -215,6 +220,10 @@ function matchKeras3(model: ModelResult, weights: StoredWeights, m: Matcher): vo
     }
     const byStore = new Map<string, OwnedWeight[]>();
     for (const w of ownedWeights(r)) {
+      if (w.weight.inKeras3Store === false) {
+        m.notStored(w, 'the Keras 3 weights store does not keep it: Keras merges LoRA factors into the kernel on save (keras/src/layers/core/dense.py save_own_variables)');
+        continue;
+      }
       const list = byStore.get(w.weight.store) ?? [];
       list.push(w);
       byStore.set(w.weight.store, list);

@@ -150,7 +150,12 @@ async function readWeights(file: string): Promise<StoredWeights> {
     if (src.weights) return src.weights;
     throw new UnreadableError(file, 'archive holds no readable weights');
   }
-  throw new UnreadableError(file, 'not a weights file: expected HDF5 (.h5, .weights.h5) or a .keras archive');
+  if (kind === 'json') {
+    // Sharded weights (Keras ≥ 3.10 save_weights(…, max_shard_size)): x.weights.json + shards beside it.
+    const { readShardedWeights } = await import('./shards.js');
+    return readShardedWeights(file);
+  }
+  throw new UnreadableError(file, 'not a weights file: expected HDF5 (.h5, .weights.h5), a sharded .weights.json or a .keras archive');
 }
 
 async function readConfig(file: string): Promise<{ config: unknown; kerasVersion: string | null; label: string }> {
@@ -159,10 +164,16 @@ async function readConfig(file: string): Promise<{ config: unknown; kerasVersion
   return { config: src.config, kerasVersion: src.kerasVersion, label: src.formatLabel };
 }
 
-/** Same-stem weights beside a JSON architecture: model.json → model.h5, model.weights.h5, model.hdf5. */
+/**
+ * Same-stem weights beside a JSON architecture: model.json → model.weights.h5, model.h5, model.hdf5;
+ * and an unzipped .keras folder (`model.save(dir, zipped=False)`): config.json → model.weights.h5.
+ */
 function companionOf(file: string): string | null {
   const dir = dirname(file);
   const stem = basename(file, extname(file));
+  if (basename(file) === 'config.json') {
+    for (const name of ['model.weights.h5', 'variables.h5']) if (existsSync(join(dir, name))) return join(dir, name);
+  }
   for (const ext of ['.weights.h5', '.h5', '.hdf5', '.weights.hdf5']) {
     const p = join(dir, stem + ext);
     if (existsSync(p) && p !== file) return p;

@@ -8,6 +8,7 @@ import { RuleError } from './types.js';
 import { convLength, count, deconvLength, tuple, weight, weightCount } from './util.js';
 import { assemble, convSetup, filtersOf, isKeras1, kdims, n, type ConvArgs, type Geometry } from './conv-shapes.js';
 import { rules as locallyConnected } from './locally-connected.js';
+import { kerasMajor } from './common.js';
 
 function outSpatial(g: Geometry, a: ConvArgs): Dim[] {
   return g.spatial.map((len, i) => convLength(len, a.kernel[i]!, a.padding, a.strides[i]!, a.dilation[i]!));
@@ -179,7 +180,8 @@ function applyDepthwise(input: RuleInput): RuleOutput {
   const out = cin === null ? null : cin * dm;
   // Keras 3 names the variable `kernel` (base_depthwise_conv.py); Keras 2 / tf.keras named it
   // `depthwise_kernel` (tf_keras/layers/convolutional/depthwise_conv2d.py).
-  const name = input.kerasVersion.major >= 3 ? 'kernel' : 'depthwise_kernel';
+  // A file without keras_version (Keras 3 to_json / config.json) is Keras 3 (common.ts kerasMajor).
+  const name = kerasMajor(input.kerasVersion) >= 3 ? 'kernel' : 'depthwise_kernel';
   const kWhy = `${kdims(a.kernel)} kernel × ${n(cin)} input channels × depth_multiplier=${dm}${name === 'kernel' ? '' : ' (named depthwise_kernel before Keras 3)'}`;
   const weights = [weight(name, [...a.kernel, cin, dm], kWhy), ...bias(useBias, out, `one per output channel: ${n(cin)} × ${dm}`)];
   const total = cin === null ? null : weightCount(weights);

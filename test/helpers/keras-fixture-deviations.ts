@@ -18,18 +18,6 @@ export const FROM_JSON: Run[] = ['weights+config', 'json+paired', 'json alone'];
 /** The models written with extras (sharded weights, unzipped folder): see fixtures/keras/cases.py. */
 export const WITH_EXTRAS = ['seed_embedding_lstm', 'nested_three_deep', 'trained_adam'];
 export const DEVIATIONS: Deviation[] = [
-  ...WITH_EXTRAS.map((slug): Deviation => ({
-    slug,
-    runs: ['unzipped folder'],
-    match: /./,
-    reason: 'an unzipped .keras folder (model.save(dir, zipped=False)) is read as its config.json alone: the model.weights.h5 beside it is not paired (pairing looks for config.weights.h5 / config.h5), so nothing is verified',
-  })),
-  ...WITH_EXTRAS.map((slug): Deviation => ({
-    slug,
-    runs: ['sharded+config'],
-    match: /^unreadable: /,
-    reason: 'sharded weights written by save_weights("….weights.json", max_shard_size=…) (a weight_map JSON + _0000N.weights.h5 shards, Keras >= 3.10) are not accepted by --weights; kerascope reads such shards only inside a .keras zip',
-  })),
   {
     slug: 'attention_layers',
     runs: ['keras', ...FROM_JSON],
@@ -49,22 +37,10 @@ export const DEVIATIONS: Deviation[] = [
     reason: 'the Keras 3 store holds the wrapped kernel twice (36 elements in the file); kerascope counts the second copy once in storedParams (21), so that it equals count_params()',
   },
   {
-    slug: 'separable_depthwise',
-    runs: FROM_JSON,
-    match: /depthwise_conv/,
-    reason: 'Keras 3 to_json() has no keras_version; the DepthwiseConv rule (src/layers/conv.ts) reads that as Keras 2 (kerasVersion.major, not kerasMajor()) and names the variable `depthwise_kernel`; Keras 3 names it `kernel` (base_depthwise_conv.py). Right from .h5/.keras, which carry the version',
-  },
-  {
-    slug: 'channels_first_more',
-    runs: FROM_JSON,
-    match: /depthwise_conv/,
-    reason: 'as separable_depthwise: Keras 2 variable name `depthwise_kernel` applied to a Keras 3 to_json() without keras_version',
-  },
-  {
     slug: 'dense_lora',
     runs: ['keras', 'weights+config', 'json+paired'],
     match: /lora|total-mismatch|verdict/,
-    reason: 'lora_rank adds lora_kernel_a/b (lora_embeddings_a/b) and freezes the kernel; the legacy .h5 stores all of them (passes), but the Keras 3 store merges LoRA into the kernel and stores kernel and bias only (keras/src/layers/core/dense.py save_own_variables). The rule says so (inKeras3Store: false) but the matching still pairs lora_* with stored vars/N: shape-mismatch/missing findings. Once fixed, the lora rows are not stored, so their status cannot be ok: this entry then narrows to those rows',
+    reason: 'lora_rank adds lora_kernel_a/b (lora_embeddings_a/b) and freezes the kernel; the legacy .h5 stores all of them (passes), but the Keras 3 store merges LoRA into the kernel and stores kernel and bias only (keras/src/layers/core/dense.py save_own_variables). The rows of lora_* are therefore listed as not kept by this format (status unverified, notInFile), never ok',
   },
   ...['lookup_modes', 'lookups_adapted'].map((slug): Deviation => ({
     slug,
