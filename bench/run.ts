@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     },
   });
   const runs = Number(values.runs ?? (values.tiny ? 1 : 5));
-  const notes: string[] = [];
+  const notes: string[] = values.tiny ? ['--tiny: the rows keep the full inputs\' names; the size column gives the tiny sizes; goals do not apply.'] : [];
   if (!values['no-build'] && !values.bin) build(notes);
   if (values.bin) notes.push(`kerascope timed from ${values.bin}.`);
   const dir = values.inputs ?? mkdtempSync(join(tmpdir(), 'kerascope-bench-'));
