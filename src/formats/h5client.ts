@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { UnreadableError } from '../errors.js';
 import type { H5Contents } from './h5contents.js';
 import type { H5Job, H5JobDone } from './h5jobs.js';
+import { oneLine } from './oneLine.js';
 
 interface Pending {
   resolve: (d: H5JobDone) => void;
@@ -119,7 +120,7 @@ function ensureWorker(): Promise<Worker> {
     pending.delete(msg.id);
     clearTimeout(p.timer);
     if (msg.ok) p.resolve(msg.done!);
-    else p.reject(msg.unreadable ? new UnreadableError(p.label, msg.message!) : new Error(msg.message));
+    else p.reject(msg.unreadable ? new UnreadableError(p.label, oneLine(msg.message)) : new Error(msg.message));
   });
   const lost = (why: string) => {
     if (worker !== w) return;
@@ -162,14 +163,9 @@ function failAll(make: (label: string, id: number) => Error): void {
  * (tests, tsx), the .ts file loaded through tsx's loader.
  */
 function spawn(): Worker {
-  // emscripten prints to the console on corrupt input ("Aborted(…)", invalid UTF-8 warnings):
-  // the worker's own output is drained here, never shown to the user.
-  const quiet = { stdout: true, stderr: true };
   const js = new URL('./h5worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return new Worker(js);
   const ts = new URL('./h5worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((m) => m.register()).then(() => import(${JSON.stringify(ts)}))`;
-  const w = existsSync(fileURLToPath(js)) ? new Worker(js, quiet) : new Worker(boot, { ...quiet, eval: true });
-  w.stdout.resume();
-  w.stderr.resume();
-  return w;
+  return new Worker(boot, { eval: true });
 }

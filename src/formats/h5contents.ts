@@ -6,6 +6,7 @@ import { datasetIssues, linkIssues } from './h5audit.js';
 import { H5EngineError, type H5File } from './h5engine.js';
 import { readChunkedAttr, walkKeras3, walkLegacy, walkLegacyOptimizer, type WalkResult } from './h5layout.js';
 import { text } from './h5values.js';
+import { oneLine } from './oneLine.js';
 
 /** What an HDF5 payload holds, wherever it sits (a host file, or a zip member served in place). */
 export interface H5Contents {
@@ -116,7 +117,7 @@ function parseJsonAttr(raw: string | null, name: string, findings: Finding[]): u
       code: 'h5-bad-json-attribute',
       category: 'format',
       layer: null,
-      message: `root attribute ${name} is not valid JSON (${(e as Error).message})`,
+      message: `root attribute ${name} is not valid JSON (${oneLine(e)})`,
     });
     return null;
   }

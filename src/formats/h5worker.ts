@@ -5,6 +5,13 @@ import { UnreadableError } from '../errors.js';
 import { getH5Engine } from './h5engine.js';
 import { runJob, type H5Job } from './h5jobs.js';
 
+// emscripten prints to the console on corrupt input ("Aborted(…)", invalid UTF-8 warnings): this
+// thread's output never reaches the user. (Piping it to the main thread instead would keep the
+// process alive after the work is done.)
+const silent = (() => true) as typeof process.stdout.write;
+process.stdout.write = silent;
+process.stderr.write = silent;
+
 // Ready once the engine is loaded: a job's deadline counts HDF5 work, not start-up.
 void getH5Engine().then(
   () => parentPort?.postMessage({ ready: true }),

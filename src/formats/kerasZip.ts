@@ -13,6 +13,7 @@ import { runH5Job } from './h5client.js';
 import type { H5Contents } from './h5contents.js';
 import { naturalCompare } from './h5layout.js';
 import { ZipArchive, type ZipMember } from './zip.js';
+import { oneLine } from './oneLine.js';
 
 const WEIGHT_MEMBERS = ['model.weights.h5', 'variables.h5'];
 const NPZ_MEMBER = 'model.weights.npz';
@@ -84,7 +85,7 @@ async function jsonMember(zip: ZipArchive, name: string, required: boolean): Pro
   try {
     return JSON.parse(text);
   } catch (e) {
-    if (required) throw new UnreadableError(zip.file, `${name} is not valid JSON (${(e as Error).message})`);
+    if (required) throw new UnreadableError(zip.file, `${name} is not valid JSON (${oneLine(e)})`);
     return null;
   }
 }

@@ -7,6 +7,7 @@ import { UnreadableError } from '../errors.js';
 import type { StoredWeights } from '../types.js';
 import { runH5Job } from './h5client.js';
 import { mergeShards, shardsOf } from './kerasZip.js';
+import { oneLine } from './oneLine.js';
 
 /** True for a parsed `*.weights.json` manifest. */
 export function isShardManifest(v: unknown): v is { weight_map: Record<string, unknown> } {
@@ -20,7 +21,7 @@ export async function readShardedWeights(manifestFile: string): Promise<StoredWe
   try {
     manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
   } catch (e) {
-    throw new UnreadableError(manifestFile, `not a readable sharded-weights manifest: ${(e as Error).message.split('\n')[0]}`);
+    throw new UnreadableError(manifestFile, `not a readable sharded-weights manifest: ${oneLine(e)}`);
   }
   if (!isShardManifest(manifest)) throw new UnreadableError(manifestFile, 'JSON without a weight_map: not a sharded-weights manifest');
   const parts = [];

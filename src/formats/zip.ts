@@ -7,6 +7,7 @@ import { Transform } from 'node:stream';
 import yauzl from 'yauzl';
 import { UnreadableError } from '../errors.js';
 import type { ZipMemberInfo } from '../types.js';
+import { oneLine } from './oneLine.js';
 
 const ZIP_MAGIC = [0x50, 0x4b];
 const LOCAL_HEADER = 0x04034b50;
@@ -48,7 +49,7 @@ export class ZipArchive {
       // ("../x"), which the audit must report instead. validateEntrySizes off: checked here.
       zip = await openZip(file);
     } catch (e) {
-      throw new UnreadableError(file, `not a readable zip archive: ${(e as Error).message}`);
+      throw new UnreadableError(file, `not a readable zip archive: ${oneLine(e)}`);
     }
     try {
       const entries = await readEntries(zip);
@@ -57,7 +58,7 @@ export class ZipArchive {
       return new ZipArchive(file, size, zip, members, entries);
     } catch (e) {
       zip.close();
-      throw new UnreadableError(file, `broken zip central directory: ${(e as Error).message}`);
+      throw new UnreadableError(file, `broken zip central directory: ${oneLine(e)}`);
     }
   }
 
@@ -184,5 +185,5 @@ function capped(m: ZipMember, limit: number, file: string): Transform {
 }
 
 function wrap(file: string, m: ZipMember, err: Error): UnreadableError {
-  return new UnreadableError(file, `zip member ${m.name}: ${err.message}`);
+  return new UnreadableError(file, `zip member ${m.name}: ${oneLine(err)}`);
 }
