@@ -114,7 +114,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
   // crash folders of an earlier run of this seed would be mistaken for this run's
   if (existsSync(o.crashDir)) for (const d of readdirSync(o.crashDir)) if (d.startsWith(`seed${o.seed}-`)) rmSync(join(o.crashDir, d), { recursive: true, force: true });
   const cliSkipped = o.cliEvery > 0 ? cliProblem() : 'CLI runs disabled (--cli-every 0)';
-  const inproc = new InProcess(o.timeoutMs, o.heapMb);
+  const inproc = new InProcess(o.timeoutMs, o.heapMb, by.get('h5')?.[0]?.path ?? null);
   const s: FuzzSummary = { seed: o.seed, iterations: o.iterations, cliRuns: 0, cliSkipped, byFamily: {}, problems: [], peakRssMb: { 'in-process': 0, cli: 0 }, peakCase: { 'in-process': null, cli: null }, slowestMs: 0, slowestCase: null };
   const record = (rec: CaseRecord): void => {
     const counts = (s.byFamily[rec.family] ??= emptyCounts());

@@ -25,11 +25,13 @@ export class InProcess {
   constructor(
     private readonly timeoutMs: number,
     private readonly heapMb: number,
+    /** A good HDF5 file each new worker analyses before its first case (engine start-up). */
+    private readonly warm: string | null = null,
   ) {}
 
   private spawnWorker(): Worker {
     // worker-boot.mjs registers tsx again: worker threads do not inherit its loader
-    const w = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb }, stdout: true, stderr: true });
+    const w = new Worker(WORKER_URL, { workerData: { warm: this.warm }, resourceLimits: { maxOldGenerationSizeMb: this.heapMb }, stdout: true, stderr: true });
     // a thread that dies after its case was given up on (a hang, then out of memory) must not take
     // the fuzzer down with it
     w.on('error', () => undefined);

@@ -1,9 +1,8 @@
 // Runs `analyze()` in a worker thread for the fuzzer, so a hang can be cut off and a crash (even an
 // engine abort or an out-of-memory) is attributed to the case that caused it.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { analyze } from '../../src/index.js';
 import { UnreadableError, UsageError } from '../../src/errors.js';
-import { getH5Engine } from '../../src/formats/h5engine.js';
 
 export interface WorkerResult {
   id: number;
@@ -36,7 +35,8 @@ parentPort!.on('message', async ({ id, file }: { id: number; file: string }) => 
   parentPort!.postMessage({ id, outcome, detail, ms: Math.round(performance.now() - t0), rssMb } satisfies WorkerResult);
 });
 
-// Load the HDF5 engine before the first case: its start-up (seconds on a busy machine) is not the
-// input's fault and must not count as a hang.
-await getH5Engine().catch(() => undefined);
+// Analyse a good HDF5 file before the first case: the engine's start-up (seconds on a busy machine)
+// is not the input's fault and must not count as a hang.
+const warm = (workerData as { warm?: string } | null)?.warm;
+if (warm) await analyze(warm).catch(() => undefined);
 parentPort!.postMessage({ ready: true });
