@@ -1,9 +1,10 @@
 // The HDF5 reader on fixtures made by our builder (every layout and string encoding, faults and
 // hostile objects) and on files written by Keras itself (../shared/keras3-zoo, ../shared/corpus).
+import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreadableError } from '../src/errors.js';
 import { h5BytesRead, h5EngineStarts, runH5Job } from '../src/formats/h5client.js';
 import { isHdf5, readHdf5, readWeightsHdf5 } from '../src/formats/hdf5.js';
@@ -22,6 +23,21 @@ const LAYERS: LayerSpec[] = [
   { name: 'dropout_1', weights: [] },
   { name: 'bn', weights: ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((w) => ({ name: `bn/${w}:0`, shape: [4] })) },
 ];
+
+const FULL_SPEC = {
+  modelConfig: CONFIG,
+  kerasVersion: '2.2.4',
+  backend: 'tensorflow',
+  trainingConfig: { loss: 'mse', optimizer_config: { class_name: 'Adam', config: {} } },
+  layers: LAYERS,
+  optimizer: [
+    { name: 'Adam/iterations:0', shape: [], dtype: 'int64' as const },
+    { name: 'Adam/m_1:0', shape: [3, 4] },
+  ],
+  chunkNames: 1,
+};
+// Later tests corrupt copies of this one (any test may run alone with -t).
+beforeAll(() => writeLegacyH5(tmp('full-vlen.h5'), { ...FULL_SPEC, stringEncoding: 'vlen' }));
 
 /** [group, tensor name, shape] triples: what the rest of kerascope sees. */
 function listing(w: StoredWeights | null): [string, string, number[]][] {
@@ -52,16 +68,7 @@ describe('legacy full model (model_config + model_weights)', () => {
   for (const enc of encodings) {
     it(`reads layer_names / weight_names stored as ${enc} strings`, async () => {
       const file = tmp(`full-${enc}.h5`);
-      await writeLegacyH5(file, {
-        modelConfig: CONFIG,
-        kerasVersion: '2.2.4',
-        backend: 'tensorflow',
-        trainingConfig: { loss: 'mse', optimizer_config: { class_name: 'Adam', config: {} } },
-        layers: LAYERS,
-        optimizer: [{ name: 'Adam/iterations:0', shape: [], dtype: 'int64' }, { name: 'Adam/m_1:0', shape: [3, 4] }],
-        stringEncoding: enc,
-        chunkNames: 1,
-      });
+      await writeLegacyH5(file, { ...FULL_SPEC, stringEncoding: enc });
       const src = await readHdf5(file);
       expect(src.format).toBe('h5-model');
       expect(src.formatLabel).toBe('legacy HDF5 full model (Keras 2.2.4)');
@@ -318,6 +325,20 @@ describe('bad input: one clear line, never a crash', () => {
     expect(await unreadable(file)).toBe('HDF5 cannot read this file: ran off end of input buffer while decoding');
     expect(listing((await readHdf5(tmp('full-vlen.h5'))).weights)).toHaveLength(6);
     expect(h5EngineStarts()).toBe(starts + 1);
+  }, 60_000);
+
+  it('prints nothing of the engine to the user and lets the process end by itself', () => {
+    const file = heapSizeFault('aborts-child.h5', 125);
+    const code = `const { readHdf5 } = await import('./src/formats/hdf5.ts');
+      for (const f of process.argv.slice(1)) await readHdf5(f).then((s) => console.log('read', s.format), (e) => console.log('unreadable', e.message));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, file, tmp('full-vlen.h5')], {
+      cwd: join(import.meta.dirname, '..'),
+      timeout: 45_000,
+      encoding: 'utf8',
+    });
+    expect(r.signal).toBeNull(); // not killed by the timeout: nothing kept the process alive
+    expect(r.stdout).toBe('unreadable HDF5 cannot read this file: ran off end of input buffer while decoding\nread h5-model\n');
+    expect(r.stderr.replace(/^npm warn.*\n/gm, '')).toBe(''); // emscripten's "Aborted(…)" stays in the worker
   }, 60_000);
 
   it('gives up on a file that makes HDF5 loop forever, then reads the next file', async () => {

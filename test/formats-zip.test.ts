@@ -244,7 +244,9 @@ describe('bad archives: one clear line, never a crash or a huge allocation', () 
     writeFileSync(tmp('not.keras'), 'plain text, no zip here');
     expect(await unreadable(tmp('not.keras'))).toMatch(/^not a readable zip archive: /);
     expect(await unreadable(tmp('missing.keras'))).toMatch(/^not a readable zip archive: .*ENOENT/);
-    const good = readFileSync(tmp('stored.keras'));
+    await writeKeras3WeightsH5(tmp('plain.weights.h5'), DENSE);
+    await buildKerasZip(tmp('plain.keras'), { config: CONFIG, weightsH5: tmp('plain.weights.h5') });
+    const good = readFileSync(tmp('plain.keras'));
     writeFileSync(tmp('trunc.keras'), good.subarray(0, good.length - 40));
     expect(await unreadable(tmp('trunc.keras'))).toMatch(/^not a readable zip archive: /);
   });
@@ -265,7 +267,8 @@ describe('bad archives: one clear line, never a crash or a huge allocation', () 
 
   it('refuses a weights member whose declared size runs past the end of the archive', async () => {
     const file = tmp('oversize.keras');
-    await buildKerasZip(file, { config: CONFIG, weightsH5: tmp('dense.weights.h5') });
+    await writeKeras3WeightsH5(tmp('oversize.weights.h5'), DENSE);
+    await buildKerasZip(file, { config: CONFIG, weightsH5: tmp('oversize.weights.h5') });
     patchSizes(file, 'model.weights.h5', { compressed: 0xfffffff0, uncompressed: 0xfffffff0 });
     expect(await unreadable(file)).toBe('zip member model.weights.h5: declares 4294967280 bytes past the end of the archive');
   });
