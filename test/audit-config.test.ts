@@ -117,6 +117,16 @@ describe('module references, Keras APIs and custom objects', () => {
     ]);
   });
 
+  it("Keras 3's own losses written under builtins are silent, and a compile config is walked once", () => {
+    const loss = { module: 'builtins', class_name: 'function', config: 'sparse_categorical_crossentropy', registered_name: 'sparse_categorical_crossentropy' };
+    const bad = { module: 'builtins', class_name: 'function', config: 'my_loss', registered_name: 'function' };
+    const cfg = (l: unknown) => ({ module: 'keras', class_name: 'Sequential', config: { name: 's', layers: [] }, compile_config: { loss: l } });
+    expect(audit(source(cfg(loss), cfg(loss).compile_config))).toEqual([]);
+    const fs = audit(source(cfg(bad), cfg(bad).compile_config));
+    expect(fs.map((f) => [f.code, f.layer])).toEqual([['custom-function', null]]);
+    expect(fs[0]!.message).toContain('compile config');
+  });
+
   it('an unknown module is medium; Keras modules are silent', () => {
     const mine = { module: 'my_pkg.inits', class_name: 'Funky', config: {}, registered_name: null };
     const ok = { module: 'keras.initializers', class_name: 'GlorotUniform', config: { seed: null }, registered_name: null };
@@ -151,6 +161,11 @@ describe('module references, Keras APIs and custom objects', () => {
     const tc = (name: string) => ({ loss: 'mse', optimizer_config: { class_name: name, config: { name: 'x', is_legacy_optimizer: false } } });
     expect(audit(source({ class_name: 'Sequential', config: { name: 's', layers: [] } }, tc('Custom>Adam')))).toEqual([]);
     expect(audit(source({ class_name: 'Sequential', config: { name: 's', layers: [] } }, tc('Custom>MyOpt'))).map((f) => f.code)).toEqual(['custom-object']);
+  });
+
+  it('a subclassed model at the root is a custom class (tf.keras 2.14 VAE in .keras)', () => {
+    const fs = audit(source({ module: null, class_name: 'VAE', config: {}, registered_name: 'VAE' }));
+    expect(fs.map((f) => [f.code, f.severity, f.layer])).toEqual([['custom-class', 'low', null]]);
   });
 
   it('the compile config is audited too (a loss from subprocess)', () => {

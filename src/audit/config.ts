@@ -3,7 +3,7 @@
 import type { Finding } from '../types.js';
 import { ruleFor } from '../layers/registry.js';
 import { codeStringOf, dangerousNames, describeCode, readCodeString } from './lambda.js';
-import { classifyModule, DANGEROUS_BUILTINS, MODEL_CLASSES, NON_MODELING_APIS, rootOf, TF_KERAS_OPTIMIZERS } from './names.js';
+import { classifyModule, DANGEROUS_BUILTINS, KERAS_BUILTIN_FUNCTIONS, MODEL_CLASSES, NON_MODELING_APIS, rootOf, TF_KERAS_OPTIMIZERS } from './names.js';
 import { isObj, walk, type Obj, type Visit } from './walk.js';
 import { finding } from './finding.js';
 
@@ -123,6 +123,7 @@ function keraApi(v: Visit, ctx: Ctx, name: string, what: string): void {
 
 function denied(v: Visit, ctx: Ctx, mod: string, name: string, what: string): void {
   const root = rootOf(mod);
+  if ((root === 'builtins' || root === '__builtin__') && KERAS_BUILTIN_FUNCTIONS.has(name)) return;
   if ((root === 'builtins' || root === '__builtin__') && !DANGEROUS_BUILTINS.has(name)) {
     // Keras itself writes module "builtins" for functions it cannot name (local functions).
     ctx.out.push(finding('medium', 'custom-function', v.layer,
@@ -155,9 +156,14 @@ function customObjects(v: Visit, ctx: Ctx): void {
       `${owner(v, ctx)} uses custom object ${q(reg)} (class ${q(refName(n).split('>').pop() ?? '')}, package ${q(pkg ?? '')}${mod}): loading runs the author's code for it, which is not in the file.`));
     return;
   }
-  if (!v.isLayer || typeof n.class_name !== 'string') return;
+  if (!(v.isLayer || v.isRoot) || typeof n.class_name !== 'string') return;
   const cls = n.class_name;
   if (MODEL_CLASSES.has(cls) || ruleFor(cls) || typeof n.module === 'string' || cls.includes('.')) return;
+  if (v.isRoot) {
+    ctx.out.push(finding('low', 'custom-class', null,
+      `the model has class ${q(cls)}, a subclassed model: loading needs the author's Python code for it, which is not in the file.`));
+    return;
+  }
   if (NON_MODELING_APIS.has(cls)) {
     ctx.out.push(finding('critical', 'keras-non-modeling-api', v.layer,
       `layer ${q(v.layer ?? '')} has class ${q(cls)}, a Keras API that is not a modelling object (files, downloads or safe mode).`));

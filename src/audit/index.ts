@@ -4,6 +4,7 @@ import type { Finding, ModelSource } from '../types.js';
 import { auditConfig } from './config.js';
 import { auditContainer } from './container.js';
 import { finding } from './finding.js';
+import { isObj } from './walk.js';
 
 /** Findings of one code beyond this are summarised in one line (a million Lambdas stay readable). */
 const MAX_PER_CODE = 200;
@@ -42,8 +43,12 @@ function capped(all: Finding[]): Finding[] {
 export function audit(source: ModelSource): Finding[] {
   const all: Finding[] = [];
   const config = parsed(source.config);
-  if (config !== null && config !== undefined) all.push(...auditConfig(config, false));
-  const training = parsed(source.trainingConfig);
+  // A Keras 3 config carries its compile_config, which readers also give as trainingConfig:
+  // walked once, as the compile config.
+  const compile = isObj(config) ? config.compile_config : undefined;
+  const model = isObj(config) && compile !== undefined ? { ...config, compile_config: null } : config;
+  if (model !== null && model !== undefined) all.push(...auditConfig(model, false));
+  const training = parsed(source.trainingConfig) ?? compile;
   if (training !== null && training !== undefined) all.push(...auditConfig(training, true));
   all.push(...auditContainer(source.container ?? { size: 0 }));
   return capped(all);

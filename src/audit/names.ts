@@ -67,3 +67,27 @@ export function classifyModule(module: string): ModuleClass {
 export const TF_KERAS_OPTIMIZERS = new Set([
   'Adam', 'AdamW', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adamax', 'Nadam', 'Ftrl', 'Lion', 'Adafactor',
 ]);
+
+/**
+ * Function names Keras resolves itself when a config says `module: "builtins"`: before importing
+ * anything, `_retrieve_class_or_fn` looks the name up in keras.activations, constraints,
+ * initializers, losses, metrics, optimizers and regularizers (serialization_lib.py BUILTIN_MODULES).
+ * Keras 3 writes its own losses and metrics this way (corpus keras3-8-10: sparse_categorical_crossentropy).
+ */
+export const KERAS_BUILTIN_FUNCTIONS = new Set([
+  // activations
+  'relu', 'relu6', 'leaky_relu', 'elu', 'selu', 'celu', 'gelu', 'glu', 'silu', 'swish', 'hard_silu', 'hard_swish',
+  'sigmoid', 'hard_sigmoid', 'softmax', 'log_softmax', 'softplus', 'softsign', 'soft_shrink', 'hard_shrink',
+  'tanh', 'hard_tanh', 'tanh_shrink', 'exponential', 'linear', 'mish', 'log_sigmoid', 'squareplus', 'sparse_plus',
+  'sparsemax', 'threshold',
+  // losses
+  'mean_squared_error', 'mse', 'mean_absolute_error', 'mae', 'mean_absolute_percentage_error', 'mape',
+  'mean_squared_logarithmic_error', 'msle', 'binary_crossentropy', 'binary_focal_crossentropy',
+  'categorical_crossentropy', 'categorical_focal_crossentropy', 'sparse_categorical_crossentropy', 'hinge',
+  'squared_hinge', 'categorical_hinge', 'huber', 'log_cosh', 'logcosh', 'kl_divergence', 'kld',
+  'kullback_leibler_divergence', 'poisson', 'cosine_similarity', 'ctc', 'dice', 'tversky', 'circle',
+  'categorical_generalized_cross_entropy',
+  // metrics
+  'accuracy', 'acc', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy',
+  'top_k_categorical_accuracy', 'sparse_top_k_categorical_accuracy',
+]);

@@ -8,6 +8,8 @@ export interface Visit {
   layer: string | null;
   /** True when `node` itself is a layer (or nested model) config. */
   isLayer: boolean;
+  /** True for the model config itself (the root of a model config walk). */
+  isRoot: boolean;
   /** Key under which the node sits in its parent (`kernel_initializer`, `layers`…). */
   key: string | null;
 }
@@ -65,7 +67,7 @@ export function walk(root: unknown, visit: (v: Visit) => void, rootIsModel = tru
     const isLayer = !isRoot && it.layerSlot && looksLikeLayer(v);
     const name = isLayer ? (layerName(v) ?? '?') : null;
     const layer = isLayer ? (it.layer ? `${it.layer}/${name}` : name) : it.layer;
-    visit({ node: v, layer, isLayer, key: it.key });
+    visit({ node: v, layer, isLayer, isRoot, key: it.key });
     const keys = Object.keys(v);
     for (let i = keys.length - 1; i >= 0; i--) {
       const k = keys[i]!;
