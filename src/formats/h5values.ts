@@ -57,7 +57,8 @@ export function dtypeName(meta: { type: number; size: number; signed: boolean; v
     case 6:
       return 'compound';
     case 8:
-      return 'enum';
+      // numpy bool is written by h5py as an int8 enum {FALSE, TRUE}
+      return meta.size === 1 ? 'bool' : 'enum';
     case 9:
       return 'vlen';
     case 10:
