@@ -1,4 +1,6 @@
-// The HDF5 engine: h5wasm's Node build, loaded on first use and shared by every file of the process.
+// The HDF5 engine: h5wasm's Node build, loaded on first use and shared by every file of its thread.
+// Readers use it inside the HDF5 worker (h5worker.ts, driven by h5client.ts), which a hostile file
+// cannot hang; the fixture builder writes with it directly.
 //
 // Why the Node build: `h5wasm/node` reads the host file system lazily through emscripten's
 // NODERAWFS (measured: ≈ 0.1 MB read from a 4.3 GB file), while the default `h5wasm` import
@@ -14,7 +16,6 @@
 //    a hostile file can never make HDF5 open another host file;
 //  - capture HDF5's error stack printout instead of letting it reach the user's stderr;
 //  - count the bytes served, so tests prove that weight values are never read.
-import { openSync, closeSync, fstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { attrValue, type AttrValue } from './h5values.js';
 
@@ -42,9 +43,6 @@ interface H5Module {
   get_dataset_metadata(id: bigint, path: string): H5Meta;
   get_symbolic_link(id: bigint, path: string): string | null;
   get_external_link(id: bigint, path: string): { filename?: string; obj_path?: string };
-  get_type(id: bigint, path: string): number;
-  H5G_GROUP: number;
-  H5G_DATASET: number;
   H5F_ACC_RDONLY: number;
 }
 interface H5wasmApi {
@@ -202,10 +200,6 @@ export class H5File {
     return this.engine.call(() => this.engine.module.get_names(this.id, path, true));
   }
 
-  children(path: string): string[] {
-    return this.engine.call(() => this.engine.module.get_names(this.id, path, false));
-  }
-
   attrNames(path: string): string[] {
     return this.engine.call(() => this.engine.module.get_attribute_names(this.id, path));
   }
@@ -218,11 +212,6 @@ export class H5File {
 
   datasetMeta(path: string): H5Meta {
     return this.engine.call(() => this.engine.module.get_dataset_metadata(this.id, path));
-  }
-
-  /** 'group' | 'dataset' | other, without following links (the caller checks links first). */
-  isGroup(path: string): boolean {
-    return this.engine.call(() => this.engine.module.get_type(this.id, path)) === this.engine.module.H5G_GROUP;
   }
 
   /** The kind of link at `path`: hard, soft (target) or external (file:path). No traversal. */
@@ -319,14 +308,4 @@ function sliceStat(st: object, slice: Slice): object {
   Object.defineProperty(out, 'size', { value: slice.length, enumerable: true });
   Object.defineProperty(out, 'ino', { value: slice.ino, enumerable: true });
   return out;
-}
-
-/** Size of a host file in bytes (used for slices' sanity checks). */
-export function hostFileSize(file: string): number {
-  const fd = openSync(file, 'r');
-  try {
-    return fstatSync(fd).size;
-  } finally {
-    closeSync(fd);
-  }
 }
