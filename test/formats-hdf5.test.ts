@@ -360,6 +360,16 @@ describe('bad input: one clear line, never a crash', () => {
   });
 });
 
+describe('the h5wasm build the hooks were written for', () => {
+  it('is h5wasm 0.10.3 with its NODERAWFS file system (src/formats/h5engine.ts wraps FS.open/read/fstat/stat/llseek/write)', async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../node_modules/h5wasm/package.json'), 'utf8')) as { version: string };
+    expect(pkg.version).toBe('0.10.3');
+    const { getH5Engine } = await import('../src/formats/h5engine.js');
+    const fs = (await getH5Engine()).module.FS;
+    for (const op of ['open', 'read', 'write', 'fstat', 'stat', 'lstat', 'llseek', 'getStream', 'ErrnoError']) expect(typeof fs[op], op).toBe('function');
+  });
+});
+
 describe('isHdf5', () => {
   const sig = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
   it('finds the signature at 0 and after a user block at 512, 1024, 2048…', () => {
