@@ -13,6 +13,7 @@ import { rules as normalization } from './normalization.js';
 import { rules as activations } from './activations.js';
 import { rules as preprocessing } from './preprocessing.js';
 import { rules as legacy } from './legacy.js';
+import { rules as applications } from './applications.js';
 
 const families: LayerRule[][] = [
   core,
@@ -27,6 +28,7 @@ const families: LayerRule[][] = [
   activations,
   preprocessing,
   legacy,
+  applications,
 ];
 
 const byClass = new Map<string, LayerRule>();
