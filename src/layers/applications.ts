@@ -1,10 +1,11 @@
 // Layer classes that live inside keras.applications modules rather than keras.layers, and that a
 // saved application model stores by class name (module keras.src.applications.<model>):
-// ConvNeXt's LayerScale and Inception-ResNet-V2's CustomScaleLayer.
+// ConvNeXt's LayerScale and StochasticDepth, Inception-ResNet-V2's CustomScaleLayer.
 // Proven end to end by test/keras-apps.test.ts (fixtures/keras-apps, written by Keras 3.15.1).
 import type { LayerRule } from './types.js';
 import { RuleError } from './types.js';
 import { broadcast, count, fmtShape, num, one, weight } from './util.js';
+import { passThrough } from './common.js';
 
 /**
  * keras/src/applications/convnext.py LayerScale: build() adds one trainable vector of
@@ -50,4 +51,11 @@ const customScale: LayerRule = {
   },
 };
 
-export const rules: LayerRule[] = [layerScale, customScale];
+/**
+ * keras/src/applications/convnext.py StochasticDepth (ConvNeXt blocks when drop_path_rate > 0):
+ * call() drops the whole residual path at training time and returns x unchanged otherwise; no
+ * variables.
+ */
+const stochasticDepth = passThrough(['StochasticDepth'], 'applications', 'keras/src/applications/convnext.py');
+
+export const rules: LayerRule[] = [layerScale, customScale, stochasticDepth];
