@@ -3,12 +3,12 @@
 // Every top-level layer's class, output shape (per call) and params, and the model totals, must
 // equal what Keras itself printed into truth.json; the verdict is 'unverified' (a config without
 // weights) and no finding is an error. A disagreement is listed in DEVIATIONS with its reason.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { analyze } from '../src/index.js';
 import type { Report, Shape } from '../src/types.js';
 
@@ -83,11 +83,16 @@ function differences(r: Report, m: AppModel, verdict: Report['verdict']): string
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'kerascope-apps-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `<name>.<ext>.gz` gunzipped into the temp dir; the path of `<name>.<ext>`. */
+/**
+ * `<name>.<ext>.gz` gunzipped into a temp folder of its own per extension: kerascope pairs a
+ * to_json file with a same-named .h5 beside it, and the to_json tests are about the config alone.
+ */
 function unpack(name: string, ext: string): string {
-  const file = join(dir, `${name}.${ext}`);
-  writeFileSync(file, gunzipSync(readFileSync(join(APPS, `${file.slice(dir.length + 1)}.gz`))));
+  mkdirSync(join(dir, ext), { recursive: true });
+  const file = join(dir, ext, `${name}.${ext}`);
+  writeFileSync(file, gunzipSync(readFileSync(join(APPS, `${name}.${ext}.gz`))));
   return file;
 }
 
