@@ -116,16 +116,19 @@ describe('keras.applications, to_json of Keras ' + truth.keras_version, () => {
   }
 });
 
-// The same figures from files that hold the weights (zeroed by the generator): every stored tensor
+// The same figures from files that hold the weights (zeroed by the generator): .keras, legacy .h5,
+// and the Keras 3 weights store with the to_json config. Every stored tensor
 // must be the one kerascope expects, so the verdict is 'consistent' and nothing is missing or extra.
-describe('keras.applications with their weights, .keras and legacy .h5 of Keras ' + truth.keras_version, () => {
+describe('keras.applications with their weights, .keras, .h5 and .weights.h5 of Keras ' + truth.keras_version, () => {
   test('some models were saved with weights', () => {
     expect(truth.with_weights.length).toBeGreaterThanOrEqual(3);
   });
   for (const name of truth.with_weights) {
-    for (const ext of ['keras', 'h5']) {
+    for (const ext of ['keras', 'h5', 'weights.h5']) {
       test(`${name}.${ext}: consistent, every tensor matched`, async () => {
-        const r = await analyze(unpack(name, ext));
+        // A Keras 3 weights store holds no config: it is read with the model's to_json.
+        const opts = ext === 'weights.h5' ? { config: unpack(name, 'json') } : {};
+        const r = await analyze(unpack(name, ext), opts);
         expectKeras(name, r, 'consistent');
         const m = truth.models[name]!;
         expect(r.totals.storedParams, `${name}.${ext}: elements stored`).toBe(m.total_params);
