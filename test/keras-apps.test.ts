@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
 import { analyze } from '../src/index.js';
 import type { Report, Shape } from '../src/types.js';
+import { CORPUS, hasCorpus } from './helpers/zoo.js';
 
 const APPS = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/keras-apps');
 
@@ -110,6 +111,8 @@ describe('keras.applications, to_json of Keras ' + truth.keras_version, () => {
     expect(Object.keys(truth.models).length).toBeGreaterThanOrEqual(13);
   });
   for (const [name, m] of Object.entries(truth.models)) {
+    // mobilenet_224 has no file of its own: it is the truth for the Keras 2.2 file below.
+    if (name === 'mobilenet_224') continue;
     test(`${name} (${m.model_name}, ${m.input_size}×${m.input_size}): shapes, params, totals`, async () => {
       expectKeras(name, await analyze(unpack(name, 'json')), 'unverified');
     }, 60_000);
@@ -137,4 +140,37 @@ describe('keras.applications with their weights, .keras, .h5 and .weights.h5 of 
       }, 60_000);
     }
   }
+});
+
+// ../shared/corpus/json-k2-2-mobilenet: a Keras 2.2.0 to_json of MobileNet at 224×224, 1000 classes,
+// whose repository printed no summary. Keras 3.15.1's MobileNet of the same arguments is the same
+// architecture (keras/src/applications/mobilenet.py; Keras 2.2 wrote ReLU6 as Activation and padded
+// differently, so only layers of the same name are compared): every such layer's output shape and
+// params, and the totals, must be Keras 3's.
+/**
+ * The one listed difference: before each strided depthwise conv, Keras 2.2's MobileNet pads
+ * ((1, 1), (1, 1)) (the file's conv_pad_N config) where Keras 3 pads ((0, 1), (0, 1)), so those
+ * ZeroPadding2D outputs are one row and one column larger; the conv after them (valid, stride 2)
+ * gives the same shape in both, which the other rows prove.
+ */
+function k22Shape(t: AppLayer): AppLayer['output_shape'] {
+  if (t.class_name !== 'ZeroPadding2D') return t.output_shape;
+  const [b, h, w, c] = t.output_shape as Shape;
+  return [b!, h! + 1, w! + 1, c!];
+}
+
+describe.runIf(hasCorpus)('a Keras 2.2.0 MobileNet (corpus) against Keras 3.15.1\'s MobileNet(224, 1000)', () => {
+  test('same-named layers: output shape and params; totals', async () => {
+    const r = await analyze(join(CORPUS, 'json-k2-2-mobilenet/model.json'));
+    const m = truth.models['mobilenet_224']!;
+    expect(r.kerasVersion).toBe('2.2.0');
+    expect(r.verdict).toBe('unverified');
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect([r.totals.params, r.totals.trainableParams, r.totals.nonTrainableParams]).toEqual([m.total_params, m.trainable_params, m.non_trainable_params]);
+    const shared = m.layers.filter((t) => r.layers.some((l) => l.name === t.name));
+    // Every layer that owns weights is among them (conv1, conv_dw_N, conv_pw_N, their _bn, conv_preds).
+    expect(shared.filter((t) => t.params > 0).length).toBe(m.layers.filter((t) => t.params > 0).length);
+    const ours = shared.map((t) => { const l = r.layers.find((x) => x.name === t.name)!; return [t.name, l.outputShape, l.params, l.trainableParams]; });
+    expect(ours).toEqual(shared.map((t) => [t.name, k22Shape(t), t.params, t.trainable_params]));
+  });
 });
