@@ -111,8 +111,6 @@ describe('keras.applications, to_json of Keras ' + truth.keras_version, () => {
     expect(Object.keys(truth.models).length).toBeGreaterThanOrEqual(13);
   });
   for (const [name, m] of Object.entries(truth.models)) {
-    // mobilenet_224 has no file of its own: it is the truth for the Keras 2.2 file below.
-    if (name === 'mobilenet_224') continue;
     test(`${name} (${m.model_name}, ${m.input_size}×${m.input_size}): shapes, params, totals`, async () => {
       expectKeras(name, await analyze(unpack(name, 'json')), 'unverified');
     }, 60_000);
