@@ -7,11 +7,18 @@ import type { Shape } from '../types.js';
 import type { LayerCall, LayerSpec, ModelGraph, TensorRef } from './types.js';
 import { normalizeConfig } from './legacyArgs.js';
 import { ruleFor } from '../layers/registry.js';
+import { fmtCount } from '../layers/util.js';
 
 type Json = Record<string, unknown>;
 
 const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
 const MAX_DEPTH = 64;
+/**
+ * Most layers kerascope analyses in one model, nested models included. Real models have hundreds to
+ * a few thousand (EfficientNetB7: 813); a config claiming more is refused, so memory stays bounded
+ * (100,000 layers take about 0.4 GB).
+ */
+export const MAX_LAYERS = 100_000;
 
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -57,6 +64,10 @@ export function parseModel(top: unknown, depth = 0): ModelGraph {
   const className = typeof top['class_name'] === 'string' ? top['class_name'] : '';
   const config = top['config'];
   if (!className) throw new ConfigError('model config has no class_name');
+  if (depth === 0) {
+    const n = countLayers(top, 0);
+    if (n > MAX_LAYERS) throw new ConfigError(`${n > 10 * MAX_LAYERS ? `more than ${fmtCount(10 * MAX_LAYERS)}` : fmtCount(n)} layers: more than kerascope analyses in one model (${fmtCount(MAX_LAYERS)})`);
+  }
   if (className === 'Sequential' || (Array.isArray(config) && !isObject(config))) return parseSequential(className, config, top, depth);
   if (isObject(config) && Array.isArray(config['layers'])) return parseFunctional(className, config, depth);
   // A subclassed model stores no layer list (its config is {} or its own arguments).
@@ -70,6 +81,19 @@ export function parseModel(top: unknown, depth = 0): ModelGraph {
     outputs: [],
     problems: [],
   };
+}
+
+/** Layer entries in a model config, nested models included (stops counting past 10 × MAX_LAYERS). */
+function countLayers(model: unknown, depth: number): number {
+  if (!isObject(model) || depth > MAX_DEPTH) return 0;
+  const cfg = model['config'];
+  const list = Array.isArray(cfg) ? cfg : isObject(cfg) && Array.isArray(cfg['layers']) ? cfg['layers'] : [];
+  let n = list.length;
+  for (const entry of list) {
+    if (n > 10 * MAX_LAYERS) break;
+    if (isObject(entry) && (Array.isArray(entry['config']) || (isObject(entry['config']) && Array.isArray(entry['config']['layers'])))) n += countLayers(entry, depth + 1);
+  }
+  return n;
 }
 
 function layerName(entry: Json, cfg: Json, fallback: string): string {

@@ -1,0 +1,75 @@
+// The graph step on hand-written configs: Keras 1 names, node numbering of nested models, broken graphs
+// and the layer limit. Shapes asserted are Keras's (docs quoted per case).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { analyze, UnreadableError } from '../src/index.js';
+import { normalizeConfig } from '../src/graph/legacyArgs.js';
+import type { Report } from '../src/types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kerascope-graph-'));
+let n = 0;
+function write(model: unknown): string {
+  const file = join(dir, `m${n++}.json`);
+  writeFileSync(file, JSON.stringify(model));
+  return file;
+}
+const input = (name: string, shape: (number | null)[]) => ({ name, class_name: 'InputLayer', config: { name, batch_input_shape: shape }, inbound_nodes: [] });
+const dense = (name: string, units: number, from: [string, number, number][]) => ({ name, class_name: 'Dense', config: { name, units }, inbound_nodes: [from.map(([l, i, t]) => [l, i, t, {}])] });
+const functional = (layers: unknown[], inputs: string[], outputs: [string, number, number][]) => ({ class_name: 'Model', keras_version: '2.2.4', config: { name: 'm', layers, input_layers: inputs.map((i) => [i, 0, 0]), output_layers: outputs } });
+const errors = (r: Report): string[] => r.findings.filter((f) => f.severity === 'error').map((f) => f.message);
+
+describe('Keras 1 argument names (keras/legacy/interfaces.py at 2.2.4)', () => {
+  test('Convolution2D(nb_filter, nb_row, nb_col, subsample, border_mode, dim_ordering th)', () => {
+    const c = normalizeConfig('Convolution2D', { nb_filter: 8, nb_row: 3, nb_col: 5, subsample: [2, 2], border_mode: 'same', dim_ordering: 'th', bias: false });
+    expect(c).toMatchObject({ filters: 8, kernel_size: [3, 5], strides: [2, 2], padding: 'same', data_format: 'channels_first', use_bias: false });
+  });
+  test('output_dim is units, except for Embedding', () => {
+    expect(normalizeConfig('Dense', { output_dim: 7 })['units']).toBe(7);
+    expect(normalizeConfig('Embedding', { input_dim: 7, output_dim: 13 })['units']).toBeUndefined();
+  });
+  test('wrapped layers are mapped too', () => {
+    const c = normalizeConfig('TimeDistributed', { layer: { class_name: 'Dense', config: { output_dim: 3 } } });
+    expect((c['layer'] as { config: Record<string, unknown> }).config['units']).toBe(3);
+  });
+});
+
+describe('functional graphs', () => {
+  test('two inputs, two outputs, a shared layer: weights once, a shape per call', async () => {
+    const shared = { ...dense('shared', 3, []), inbound_nodes: [[['a', 0, 0, {}]], [['b', 0, 0, {}]]] };
+    const r = await analyze(write(functional([input('a', [null, 4]), input('b', [null, 4]), shared], ['a', 'b'], [['shared', 0, 0], ['shared', 1, 0]])));
+    const layer = r.layers.find((l) => l.name === 'shared')!;
+    expect(layer.params).toBe(4 * 3 + 3); // Dense(3) on 4 features, counted once
+    expect(layer.outputShapes).toEqual([[null, 3], [null, 3]]);
+    expect(r.totals.params).toBe(15);
+  });
+
+  test('a reference to a layer that does not exist is a finding, not a crash', async () => {
+    const r = await analyze(write(functional([input('a', [null, 4]), dense('d', 2, [['ghost', 0, 0]])], ['a'], [['d', 0, 0]])));
+    expect(errors(r).some((m) => /ghost/.test(m))).toBe(true);
+  });
+
+  test('a cycle is a finding, not a hang', async () => {
+    const r = await analyze(write(functional([input('a', [null, 4]), dense('x', 2, [['y', 0, 0]]), dense('y', 2, [['x', 0, 0]])], ['a'], [['y', 0, 0]])));
+    expect(errors(r).some((m) => /wait on each other/.test(m))).toBe(true);
+  });
+
+  test('a model nested as a layer is numbered from node 1 (tf_keras functional.py _should_skip_first_node)', async () => {
+    const inner = { name: 'inner', class_name: 'Model', config: { name: 'inner', layers: [input('i', [null, 4]), dense('d', 2, [['i', 0, 0]])], input_layers: [['i', 0, 0]], output_layers: [['d', 0, 0]] }, inbound_nodes: [[['a', 0, 0, {}]]] };
+    const r = await analyze(write(functional([input('a', [null, 4]), inner, dense('head', 1, [['inner', 1, 0]])], ['a'], [['head', 0, 0]])));
+    expect(errors(r)).toEqual([]);
+    expect(r.layers.find((l) => l.name === 'head')!.params).toBe(3); // Dense(1) on the inner model's 2 outputs
+    expect(r.layers.find((l) => l.name === 'inner')!.layers!.map((l) => l.name)).toEqual(['i', 'd']);
+  });
+});
+
+describe('limits', () => {
+  test('a config of a million layers is refused in one line, quickly', async () => {
+    const layers: unknown[] = [{ class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 4] } }];
+    for (let i = 0; i < 1_000_000; i++) layers.push({ class_name: 'Dropout', config: { name: `d${i}`, rate: 0.1 } });
+    const file = write({ class_name: 'Sequential', config: { name: 'm', layers } });
+    await expect(analyze(file)).rejects.toThrow(UnreadableError);
+    await expect(analyze(file)).rejects.toThrow(/more than 1,000,000 layers: more than kerascope analyses in one model \(100,000\)/);
+  }, 60_000);
+});
