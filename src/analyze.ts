@@ -134,16 +134,16 @@ function outputOf(shapes: Shape[] | null | undefined): Shape | Shape[] | null {
 function layerReport(r: LayerResult, rowsOf: (r: LayerResult) => WeightReport[], source: ModelSource): LayerReport {
   const nested = r.inner ? topLayers(r.inner).map((l) => layerReport(l, rowsOf, source)) : undefined;
   const weights = r.inner ? [] : rowsOf(r);
-  const sum = (f: (w: WeightReport) => boolean): number => (nested ? nested.reduce((t, l) => t + (f === isTrainable ? l.trainableParams : f === isFrozen ? l.nonTrainableParams : l.params), 0) : weights.filter(f).reduce((t, w) => t + rowParams(w), 0));
+  const counts = nested ? nestedCounts(nested) : rowCounts(weights);
   const calls = r.calls.map((c) => outputOf(c.outputShapes));
   const report: LayerReport = {
     name: r.spec.name,
     className: r.spec.className,
     outputShape: calls.length ? calls[calls.length - 1]! : null,
     connectedTo: r.spec.calls.flatMap((c) => c.inputs.map((i) => `${i.layer}[${i.node}][${i.tensor}]`)),
-    params: sum(() => true),
-    trainableParams: sum(isTrainable),
-    nonTrainableParams: sum(isFrozen),
+    params: counts.params,
+    trainableParams: counts.trainableParams,
+    nonTrainableParams: counts.nonTrainableParams,
     trainable: r.trainable,
     status: layerStatus(r, weights, nested, source),
     formula: r.rule?.formula ?? (r.problem ? r.problem : null),
@@ -152,6 +152,24 @@ function layerReport(r: LayerResult, rowsOf: (r: LayerResult) => WeightReport[],
   if (calls.length > 1) report.outputShapes = calls;
   if (nested) report.layers = nested;
   return report;
+}
+
+type Counts = Pick<LayerReport, 'params' | 'trainableParams' | 'nonTrainableParams'>;
+
+function rowCounts(ws: WeightReport[]): Counts {
+  const total = (list: WeightReport[]): number => list.reduce((t, w) => t + rowParams(w), 0);
+  return { params: total(ws), trainableParams: total(ws.filter(isTrainable)), nonTrainableParams: total(ws.filter(isFrozen)) };
+}
+
+/** A nested model owns what its layers own. */
+function nestedCounts(layers: LayerReport[]): Counts {
+  const c: Counts = { params: 0, trainableParams: 0, nonTrainableParams: 0 };
+  for (const l of layers) {
+    c.params += l.params;
+    c.trainableParams += l.trainableParams;
+    c.nonTrainableParams += l.nonTrainableParams;
+  }
+  return c;
 }
 
 const isTrainable = (w: WeightReport): boolean => w.trainable;
