@@ -1,6 +1,7 @@
 // What each layer must own, laid out the way each file family stores it.
 import type { ExpectedWeight } from '../layers/types.js';
 import type { LayerResult, ModelResult } from '../graph/infer.js';
+import { pythonClass } from '../layers/aliases.js';
 
 /** One expected tensor with the leaf layer that owns it. */
 export interface OwnedWeight {
@@ -61,34 +62,6 @@ export function toSnakeCase(name: string): string {
  * counting every element, weightless ones included. A Functional's `layers` include its
  * InputLayers; a Sequential's do not.
  */
-/**
- * Config class names that are not the Python class Keras 3 snake-cases for the store (aliases
- * serialise under their own name in some versions): keras/src/layers/__init__.py exports.
- */
-const PYTHON_CLASS: Record<string, string> = {
-  GroupQueryAttention: 'GroupedQueryAttention',
-  Convolution1D: 'Conv1D',
-  Convolution2D: 'Conv2D',
-  Convolution3D: 'Conv3D',
-  Convolution1DTranspose: 'Conv1DTranspose',
-  Convolution2DTranspose: 'Conv2DTranspose',
-  Convolution3DTranspose: 'Conv3DTranspose',
-  SeparableConvolution1D: 'SeparableConv1D',
-  SeparableConvolution2D: 'SeparableConv2D',
-  MaxPool1D: 'MaxPooling1D',
-  MaxPool2D: 'MaxPooling2D',
-  MaxPool3D: 'MaxPooling3D',
-  AvgPool1D: 'AveragePooling1D',
-  AvgPool2D: 'AveragePooling2D',
-  AvgPool3D: 'AveragePooling3D',
-  GlobalMaxPool1D: 'GlobalMaxPooling1D',
-  GlobalMaxPool2D: 'GlobalMaxPooling2D',
-  GlobalMaxPool3D: 'GlobalMaxPooling3D',
-  GlobalAvgPool1D: 'GlobalAveragePooling1D',
-  GlobalAvgPool2D: 'GlobalAveragePooling2D',
-  GlobalAvgPool3D: 'GlobalAveragePooling3D',
-};
-
 export function keras3Containers(model: ModelResult, prefix = ''): Map<LayerResult, string> {
   const out = new Map<LayerResult, string>();
   const used = new Map<string, number>();
@@ -96,7 +69,7 @@ export function keras3Containers(model: ModelResult, prefix = ''): Map<LayerResu
   for (const l of model.layers) {
     if (sequential && l.spec.className === 'InputLayer') continue;
     if (l.spec.hidden && l.spec.className !== 'InputLayer') continue;
-    const cls = l.spec.inner ? (l.spec.inner.kind === 'sequential' ? 'Sequential' : l.spec.className === 'Model' ? 'Functional' : l.spec.className) : (PYTHON_CLASS[l.spec.className] ?? l.spec.className);
+    const cls = l.spec.inner ? (l.spec.inner.kind === 'sequential' ? 'Sequential' : l.spec.className === 'Model' ? 'Functional' : l.spec.className) : pythonClass(l.spec.className);
     let name = toSnakeCase(cls);
     const n = used.get(name);
     if (n === undefined) used.set(name, 0);
