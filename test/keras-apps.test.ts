@@ -1,7 +1,7 @@
 // keras.applications end to end (issue 4, Coverage): one model per family, written by Keras 3.15.1
 // with weights=None as gzipped to_json (fixtures/keras-apps, generate.py), analysed from the file.
 // Every top-level layer's class, output shape (per call) and params, and the model totals, must
-// equal what Keras itself printed into truth.json; the verdict is 'unverified' (a config without
+// equal what Keras itself printed into truth.json.gz; the verdict is 'unverified' (a config without
 // weights) and no finding is an error. A disagreement is listed in DEVIATIONS with its reason.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,7 @@ interface AppModel {
 }
 interface AppTruth { keras_version: string; with_weights: string[]; models: Record<string, AppModel> }
 
-const truth = JSON.parse(readFileSync(join(APPS, 'truth.json'), 'utf8')) as AppTruth;
+const truth = JSON.parse(gunzipSync(readFileSync(join(APPS, 'truth.json.gz'))).toString('utf8')) as AppTruth;
 
 /**
  * Known disagreements: `model` → the exact lines kerascope still gets wrong, each with its reason.
