@@ -5,6 +5,7 @@ import { readSource, type ReadOptions } from './formats/index.js';
 import { parseModel, ConfigError } from './graph/parse.js';
 import { inferModel, type LayerResult, type ModelResult } from './graph/infer.js';
 import { parseKerasVersion } from './layers/evaluate.js';
+import type { KerasVersion } from './layers/types.js';
 import { fmtCount, prod } from './layers/util.js';
 import { matchWeights } from './check/match.js';
 import { isOpaque, layerPath, ownedWeights, topLayers } from './check/expected.js';
@@ -27,7 +28,7 @@ export function analyzeSource(source: ModelSource): Report {
   if (source.config) {
     try {
       const graph = parseModel(source.config);
-      if (graph.kind !== 'subclassed') model = inferModel(graph, parseKerasVersion(source.kerasVersion ?? source.weights?.kerasVersion));
+      if (graph.kind !== 'subclassed') model = inferModel(graph, versionOf(source));
       else findings.push({ severity: 'warning', code: 'subclassed-model', category: 'consistency', layer: null, message: `${graph.className} is a subclassed model: its config stores no layers, so only the stored tensors can be listed` });
     } catch (e) {
       if (e instanceof ConfigError) throw new UnreadableError(source.file, `model config: ${e.message}`);
@@ -38,6 +39,17 @@ export function analyzeSource(source: ModelSource): Report {
   report.findings.push(...safeAudit(source));
   report.verdict = verdictOf(report, source, model);
   return report;
+}
+
+/**
+ * The Keras version the rules follow. A legacy HDF5 file without `keras_version` is Keras 1 (Keras 2's
+ * loader reads a missing version as "1", tf_keras hdf5_format.py); a JSON config or archive without one
+ * is Keras 3 (Keras 3's to_json() and config.json carry none; every earlier to_json() did).
+ */
+function versionOf(source: ModelSource): KerasVersion {
+  const raw = source.kerasVersion ?? source.weights?.kerasVersion ?? null;
+  if (raw !== null) return parseKerasVersion(raw);
+  return parseKerasVersion(source.format === 'h5-model' || source.format === 'h5-weights' ? '1.0' : '3.0');
 }
 
 function safeAudit(source: ModelSource): Finding[] {
