@@ -235,6 +235,13 @@ function evaluateCall(
     let outs = r.inner.outputShapes;
     if (!declared || !sameShapes(declared, inputShapes)) outs = inferModel(spec.inner, version, inputShapes, prefix, r.trainable, depth + 1).outputShapes;
     outputs = outs.every((s): s is Shape => s !== null) ? (outs as Shape[]) : null;
+  } else if (isKerasOp(spec)) {
+    // A Keras 3 operation in a Functional graph (`ops.reshape`, `ops.sum`…, module keras.src.ops.*):
+    // it owns no weights; its class names (Reshape, Add…) are not the layers of the same name, so only
+    // the element-wise ones share a layer's rule. Its shape is the one the file stores on later edges.
+    const note = `Keras operation ${spec.module}.${spec.className}: output shape taken from the shapes the file stores`;
+    r.rule = { outputShapes: [], weights: [], formula: 'no weights: 0' };
+    if (!r.notes.includes(note)) r.notes.push(note);
   } else if (ruleFor(spec.className)?.opaque) {
     r.state = 'opaque';
     r.problem = ruleFor(spec.className)!.opaque!;
@@ -306,6 +313,14 @@ function sameShapes(a: Shape[], b: (Shape | null)[]): boolean {
     const t = b[i];
     return !!t && s.length === t.length && s.every((d, j) => d === t[j]);
   });
+}
+
+const KERAS_OP_MODULE = /^keras(\.src)?\.ops(\.|$)/;
+/** Operations whose rule is the merge layer of the same name: element-wise broadcast, Concatenate's axis. */
+const LAYER_LIKE_OPS = new Set(['Add', 'Subtract', 'Multiply', 'Maximum', 'Minimum', 'Average', 'Concatenate']);
+
+function isKerasOp(spec: LayerSpec): boolean {
+  return KERAS_OP_MODULE.test(spec.module ?? '') && !LAYER_LIKE_OPS.has(spec.className);
 }
 
 /** Per layer: 1 when references to it number calls from 1 (see inferModel), else 0. */
