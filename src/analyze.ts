@@ -7,7 +7,7 @@ import { inferModel, type LayerResult, type ModelResult } from './graph/infer.js
 import { parseKerasVersion } from './layers/evaluate.js';
 import type { KerasVersion } from './layers/types.js';
 import { fmtCount, prod } from './layers/util.js';
-import { matchWeights } from './check/match.js';
+import { guessTrainable, matchWeights } from './check/match.js';
 import { isOpaque, layerPath, ownedWeights, topLayers } from './check/expected.js';
 import { audit } from './audit/index.js';
 
@@ -81,14 +81,15 @@ function modelReport(source: ModelSource, model: ModelResult, findings: Finding[
   if (source.weights && totals.storedParams !== null && totals.storedParams !== needed) {
     findings.push({ severity: 'error', code: 'total-mismatch', category: 'consistency', layer: null, message: `the file stores ${fmtCount(totals.storedParams)} parameters; the architecture needs ${fmtCount(needed)}` });
   }
-  for (const r of allLayers(model)) {
-    if (isOpaque(r) && (match?.rows.get(r)?.length ?? 0) > 0) {
-      const n = match!.rows.get(r)!;
-      const count = n.reduce((t, w) => t + (w.storedShape ? prod(w.storedShape) : 0), 0);
-      findings.push({ severity: 'warning', code: r.state === 'opaque' ? 'opaque-layer' : 'unknown-layer-class', category: 'consistency', layer: layerPath(r), message: `${layerPath(r)} (${r.spec.className}): ${r.problem}; its ${n.length} stored tensors (${fmtCount(count)} parameters) are listed and counted as stored` });
-    }
-  }
+  for (const r of allLayers(model)) if (isOpaque(r)) findings.push(unknownLayerFinding(r, match?.rows.get(r) ?? []));
   return baseReport(source, { name: model.graph.name, className: model.graph.className }, layers, totals, sortFindings(findings));
+}
+
+/** One warning per layer kerascope has no rule for (or cannot analyse): its stored tensors are counted as stored. */
+function unknownLayerFinding(r: LayerResult, rows: WeightReport[]): Finding {
+  const count = rows.reduce((t, w) => t + (w.storedShape ? prod(w.storedShape) : 0), 0);
+  const stored = rows.length ? `; its ${rows.length} stored tensors (${fmtCount(count)} parameters) are listed and counted as stored` : '';
+  return { severity: 'warning', code: r.state === 'opaque' ? 'opaque-layer' : 'unknown-layer-class', category: 'consistency', layer: layerPath(r), message: `${layerPath(r)} (${r.spec.className}): ${r.problem}${stored}` };
 }
 
 function* allLayers(model: ModelResult): Generator<LayerResult> {
@@ -105,7 +106,6 @@ function graphFindings(model: ModelResult, findings: Finding[]): void {
     for (const r of m.layers) {
       const path = layerPath(r);
       if (r.state === 'rule-error') findings.push({ severity: 'error', code: 'layer-rule-error', category: 'consistency', layer: path, message: `${path} (${r.spec.className}): ${r.problem}` });
-      if (r.state === 'unknown-class' && !r.inner && !r.calls.length) findings.push({ severity: 'warning', code: 'unknown-layer-class', category: 'consistency', layer: path, message: `${path} (${r.spec.className}): no rule for this class` });
       for (const n of r.notes) {
         const text = n.startsWith(`${r.spec.name}: `) ? n.slice(r.spec.name.length + 2) : n;
         findings.push({ severity: 'info', code: r.spec.className === 'Lambda' ? 'lambda-shape' : 'layer-note', category: 'consistency', layer: path, message: `${path}: ${text}` });
@@ -243,7 +243,7 @@ function storedOnlyReport(source: ModelSource, findings: Finding[]): Report {
         storedShape: s.shape,
         storedPath: s.path,
         storedDtype: s.dtype,
-        trainable: !/(moving_|running_|_variance|count$)/.test(s.name),
+        trainable: guessTrainable(s),
         status: 'unverified',
         why: 'stored; no architecture to check it against',
       }));

@@ -124,7 +124,7 @@ class Matcher {
  * For a class kerascope has no rule for: integer and boolean variables cannot be trained, and names
  * such as moving_mean / running_std are Keras's non-trainable statistics. A guess, said as such.
  */
-function guessTrainable(s: StoredTensor): boolean {
+export function guessTrainable(s: StoredTensor): boolean {
   if (/^(u?int|bool)/.test(s.dtype)) return false;
   return !/(moving_|running_|_mean|_variance|_std|count|iteration)/.test(shortName(s.name));
 }
