@@ -98,28 +98,20 @@ export function inferModel(graph: ModelGraph, version: KerasVersion, inputOverri
     if (!target) return { ready: true, shape: null };
     const call = target.className === 'InputLayer' ? 0 : resolveCall(ref);
     const k = key(ref.layer, call, ref.tensor);
-    // An assumed shape gives way to the shape the writer stored on this edge.
-    if (assumed.has(k) && ref.storedShape) {
-      const c = results.get(target)!.calls[call];
-      if (c?.outputShapes) c.outputShapes[ref.tensor] = ref.storedShape; // show what the file says
+    if (!known.has(k) && !known.has(key(ref.layer, call, WILDCARD))) return { ready: false, shape: null };
+    const shape = known.get(k) ?? null;
+    // Where the shape is unknown or only assumed, the writer's stored edge shape wins: shown and used.
+    if ((shape === null || assumed.has(k)) && ref.storedShape) {
       const r = results.get(target)!;
-      r.notes = r.notes.filter((n) => n !== ASSUMED_NOTE);
-      if (!r.notes.includes(STORED_NOTE)) r.notes.push(STORED_NOTE);
-      return { ready: true, shape: ref.storedShape };
-    }
-    if (known.has(k) || known.has(key(ref.layer, call, WILDCARD))) {
-      const shape = known.get(k) ?? null;
-      // Unknown here (no rule, no shape), but the writer stored it on this edge: show and use it.
-      if (shape === null && ref.storedShape) {
-        const c = results.get(target)!.calls[call];
-        if (c) {
-          c.outputShapes = c.outputShapes ?? [];
-          c.outputShapes[ref.tensor] = ref.storedShape;
-        }
+      const c = r.calls[call];
+      if (c) (c.outputShapes ??= [])[ref.tensor] = ref.storedShape;
+      if (assumed.has(k)) {
+        r.notes = r.notes.filter((n) => n !== ASSUMED_NOTE);
+        if (!r.notes.includes(STORED_NOTE)) r.notes.push(STORED_NOTE);
+        return { ready: true, shape: ref.storedShape };
       }
-      return { ready: true, shape };
     }
-    return { ready: false, shape: null };
+    return { ready: true, shape };
   };
 
   // Pending calls, evaluated as their inputs become known.
