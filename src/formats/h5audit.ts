@@ -4,8 +4,9 @@
 // external dataset cannot make HDF5 read another file: h5engine.ts.)
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { H5ObjectIssue } from '../types.js';
-import type { H5File } from './h5engine.js';
+import type { H5Reader } from './h5reader.js';
 import type { SeenDataset } from './h5layout.js';
+import { externalFiles, readGeometry, ReadBudget, type ExternalFile, type ReadAt } from './h5ohdr.js';
 
 export const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -44,7 +45,7 @@ function leaves(paths: string[]): string[] {
  * Soft and external links. Every leaf is checked when the file is small; in a big file only the
  * leaves that are not datasets the Keras layout named (a soft link can only sit where a leaf is).
  */
-export function linkIssues(f: H5File, paths: string[], datasets: SeenDataset[]): H5ObjectIssue[] {
+export function linkIssues(f: H5Reader, paths: string[], datasets: SeenDataset[]): H5ObjectIssue[] {
   const known = new Set(datasets.map((d) => d.path));
   const all = leaves(paths);
   const toCheck = all.length <= CHECK_EVERY_LINK_UP_TO ? all : all.filter((p) => !known.has(p));
@@ -81,6 +82,49 @@ export function datasetIssues(datasets: SeenDataset[], fileSize: number): H5Obje
     }
   }
   return issues;
+}
+
+/**
+ * Datasets whose raw data lives in other host files (H5Pset_external). h5wasm does not expose the
+ * dataset creation property, so each contiguous dataset's object header is read from the file's
+ * bytes (h5ohdr.ts): one engine call for its address and a few small reads. Only contiguous
+ * datasets can have external files (HDF5 refuses any other layout with them): chunked and virtual
+ * ones are skipped. Datasets the Keras walkers did not visit are not checked.
+ */
+export function externalDatasetIssues(f: H5Reader, datasets: SeenDataset[], read: ReadAt, size: number): H5ObjectIssue[] {
+  const candidates = datasets.filter((d) => d.meta.chunks === null && !d.meta.virtual_sources?.length);
+  if (!candidates.length) return [];
+  const base = superblockIn(read, size);
+  const g = base === null ? null : readGeometry(read, size, base);
+  if (!g) return [];
+  const budget = new ReadBudget();
+  const issues: H5ObjectIssue[] = [];
+  for (const { path } of candidates) {
+    if (budget.left <= 0) break;
+    let address: bigint;
+    try {
+      address = f.objectAddress(path);
+    } catch {
+      continue;
+    }
+    if (address > BigInt(Number.MAX_SAFE_INTEGER)) continue;
+    const files = externalFiles(g, read, Number(address), budget);
+    if (files?.length) issues.push({ kind: 'external-dataset', path, detail: `raw data in ${describe(files)}` });
+  }
+  return issues;
+}
+
+function describe(files: ExternalFile[]): string {
+  const shown = files.slice(0, 8).map((x) =>
+    x.name === null ? 'an external file whose name could not be read' : `${JSON.stringify(x.name)} (${bytes(x)})`,
+  );
+  const more = files.length > shown.length ? ` and ${files.length - shown.length} more` : '';
+  return `${shown.join(', ')}${more}`;
+}
+
+function bytes(x: ExternalFile): string {
+  const size = x.size === null ? 'unlimited bytes' : `${x.size} bytes`;
+  return x.offset === null ? size : `${size} at offset ${x.offset}`;
 }
 
 export function userBlockIssue(offset: number): H5ObjectIssue {

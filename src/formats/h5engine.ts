@@ -43,6 +43,7 @@ interface H5Module {
   get_dataset_metadata(id: bigint, path: string): H5Meta;
   get_symbolic_link(id: bigint, path: string): string | null;
   get_external_link(id: bigint, path: string): { filename?: string; obj_path?: string };
+  create_object_reference(id: bigint, path: string): ArrayLike<number>;
   H5F_ACC_RDONLY: number;
 }
 interface H5wasmApi {
@@ -212,6 +213,12 @@ export class H5File {
 
   datasetMeta(path: string): H5Meta {
     return this.engine.call(() => this.engine.module.get_dataset_metadata(this.id, path));
+  }
+
+  /** The address of the object header at `path` (an HDF5 object reference), relative to the superblock. */
+  objectAddress(path: string): bigint {
+    const ref = this.engine.call(() => this.engine.module.create_object_reference(this.id, path));
+    return Buffer.from(Array.from(ref)).readBigUInt64LE(0);
   }
 
   /** The kind of link at `path`: hard, soft (target) or external (file:path). No traversal. */
