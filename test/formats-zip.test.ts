@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { useReader } from './helpers/reader.js';
 import { UnreadableError } from '../src/errors.js';
 import { h5BytesRead, h5EngineLoaded } from '../src/formats/h5client.js';
 import { readKerasZip } from '../src/formats/kerasZip.js';
@@ -73,7 +74,8 @@ describe('npz weights and the lazy HDF5 engine', () => {
   });
 });
 
-describe('.keras with a STORED model.weights.h5 (what Keras writes)', () => {
+describe.each(['native', 'engine'] as const)('.keras with a STORED model.weights.h5 (what Keras writes), %s reader', (mode) => {
+  useReader(mode);
   it('reads config.json, metadata.json and the weights in place', async () => {
     const h5 = tmp('dense.weights.h5');
     await writeKeras3WeightsH5(h5, { ...DENSE, optimizer: [[], [3, 4]] });

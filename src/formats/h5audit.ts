@@ -4,7 +4,7 @@
 // external dataset cannot make HDF5 read another file: h5engine.ts.)
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { H5ObjectIssue } from '../types.js';
-import type { H5File } from './h5engine.js';
+import type { H5Reader } from './h5reader.js';
 import type { SeenDataset } from './h5layout.js';
 import { externalFiles, readGeometry, ReadBudget, type ExternalFile, type ReadAt } from './h5ohdr.js';
 
@@ -45,7 +45,7 @@ function leaves(paths: string[]): string[] {
  * Soft and external links. Every leaf is checked when the file is small; in a big file only the
  * leaves that are not datasets the Keras layout named (a soft link can only sit where a leaf is).
  */
-export function linkIssues(f: H5File, paths: string[], datasets: SeenDataset[]): H5ObjectIssue[] {
+export function linkIssues(f: H5Reader, paths: string[], datasets: SeenDataset[]): H5ObjectIssue[] {
   const known = new Set(datasets.map((d) => d.path));
   const all = leaves(paths);
   const toCheck = all.length <= CHECK_EVERY_LINK_UP_TO ? all : all.filter((p) => !known.has(p));
@@ -91,7 +91,7 @@ export function datasetIssues(datasets: SeenDataset[], fileSize: number): H5Obje
  * datasets can have external files (HDF5 refuses any other layout with them): chunked and virtual
  * ones are skipped. Datasets the Keras walkers did not visit are not checked.
  */
-export function externalDatasetIssues(f: H5File, datasets: SeenDataset[], read: ReadAt, size: number): H5ObjectIssue[] {
+export function externalDatasetIssues(f: H5Reader, datasets: SeenDataset[], read: ReadAt, size: number): H5ObjectIssue[] {
   const candidates = datasets.filter((d) => d.meta.chunks === null && !d.meta.virtual_sources?.length);
   if (!candidates.length) return [];
   const base = superblockIn(read, size);

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { UnreadableError } from '../errors.js';
 import type { H5Contents } from './h5contents.js';
 import type { H5Job, H5JobDone } from './h5jobs.js';
+import { nativeEnabled, readNative } from './h5native/index.js';
 import { oneLine } from './oneLine.js';
 
 interface Pending {
@@ -24,6 +25,7 @@ let starts = 0;
 let nextId = 1;
 let bytesReadTotal = 0;
 let bytesReadBase = 0;
+let nativeBytesRead = 0;
 const pending = new Map<number, Pending>();
 
 /** Seconds a single HDF5 file may take (metadata of a 2,000-layer model takes well under one). */
@@ -44,13 +46,27 @@ export function h5EngineStarts(): number {
 
 /** Bytes the engine read from files so far, across worker restarts (tests: no weight bytes read). */
 export function h5BytesRead(): number {
-  return bytesReadTotal;
+  return bytesReadTotal + nativeBytesRead;
 }
 
 /** The worker ended under a job (an abort, a crash): the job may be retried once on a fresh one. */
 class EngineLost extends Error {}
 
+/**
+ * Reads one HDF5 payload: kerascope's own metadata reader first (h5native/, in this thread, no
+ * engine to load), the engine for every file that reader hands over.
+ */
 export async function runH5Job(job: H5Job): Promise<H5Contents> {
+  if (nativeEnabled()) {
+    const r = readNative(job);
+    nativeBytesRead += r.bytesRead;
+    if (r.contents) return r.contents;
+    if (process.env['KERASCOPE_DEBUG_NATIVE']) process.stderr.write(`kerascope: ${job.label}: native HDF5 reader gave up: ${r.gaveUp}\n`);
+  }
+  return runEngineJob(job);
+}
+
+async function runEngineJob(job: H5Job): Promise<H5Contents> {
   for (let attempt = 1; ; attempt++) {
     try {
       const done = await post(job);

@@ -4,6 +4,7 @@ import { UnreadableError } from '../errors.js';
 import type { Finding, FormatId, H5ObjectIssue, StoredWeights } from '../types.js';
 import { datasetIssues, externalDatasetIssues, linkIssues } from './h5audit.js';
 import { H5EngineError, type H5File } from './h5engine.js';
+import type { H5Reader } from './h5reader.js';
 import type { ReadAt } from './h5ohdr.js';
 import { readChunkedAttr, walkKeras3, walkLegacy, walkLegacyOptimizer, type WalkResult } from './h5layout.js';
 import { text } from './h5values.js';
@@ -43,7 +44,7 @@ export function withOpen<T>(file: string, open: () => H5File, fn: (f: H5File) =>
  * `inArchive`: the weights member of a `.keras`, which is a Keras 3 store even when empty.
  * `read`: positional reads of the payload's bytes, for what the engine does not expose (h5ohdr.ts).
  */
-export function readContents(f: H5File, file: string, size: number, inArchive = false, read?: ReadAt): H5Contents {
+export function readContents(f: H5Reader, file: string, size: number, inArchive = false, read?: ReadAt): H5Contents {
   const rootAttrs = f.attrNames('/');
   const has = (n: string) => rootAttrs.includes(n) || rootAttrs.includes(`${n}0`);
   const paths = f.paths('/');
@@ -96,7 +97,7 @@ function emptyWalk(): WalkResult {
   return { groups: [], optimizer: [], datasets: [], problems: [] };
 }
 
-function groupText(f: H5File, path: string, name: string): string | null {
+function groupText(f: H5Reader, path: string, name: string): string | null {
   try {
     return text(f.attr(path, name));
   } catch {

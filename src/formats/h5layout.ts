@@ -6,7 +6,8 @@
 // Keras 3 store (keras/src/saving/saving_lib.py H5IOStore): `layers/<snake>[_N]/…/vars/<i>`,
 // the `vars` group carrying a `name` attribute since Keras 3.6.
 import type { StoredGroup, StoredTensor } from '../types.js';
-import { H5EngineError, type H5File, type H5Meta } from './h5engine.js';
+import { H5EngineError, type H5Meta } from './h5engine.js';
+import type { H5Reader } from './h5reader.js';
 import { dtypeName, nameList, type AttrValue } from './h5values.js';
 
 /** A dataset the walkers met, for the audit (shape bombs, virtual datasets). */
@@ -32,7 +33,7 @@ function join(group: string, name: string): string {
  * An attribute that Keras may have split into `name0`, `name1`, … because it exceeded
  * HDF5_OBJECT_HEADER_LIMIT = 64512 bytes (legacy_h5_format.py save_attributes_to_hdf5_group).
  */
-export function readChunkedAttr(f: H5File, path: string, name: string, attrNames?: string[]): AttrValue | undefined {
+export function readChunkedAttr(f: H5Reader, path: string, name: string, attrNames?: string[]): AttrValue | undefined {
   const names = attrNames ?? tryAttrNames(f, path);
   if (names.includes(name)) return f.attr(path, name);
   if (!names.includes(`${name}0`)) return undefined;
@@ -45,7 +46,7 @@ export function readChunkedAttr(f: H5File, path: string, name: string, attrNames
   return parts;
 }
 
-function tryAttrNames(f: H5File, path: string): string[] {
+function tryAttrNames(f: H5Reader, path: string): string[] {
   try {
     return f.attrNames(path);
   } catch {
@@ -54,7 +55,7 @@ function tryAttrNames(f: H5File, path: string): string[] {
 }
 
 /** One tensor: its dataset's shape and dtype (a dataset `dtype` attr names bfloat16). */
-function tensorAt(f: H5File, path: string, name: string, seen: SeenDataset[]): StoredTensor {
+function tensorAt(f: H5Reader, path: string, name: string, seen: SeenDataset[]): StoredTensor {
   const meta = f.datasetMeta(path);
   seen.push({ path, meta });
   let dtype = dtypeName(meta);
@@ -66,7 +67,7 @@ function tensorAt(f: H5File, path: string, name: string, seen: SeenDataset[]): S
   return { path, name, shape: meta.shape ?? [], dtype };
 }
 
-function tryAttr(f: H5File, path: string, name: string): AttrValue | undefined {
+function tryAttr(f: H5Reader, path: string, name: string): AttrValue | undefined {
   try {
     return f.attr(path, name);
   } catch {
@@ -75,7 +76,7 @@ function tryAttr(f: H5File, path: string, name: string): AttrValue | undefined {
 }
 
 /** Tensors listed by a `weight_names` attribute of `group`, in that order. */
-function namedTensors(f: H5File, group: string, names: string[], out: WalkResult): StoredTensor[] {
+function namedTensors(f: H5Reader, group: string, names: string[], out: WalkResult): StoredTensor[] {
   const tensors: StoredTensor[] = [];
   for (const name of names) {
     const path = join(group, name);
@@ -90,7 +91,7 @@ function namedTensors(f: H5File, group: string, names: string[], out: WalkResult
 }
 
 /** The legacy layout rooted at `root` (`/model_weights` of a full model, `/` of a weights-only file). */
-export function walkLegacy(f: H5File, root: string, rootAttrNames?: string[]): WalkResult {
+export function walkLegacy(f: H5Reader, root: string, rootAttrNames?: string[]): WalkResult {
   const out: WalkResult = { groups: [], optimizer: [], datasets: [], problems: [] };
   const layerNames = nameList(readChunkedAttr(f, root, 'layer_names', rootAttrNames) ?? null);
   for (const layer of layerNames) {
@@ -101,7 +102,7 @@ export function walkLegacy(f: H5File, root: string, rootAttrNames?: string[]): W
   return out;
 }
 
-function readWeightNames(f: H5File, group: string, out: WalkResult): string[] | null {
+function readWeightNames(f: H5Reader, group: string, out: WalkResult): string[] | null {
   // Most groups have a plain `weight_names`: one try, and the attribute listing only when it fails.
   try {
     return nameList(f.attr(group, 'weight_names'));
@@ -119,7 +120,7 @@ function readWeightNames(f: H5File, group: string, out: WalkResult): string[] | 
 }
 
 /** `/optimizer_weights` of a legacy full model: a `weight_names` attribute and its datasets. */
-export function walkLegacyOptimizer(f: H5File, out: WalkResult): void {
+export function walkLegacyOptimizer(f: H5Reader, out: WalkResult): void {
   const v = readChunkedAttr(f, 'optimizer_weights', 'weight_names');
   if (v === undefined) return;
   out.optimizer = namedTensors(f, 'optimizer_weights', nameList(v), out);
@@ -129,7 +130,7 @@ const VARS = /(^|\/)vars$/;
 const VAR = /(^|\/)vars\/(\d+)$/;
 
 /** The Keras 3 store: every `…/vars` group with its `vars/<i>` datasets, `optimizer/vars` apart. */
-export function walkKeras3(f: H5File, allPaths: string[]): WalkResult {
+export function walkKeras3(f: H5Reader, allPaths: string[]): WalkResult {
   const out: WalkResult = { groups: [], optimizer: [], datasets: [], problems: [] };
   const varsGroups = allPaths.filter((p) => VARS.test(p)).sort(naturalCompare);
   const members = new Map<string, { index: number; path: string }[]>();

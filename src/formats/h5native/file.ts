@@ -1,0 +1,199 @@
+// An open HDF5 payload read by kerascope itself: the same questions as the engine's H5File
+// (h5engine.ts), answered from the file's bytes in the main thread without loading h5wasm.
+// Anything outside what these files handle gives up (NativeGiveUp) and the caller hands the file
+// to the engine; `failed` records a give-up even when a caller's catch swallowed it.
+import { H5EngineError, type H5Meta } from '../h5engine.js';
+import type { H5Reader } from '../h5reader.js';
+import { attrValue, type AttrValue } from '../h5values.js';
+import { denseObjects } from './dense.js';
+import { groupLinks } from './groups.js';
+import { MSG, messagesOf, readObjectHeader, type RawMessage, type Sizes } from './header.js';
+import { GlobalHeap } from './heaps.js';
+import { attribute, attributeInfo, dataLayout, dataspace, datatype, single, type Attribute, type Link } from './messages.js';
+import { ByteSource, Cursor, giveUp, NativeGiveUp } from './source.js';
+import { readSuperblock } from './superblock.js';
+import { decodeAttribute } from './values.js';
+
+interface H5Object {
+  messages: RawMessage[];
+  links?: Link[] | null;
+  attributes?: Attribute[];
+}
+
+/** Objects a file may have before the reader gives up on time. */
+const CHECK_TIME_EVERY = 1024;
+
+export class NativeH5File implements H5Reader {
+  failed: string | null = null;
+  private readonly s: Sizes;
+  private readonly root: number;
+  private readonly objects = new Map<number, H5Object>();
+  private readonly heap: GlobalHeap;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly src: ByteSource,
+    userBlock: number,
+    private readonly budgetMs: number,
+  ) {
+    const sb = this.guard(() => readSuperblock(src, userBlock));
+    this.s = { o: sb.sizeOfOffsets, l: sb.sizeOfLengths };
+    this.root = sb.root;
+    this.heap = new GlobalHeap(src, this.s);
+  }
+
+  paths(path = '/'): string[] {
+    return this.guard(() => this.visit(path));
+  }
+
+  attrNames(path: string): string[] {
+    return this.guard(() => this.attributes(this.resolve(path)).map((a) => a.name));
+  }
+
+  attr(path: string, name: string): AttrValue {
+    return this.guard(() => {
+      const a = this.attributes(this.resolve(path)).find((x) => x.name === name);
+      if (!a) throw new H5EngineError(`attribute ${name} not found at ${path}`);
+      return attrValue(decodeAttribute(a, this.heap, this.s));
+    });
+  }
+
+  datasetMeta(path: string): H5Meta {
+    return this.guard(() => this.meta(this.resolve(path)));
+  }
+
+  link(path: string): { kind: 'hard' } | { kind: 'soft' | 'external'; target: string } {
+    return this.guard(() => {
+      const parts = split(path);
+      const last = parts.pop();
+      if (last === undefined) return { kind: 'hard' as const };
+      const l = this.child(this.walk(parts), last);
+      return l.target.kind === 'hard' ? { kind: 'hard' as const } : l.target;
+    });
+  }
+
+  objectAddress(path: string): bigint {
+    return this.guard(() => BigInt(this.resolve(path)));
+  }
+
+  close(): void {
+    this.src.close();
+  }
+
+  /** Runs `fn`; a give-up is remembered, so a caller that swallows errors cannot hide it. */
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof NativeGiveUp) this.failed ??= e.message;
+      else if (!(e instanceof H5EngineError)) this.failed ??= e instanceof Error ? e.message : String(e);
+      throw e;
+    }
+  }
+
+  private object(at: number): H5Object {
+    let o = this.objects.get(at);
+    if (!o) {
+      if (this.objects.size % CHECK_TIME_EVERY === 0 && performance.now() - this.started > this.budgetMs) giveUp('out of time');
+      o = { messages: readObjectHeader(this.src, at, this.s) };
+      this.objects.set(at, o);
+    }
+    return o;
+  }
+
+  private links(at: number): Link[] | null {
+    const o = this.object(at);
+    if (o.links === undefined) o.links = groupLinks(this.src, o.messages, this.s);
+    return o.links;
+  }
+
+  private child(group: number, name: string): Link {
+    const links = this.links(group);
+    if (!links) giveUp(`${name}: parent is not a group`);
+    const l = links.find((x) => x.name === name);
+    if (!l) giveUp(`${name}: no such link`);
+    return l;
+  }
+
+  /** The object at the end of `parts`, through hard links only. */
+  private walk(parts: string[]): number {
+    let at = this.root;
+    for (const p of parts) {
+      const l = this.child(at, p);
+      if (l.target.kind !== 'hard') giveUp(`${p}: a ${l.target.kind} link on the way`);
+      at = l.target.address;
+    }
+    return at;
+  }
+
+  private resolve(path: string): number {
+    return this.walk(split(path));
+  }
+
+  private attributes(at: number): Attribute[] {
+    const o = this.object(at);
+    if (o.attributes) return o.attributes;
+    const list = messagesOf(o.messages, MSG.attribute).map((m) => attribute(new Cursor(m.data, 0, this.s.o, this.s.l)));
+    const info = single(messagesOf(o.messages, MSG.attributeInfo), this.s, attributeInfo);
+    if (info && info.heap !== -1) {
+      if (list.length) giveUp('object with both compact and dense attributes');
+      for (const b of denseObjects(this.src, info.heap, info.nameIndex, this.s, 'attributes')) list.push(attribute(new Cursor(b, 0, this.s.o, this.s.l)));
+    }
+    o.attributes = list;
+    return list;
+  }
+
+  private meta(at: number): H5Meta {
+    const ms = this.object(at).messages;
+    const layout = single(messagesOf(ms, MSG.layout), this.s, dataLayout);
+    const type = single(messagesOf(ms, MSG.datatype), this.s, (x) => datatype(x));
+    const space = single(messagesOf(ms, MSG.dataspace), this.s, dataspace);
+    if (!layout || !type || !space) giveUp('not a dataset');
+    // External raw data and virtual datasets: the engine describes those to the audit.
+    if (messagesOf(ms, MSG.externalFiles).length || layout.kind === 'virtual') giveUp('external or virtual dataset');
+    if (space.kind === 'null') giveUp('dataset with a null dataspace');
+    const shape = space.dims;
+    return {
+      type: type.cls,
+      size: type.size,
+      signed: type.signed,
+      vlen: type.vlen,
+      littleEndian: type.littleEndian,
+      shape,
+      total_size: shape.reduce((n, d) => n * d, 1),
+      chunks: layout.chunks,
+    };
+  }
+
+  /** Every link below `path`, depth first, each group's links by name (H5Lvisit's order). */
+  private visit(path: string): string[] {
+    const start = this.resolve(path);
+    const out: string[] = [];
+    const seen = new Set<number>([start]);
+    const stack: { prefix: string; links: Link[]; i: number }[] = [];
+    const enter = (at: number, prefix: string) => {
+      const links = this.links(at);
+      if (links) stack.push({ prefix, links, i: 0 });
+    };
+    enter(start, '');
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top.i >= top.links.length) {
+        stack.pop();
+        continue;
+      }
+      const l = top.links[top.i++]!;
+      const p = top.prefix + l.name;
+      out.push(p);
+      if (l.target.kind === 'hard' && !seen.has(l.target.address)) {
+        seen.add(l.target.address);
+        enter(l.target.address, `${p}/`);
+      }
+    }
+    return out;
+  }
+}
+
+function split(path: string): string[] {
+  return path.split('/').filter((p) => p !== '' && p !== '.');
+}

@@ -1,0 +1,68 @@
+// kerascope's own reader of HDF5 metadata, tried before the HDF5 engine for every payload.
+//
+// Why: h5wasm costs every process ≈ 0.15 s and 40 MB to load (its 4.2 MB module parsed, the wasm
+// decoded and initialised), plus a worker thread, and one wasm round trip per object (≈ 80 µs:
+// 0.7 s for a 2,000-layer file); issue 3's goals leave no room for that (docs/bench.md). The
+// metadata of a Keras file is a small part of the HDF5 format: this reader handles that part
+// (superblocks 0–3, object headers 1–2, symbol-table, compact and dense groups and attributes,
+// the datatypes and layouts Keras writes) and gives up on anything else — user blocks with an
+// odd base, shared messages, external or virtual datasets, filters on heaps, a checksum or a
+// structure that does not add up — so the engine answers for those files, as before: with its
+// own error messages for broken files and its worker's deadline for hostile ones. Every read is
+// positional and bounded; nothing here can loop (each block is read once) or run long (a time
+// budget), and no weight value is read.
+import type { H5Contents } from '../h5contents.js';
+import { readContents } from '../h5contents.js';
+import type { H5Job } from '../h5jobs.js';
+import { NativeH5File } from './file.js';
+import { superblockOffset } from '../h5audit.js';
+import { ByteSource, giveUp, NativeGiveUp } from './source.js';
+
+export interface NativeResult {
+  contents: H5Contents | null;
+  /** Why the native reader handed the file to the engine (null when it answered). */
+  gaveUp: string | null;
+  bytesRead: number;
+}
+
+/** A file that takes the native reader longer than this goes to the engine. */
+const BUDGET_MS = 5000;
+
+/** `KERASCOPE_H5_READER=engine` sends every payload to the engine (tests of the engine's hooks). */
+export function nativeEnabled(): boolean {
+  return process.env['KERASCOPE_H5_READER'] !== 'engine';
+}
+
+export function readNative(job: H5Job): NativeResult {
+  let src: ByteSource;
+  let userBlock = 0;
+  try {
+    if (job.kind === 'host') {
+      userBlock = hostUserBlock(job.file, job.size);
+      src = new ByteSource(job.file, userBlock, job.size - userBlock);
+    } else src = new ByteSource(job.host, job.offset, job.length);
+  } catch (e) {
+    return { contents: null, gaveUp: e instanceof Error ? e.message : String(e), bytesRead: 0 };
+  }
+  let f: NativeH5File | null = null;
+  try {
+    f = new NativeH5File(src, userBlock, BUDGET_MS);
+    const contents =
+      job.kind === 'host' ? readContents(f, job.source, job.size, job.inArchive) : readContents(f, job.source, job.length, true);
+    if (f.failed) return { contents: null, gaveUp: f.failed, bytesRead: src.bytesRead };
+    return { contents, gaveUp: null, bytesRead: src.bytesRead };
+  } catch (e) {
+    // Whatever went wrong here (a give-up, a file that is not Keras, a broken structure), the
+    // engine reads the file again and words the answer.
+    const why = e instanceof NativeGiveUp ? e.message : f?.failed ?? (e instanceof Error ? e.message : String(e));
+    return { contents: null, gaveUp: why, bytesRead: src.bytesRead };
+  } finally {
+    src.close();
+  }
+}
+
+/** Where the superblock of a host file starts (after a user block, if any). */
+function hostUserBlock(file: string, size: number): number {
+  const at = superblockOffset(file, size);
+  return at ?? giveUp('no HDF5 signature');
+}

@@ -1,0 +1,208 @@
+// Decoders for the header messages a Keras file's metadata needs (File Format Specification v3,
+// section IV.A.2): dataspace, datatype, data layout, attribute, link, link info, attribute info,
+// symbol table. Anything else a message could say that these do not handle sends the file to
+// the HDF5 engine (giveUp), so an answer from here is never a guess.
+import { cursor, type RawMessage, type Sizes } from './header.js';
+import { Cursor, giveUp } from './source.js';
+
+export interface Dataspace {
+  kind: 'scalar' | 'simple' | 'null';
+  dims: number[];
+}
+
+export function dataspace(c: Cursor): Dataspace {
+  const version = c.u8();
+  const rank = c.u8();
+  const flags = c.u8();
+  let kind: Dataspace['kind'];
+  if (version === 1) {
+    c.skip(5);
+    kind = rank === 0 ? 'scalar' : 'simple';
+  } else if (version === 2) {
+    const type = c.u8();
+    kind = type === 0 ? 'scalar' : type === 1 ? 'simple' : type === 2 ? 'null' : giveUp(`dataspace type ${type}`);
+  } else return giveUp(`dataspace version ${version}`);
+  if (rank > 32) giveUp(`dataspace of rank ${rank}`);
+  const dims: number[] = [];
+  for (let i = 0; i < rank; i++) dims.push(c.len());
+  return { kind, dims };
+}
+
+/**
+ * A datatype as h5wasm's metadata describes it: variable-length strings are class 3 with
+ * `vlen` (H5Tget_class says H5T_STRING for them), their size the 4-byte pointer of wasm32.
+ */
+export interface Datatype {
+  cls: number;
+  size: number;
+  signed: boolean;
+  littleEndian: boolean;
+  vlen: boolean;
+  /** Character set of a string: 0 ASCII, 1 UTF-8. */
+  cset: number;
+  base?: Datatype;
+}
+
+export function datatype(c: Cursor, depth = 0): Datatype {
+  if (depth > 8) giveUp('datatype nested too deep');
+  const b0 = c.u8();
+  const cls = b0 & 0x0f;
+  const bits = c.u8() | (c.u8() << 8) | (c.u8() << 16);
+  const size = c.u32();
+  const plain = { cls, size, signed: false, littleEndian: (bits & 1) === 0, vlen: false, cset: 0 };
+  switch (cls) {
+    case 0: // fixed-point: bit offset, precision
+      c.skip(4);
+      return { ...plain, signed: (bits & 0x08) !== 0 };
+    case 1: // floating-point: bit offset, precision, exponent and mantissa layout, bias
+      c.skip(12);
+      return plain;
+    case 3:
+      return { ...plain, cset: (bits >> 4) & 0x0f };
+    case 8: {
+      const base = datatype(c, depth + 1);
+      return { ...plain, littleEndian: base.littleEndian, base }; // member names and values: unused
+    }
+    case 9: {
+      const base = datatype(c, depth + 1);
+      if ((bits & 0x0f) === 1) return { ...plain, cls: 3, size: 4, vlen: true, cset: (bits >> 8) & 0x0f, base };
+      return { ...plain, size: 8, vlen: true, base };
+    }
+    case 2:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 10:
+      return plain; // properties unused: the caller knows the message's length
+    default:
+      return giveUp(`datatype class ${cls}`);
+  }
+}
+
+export interface DataLayout {
+  kind: 'compact' | 'contiguous' | 'chunked' | 'virtual';
+  chunks: number[] | null;
+}
+
+export function dataLayout(c: Cursor): DataLayout {
+  const version = c.u8();
+  if (version === 1 || version === 2) {
+    const rank = c.u8();
+    const cls = c.u8();
+    c.skip(5);
+    if (cls !== 0) c.addr();
+    const dims: number[] = [];
+    for (let i = 0; i < rank; i++) dims.push(c.u32());
+    if (cls === 0) return { kind: 'compact', chunks: null };
+    if (cls === 1) return { kind: 'contiguous', chunks: null };
+    if (cls === 2) return { kind: 'chunked', chunks: dims.slice(0, -1) };
+    return giveUp(`layout class ${cls}`);
+  }
+  if (version !== 3 && version !== 4) return giveUp(`layout version ${version}`);
+  const cls = c.u8();
+  if (cls === 0) return { kind: 'compact', chunks: null };
+  if (cls === 1) return { kind: 'contiguous', chunks: null };
+  if (cls === 3) return { kind: 'virtual', chunks: null };
+  if (cls !== 2) return giveUp(`layout class ${cls}`);
+  const dims: number[] = [];
+  if (version === 3) {
+    const rank = c.u8();
+    c.addr();
+    for (let i = 0; i < rank; i++) dims.push(c.u32());
+  } else {
+    c.u8(); // flags
+    const rank = c.u8();
+    const width = c.u8();
+    if (width < 1 || width > 8) giveUp(`chunk dimension width ${width}`);
+    for (let i = 0; i < rank; i++) dims.push(c.uint(width));
+  }
+  return { kind: 'chunked', chunks: dims.slice(0, -1) };
+}
+
+export interface Attribute {
+  name: string;
+  type: Datatype;
+  space: Dataspace;
+  data: Buffer;
+}
+
+export function attribute(c: Cursor): Attribute {
+  const version = c.u8();
+  if (version < 1 || version > 3) giveUp(`attribute message version ${version}`);
+  const flags = c.u8();
+  if (flags & 0x03) giveUp('attribute with a shared datatype or dataspace');
+  const nameSize = c.u16();
+  const typeSize = c.u16();
+  const spaceSize = c.u16();
+  if (version === 3) c.u8(); // name character set
+  const pad = (n: number) => (version === 1 ? Math.ceil(n / 8) * 8 : n);
+  const nameBytes = c.bytes(pad(nameSize));
+  const end = nameBytes.indexOf(0);
+  const name = nameBytes.subarray(0, end < 0 ? nameSize : Math.min(end, nameSize)).toString('utf8');
+  const type = datatype(c.sub(pad(typeSize)));
+  const space = dataspace(c.sub(pad(spaceSize)));
+  return { name, type, space, data: c.bytes(c.left) };
+}
+
+export type LinkTarget = { kind: 'hard'; address: number } | { kind: 'soft' | 'external'; target: string };
+
+export interface Link {
+  name: string;
+  nameBytes: Buffer;
+  target: LinkTarget;
+}
+
+export function link(c: Cursor): Link {
+  if (c.u8() !== 1) giveUp('link message version');
+  const flags = c.u8();
+  const type = flags & 0x08 ? c.u8() : 0;
+  if (flags & 0x04) c.skip(8); // creation order
+  if (flags & 0x10) c.u8(); // name character set
+  const nameBytes = c.bytes(c.uint(1 << (flags & 0x03)));
+  const name = nameBytes.toString('utf8');
+  if (type === 0) return { name, nameBytes, target: { kind: 'hard', address: c.addr() } };
+  const value = c.bytes(c.u16());
+  if (type === 1) return { name, nameBytes, target: { kind: 'soft', target: value.toString('utf8') } };
+  if (type === 64) {
+    // flags byte, then "file\0object\0"
+    const parts = value.subarray(1).toString('utf8').split('\0');
+    return { name, nameBytes, target: { kind: 'external', target: `${parts[0] ?? ''}:${parts[1] ?? ''}` } };
+  }
+  return giveUp(`link type ${type}`);
+}
+
+/** Link info / attribute info: where a group's links or an object's attributes sit when dense. */
+export interface DenseIndex {
+  heap: number;
+  nameIndex: number;
+}
+
+/** Link info: the largest creation index, when tracked, is 8 bytes. */
+export function linkInfo(c: Cursor): DenseIndex {
+  return denseIndex(c, 'link info', 8);
+}
+
+/** Attribute info: the largest creation index, when tracked, is 2 bytes. */
+export function attributeInfo(c: Cursor): DenseIndex {
+  return denseIndex(c, 'attribute info', 2);
+}
+
+function denseIndex(c: Cursor, what: string, maxIndexBytes: number): DenseIndex {
+  if (c.u8() !== 0) giveUp(`${what} version`);
+  const flags = c.u8();
+  if (flags & 1) c.skip(maxIndexBytes);
+  const heap = c.addr();
+  const nameIndex = c.addr();
+  return { heap, nameIndex };
+}
+
+export function symbolTable(c: Cursor): { btree: number; heap: number } {
+  return { btree: c.addr(), heap: c.addr() };
+}
+
+/** The one message of a kind an object may carry, decoded; null when absent. */
+export function single<T>(ms: RawMessage[], sizes: Sizes, decode: (c: Cursor) => T): T | null {
+  if (ms.length > 1) giveUp('a message that must be single appears twice');
+  return ms.length ? decode(cursor(ms[0]!, sizes)) : null;
+}

@@ -1,0 +1,194 @@
+// The bytes of one HDF5 payload, read by position through small cached blocks: the native
+// reader never reads a file whole (a 4 GB .h5 is served a few kB), and every read is bounded.
+import { closeSync, openSync, readSync } from 'node:fs';
+
+/** The native reader cannot (or will not) read this file: the HDF5 engine takes over. */
+export class NativeGiveUp extends Error {
+  override name = 'NativeGiveUp';
+}
+
+export function giveUp(why: string): never {
+  throw new NativeGiveUp(why);
+}
+
+const BLOCK = 4096;
+/** Reads above this size are not cached (a long config string). */
+const CACHE_UP_TO = 64 * 1024;
+/** No single structure of a Keras file's metadata comes near this; a larger claim is a lie. */
+const MAX_READ = 256 * 1024 * 1024;
+/** Metadata blocks kept in memory at most (64 MB): a file past that goes to the engine. */
+const MAX_CACHED_BLOCKS = 16 * 1024;
+
+export class ByteSource {
+  /** Bytes read from the file so far (tests prove that weight values are never read). */
+  bytesRead = 0;
+  private readonly blocks = new Map<number, Buffer>();
+  private fd: number | null;
+
+  /**
+   * `offset`/`length`: where the payload sits in `host` (a STORED zip member), or 0 and the
+   * file's size. Addresses given to `read` are relative to the payload.
+   */
+  constructor(
+    host: string,
+    private readonly offset: number,
+    readonly length: number,
+  ) {
+    this.fd = openSync(host, 'r');
+  }
+
+  /** `n` bytes at payload address `at`; past the payload's end the reader gives up. */
+  read(at: number, n: number): Buffer {
+    if (!Number.isSafeInteger(at) || !Number.isSafeInteger(n) || at < 0 || n < 0) giveUp(`bad read ${at}+${n}`);
+    if (at + n > this.length) giveUp(`read past the end: ${at}+${n} > ${this.length}`);
+    if (n > MAX_READ) giveUp(`read of ${n} bytes`);
+    if (n > CACHE_UP_TO) return this.readRaw(at, n);
+    const first = Math.floor(at / BLOCK);
+    const last = Math.floor((at + n - 1) / BLOCK);
+    if (first === last) {
+      const b = this.block(first);
+      const start = at - first * BLOCK;
+      if (start + n > b.length) giveUp(`short read at ${at}`);
+      return b.subarray(start, start + n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let done = 0;
+    for (let i = first; i <= last; i++) {
+      const b = this.block(i);
+      const start = i === first ? at - first * BLOCK : 0;
+      const take = Math.min(b.length - start, n - done);
+      if (take <= 0) giveUp(`short read at ${at}`);
+      b.copy(out, done, start, start + take);
+      done += take;
+    }
+    return out;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    this.blocks.clear();
+  }
+
+  private block(i: number): Buffer {
+    let b = this.blocks.get(i);
+    if (!b) {
+      if (this.blocks.size >= MAX_CACHED_BLOCKS) giveUp('metadata larger than the native reader keeps');
+      b = this.readRaw(i * BLOCK, Math.min(BLOCK, this.length - i * BLOCK));
+      this.blocks.set(i, b);
+    }
+    return b;
+  }
+
+  private readRaw(at: number, n: number): Buffer {
+    if (this.fd === null) giveUp('closed');
+    const buf = Buffer.allocUnsafe(n);
+    let done = 0;
+    while (done < n) {
+      const got = readSync(this.fd, buf, done, n - done, this.offset + at + done);
+      if (got <= 0) giveUp(`short read at ${at}`);
+      done += got;
+    }
+    this.bytesRead += n;
+    return buf;
+  }
+}
+
+/** A little-endian cursor over one structure's bytes. */
+export class Cursor {
+  constructor(
+    readonly buf: Buffer,
+    public pos = 0,
+    private readonly sizeOfOffsets = 8,
+    private readonly sizeOfLengths = 8,
+  ) {}
+
+  get left(): number {
+    return this.buf.length - this.pos;
+  }
+
+  need(n: number): void {
+    if (n < 0 || this.pos + n > this.buf.length) giveUp(`structure ends early (${n} bytes wanted at ${this.pos} of ${this.buf.length})`);
+  }
+
+  skip(n: number): void {
+    this.need(n);
+    this.pos += n;
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+
+  u16(): number {
+    this.need(2);
+    const v = this.buf.readUInt16LE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  u32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  /** An unsigned integer of `n` bytes (1–8); past 2^53 the reader gives up. */
+  uint(n: number): number {
+    this.need(n);
+    let v = 0;
+    for (let i = n - 1; i >= 0; i--) v = v * 256 + this.buf[this.pos + i]!;
+    this.pos += n;
+    if (!Number.isSafeInteger(v)) giveUp('integer past 2^53');
+    return v;
+  }
+
+  /** A file address; the all-ones "undefined address" is -1. */
+  addr(): number {
+    const n = this.sizeOfOffsets;
+    this.need(n);
+    let undef = true;
+    for (let i = 0; i < n; i++) if (this.buf[this.pos + i] !== 0xff) undef = false;
+    if (undef) {
+      this.pos += n;
+      return -1;
+    }
+    return this.uint(n);
+  }
+
+  len(): number {
+    const n = this.sizeOfLengths;
+    this.need(n);
+    let undef = true;
+    for (let i = 0; i < n; i++) if (this.buf[this.pos + i] !== 0xff) undef = false;
+    if (undef) giveUp('undefined length');
+    return this.uint(n);
+  }
+
+  bytes(n: number): Buffer {
+    this.need(n);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  /** A NUL-terminated string (the NUL consumed). */
+  cstring(): Buffer {
+    const end = this.buf.indexOf(0, this.pos);
+    if (end < 0) giveUp('string without its terminator');
+    const b = this.buf.subarray(this.pos, end);
+    this.pos = end + 1;
+    return b;
+  }
+
+  sub(n: number): Cursor {
+    return new Cursor(this.bytes(n), 0, this.sizeOfOffsets, this.sizeOfLengths);
+  }
+
+  signature(sig: string): void {
+    const got = this.bytes(4).toString('latin1');
+    if (got !== sig) giveUp(`expected ${sig}, found ${JSON.stringify(got)}`);
+  }
+}

@@ -1,0 +1,198 @@
+// kerascope's own HDF5 metadata reader (src/formats/h5native/) against the HDF5 engine (libhdf5
+// in h5wasm): on every HDF5 file written by Keras that we have (the project's fixtures, the
+// corpus, keras3-zoo) and on files the h5wasm builder writes (superblock v2, OHDR headers, dense
+// links and attributes), both must give the same contents, field for field; on files it does not
+// fully understand or that are broken, the native reader must hand over (and say why).
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runH5Job } from '../src/formats/h5client.js';
+import type { H5Job } from '../src/formats/h5jobs.js';
+import { readNative } from '../src/formats/h5native/index.js';
+import { lookup3 } from '../src/formats/h5native/lookup3.js';
+import { editH5, writeDataset, writeKeras3WeightsH5, writeLegacyH5, type LayerSpec, type StringEncoding } from '../fixtures/builder/h5.js';
+import { CORPUS, hasCorpus, hasZoo, ZOO } from './helpers/zoo.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'kerascope-h5native-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tmp = (name: string) => join(dir, name);
+
+function hostJob(file: string): H5Job {
+  return { kind: 'host', file, size: statSync(file).size, label: file, source: file, inArchive: false };
+}
+
+/** The engine's answer for `job` (the native reader switched off), or its one-line error. */
+async function engine(job: H5Job): Promise<unknown> {
+  const saved = process.env['KERASCOPE_H5_READER'];
+  process.env['KERASCOPE_H5_READER'] = 'engine';
+  try {
+    return JSON.parse(JSON.stringify(await runH5Job(job)));
+  } catch (e) {
+    return { error: (e as Error).message };
+  } finally {
+    if (saved === undefined) delete process.env['KERASCOPE_H5_READER'];
+    else process.env['KERASCOPE_H5_READER'] = saved;
+  }
+}
+
+/** Native and engine agree on `file`; returns why the native reader handed over, or null. */
+async function agree(file: string): Promise<string | null> {
+  const job = hostJob(file);
+  const native = readNative(job);
+  if (!native.contents) return native.gaveUp ?? 'gave up';
+  expect(JSON.parse(JSON.stringify(native.contents)), file).toEqual(await engine(job));
+  return null;
+}
+
+function findH5(folder: string, stride = 1): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.endsWith('.h5')) out.push(join(d, e.name));
+    }
+  };
+  walk(folder);
+  return out.filter((_, i) => i % stride === 0);
+}
+
+/** The project's own fixtures the native reader must hand to the engine, and why. */
+const HANDED_OVER: Record<string, RegExp> = {
+  'h5-external-dataset.h5': /external or virtual dataset/,
+  'h5-external-dataset-v2.h5': /external or virtual dataset/,
+  'h5-external-dataset.weights.h5': /external or virtual dataset/,
+  'h5-virtual-dataset.h5': /external or virtual dataset/,
+  // A zeroed free-space size in a global heap: libhdf5 loops forever on it.
+  'h5-attr-loop.weights.h5': /global heap free space/,
+};
+
+describe('same contents as the HDF5 engine on files written by Keras', () => {
+  it('every HDF5 file of the project fixtures (Keras 3.15.1 and the audit fixtures)', async () => {
+    const files = findH5(join(ROOT, 'fixtures'));
+    expect(files.length).toBeGreaterThan(100);
+    for (const f of files) {
+      const why = await agree(f);
+      const expected = HANDED_OVER[f.split('/').pop()!];
+      if (expected) expect(why, f).toMatch(expected);
+      else expect(why, f).toBeNull();
+    }
+  }, 300_000);
+
+  it.runIf(hasCorpus)('every .h5 of the corpus (Keras 1.1 to 3, h5py 2 and 3)', async () => {
+    const files = findH5(CORPUS);
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) expect(await agree(f), f).toBeNull();
+  }, 300_000);
+
+  it.runIf(hasZoo)('every .h5 and .weights.h5 of keras3-zoo (Keras 3.15.1)', async () => {
+    const files = findH5(ZOO);
+    expect(files.length).toBeGreaterThan(200);
+    for (const f of files) expect(await agree(f), f).toBeNull();
+  }, 300_000);
+});
+
+describe('same contents on files the h5wasm builder writes (libver 1.8+: OHDR headers, dense storage)', () => {
+  const layers = (n: number, attrs = 0): LayerSpec[] =>
+    Array.from({ length: n }, (_, i) => ({
+      name: `dense_${i}`,
+      weights: [{ name: `dense_${i}/kernel:0`, shape: [i + 1, 4] }, { name: `dense_${i}/bias:0`, shape: [4], dtype: attrs ? 'float64' : 'float32' }],
+    }));
+
+  it.each<StringEncoding>(['vlen', 'fixed', 'chunked', 'bytes-vlen'])('a 40-layer legacy model, names as %s (dense links)', async (enc) => {
+    const file = tmp(`legacy-${enc}.h5`);
+    await writeLegacyH5(file, {
+      modelConfig: { class_name: 'Sequential', config: { layers: [] } },
+      kerasVersion: '2.15.0',
+      backend: 'tensorflow',
+      layers: layers(40),
+      optimizer: [{ name: 'iterations:0', shape: [], dtype: 'int64' }],
+      stringEncoding: enc,
+      chunkNames: 3,
+    });
+    expect(readFileSync(file)[8]).toBe(2); // superblock v2: what this test is about
+    expect(await agree(file)).toBeNull();
+  });
+
+  it('a Keras 3 store with vars@name, int8 and float16 tensors', async () => {
+    const file = tmp('k3.weights.h5');
+    await writeKeras3WeightsH5(file, {
+      groups: Array.from({ length: 12 }, (_, i) => ({ path: `layers/dense${i ? `_${i}` : ''}`, name: `dense${i ? `_${i}` : ''}`, tensors: [[3, 4], [4]] })),
+    });
+    expect(await agree(file)).toBeNull();
+  });
+
+  it('an object with more attributes than fit its header (dense attributes), and chunked datasets', async () => {
+    const file = tmp('dense-attrs.h5');
+    await writeLegacyH5(file, { modelConfig: { class_name: 'Sequential', config: { layers: [] } }, layers: layers(3) });
+    await editH5(file, 'a', (f) => {
+      for (let i = 0; i < 12; i++) f.create_attribute(`extra_${i}`, `value ${i}`);
+      writeDataset(f, 'model_weights/dense_0/dense_0/extra:0', [5, 6]);
+    });
+    expect(await agree(file)).toBeNull();
+  });
+});
+
+describe('hands the file to the engine when it is not sure', () => {
+  let good: string;
+  beforeAll(async () => {
+    good = tmp('good.h5');
+    await writeLegacyH5(good, { modelConfig: { class_name: 'Sequential', config: { layers: [] } }, kerasVersion: '2.2.4', backend: 'tensorflow', layers: [{ name: 'd', weights: [{ name: 'd/kernel:0', shape: [2, 2] }] }], stringEncoding: 'vlen' });
+  });
+
+  it('a truncated file (its end-of-file address lies past the end)', () => {
+    const bytes = readFileSync(good);
+    const file = tmp('truncated.h5');
+    writeFileSync(file, bytes.subarray(0, bytes.length - 100));
+    expect(readNative(hostJob(file)).gaveUp).toMatch(/end of file address/);
+  });
+
+  it('a flipped byte in a checksummed header', () => {
+    const bytes = Buffer.from(readFileSync(good));
+    const at = bytes.indexOf('OHDR', 100) + 12;
+    bytes[at] ^= 0xff;
+    const file = tmp('flipped.h5');
+    writeFileSync(file, bytes);
+    expect(readNative(hostJob(file)).gaveUp).toMatch(/checksum|structure|version|heap|past/);
+  });
+
+  it('a vlen string whose heap object runs past its collection (libhdf5 aborts or loops on it)', () => {
+    const bytes = Buffer.from(readFileSync(good));
+    let at = -1;
+    for (let i = bytes.indexOf('tensorflow'); i >= 0; i = bytes.indexOf('tensorflow', i + 1))
+      if (bytes.readUInt32LE(i - 8) === 10 && bytes.readUInt32LE(i - 4) === 0) at = i;
+    expect(at).toBeGreaterThan(0);
+    for (const [high, why] of [[125, /runs past its collection/], [2, /length differs|runs past|free space/]] as const) {
+      bytes[at - 7] = high;
+      const file = tmp(`heap-${high}.h5`);
+      writeFileSync(file, bytes);
+      expect(readNative(hostJob(file)).gaveUp).toMatch(why);
+    }
+  });
+
+  it('a file that is not HDF5 at all', () => {
+    const file = tmp('not.h5');
+    writeFileSync(file, 'not an HDF5 file at all, just text');
+    expect(readNative(hostJob(file)).gaveUp).toMatch(/no HDF5 signature/);
+  });
+
+  it('serves a copy of a good file (the checks above are not always true)', () => {
+    const file = tmp('copy.h5');
+    copyFileSync(good, file);
+    const r = readNative(hostJob(file));
+    expect(r.gaveUp).toBeNull();
+    expect(r.contents?.kerasVersion).toBe('2.2.4');
+    expect(r.contents?.backend).toBe('tensorflow');
+  });
+});
+
+describe('lookup3 (HDF5 H5_checksum_lookup3)', () => {
+  it('gives the values of Bob Jenkins’ lookup3.c self-test (hashlittle, initval 0)', () => {
+    expect(lookup3(Buffer.alloc(0))).toBe(0xdeadbeef);
+    // lookup3.c driver5: hashlittle("Four score and seven years ago", 30, 0) = 0x17770551
+    expect(lookup3(Buffer.from('Four score and seven years ago'))).toBe(0x17770551);
+    // … and with initval 1: 0xcd628161
+    expect(lookup3(Buffer.from('Four score and seven years ago'), 1)).toBe(0xcd628161);
+  });
+});
