@@ -7,7 +7,7 @@ import type { H5Reader } from '../h5reader.js';
 import { attrValue, type AttrValue } from '../h5values.js';
 import { denseObjects } from './dense.js';
 import { groupLinks } from './groups.js';
-import { MSG, messagesOf, readObjectHeader, type RawMessage, type Sizes } from './header.js';
+import { cursor, MSG, messagesOf, readObjectHeader, type RawMessage, type Sizes } from './header.js';
 import { GlobalHeap } from './heaps.js';
 import { attribute, attributeInfo, dataLayout, dataspace, datatype, single, type Attribute, type Link } from './messages.js';
 import { ByteSource, Cursor, giveUp, NativeGiveUp } from './source.js';
@@ -17,6 +17,8 @@ import { decodeAttribute } from './values.js';
 interface H5Object {
   messages: RawMessage[];
   links?: Link[] | null;
+  /** The links by name, built on the first lookup (a group may hold thousands). */
+  byName?: Map<string, Link>;
   attributes?: Attribute[];
 }
 
@@ -110,7 +112,9 @@ export class NativeH5File implements H5Reader {
   private child(group: number, name: string): Link {
     const links = this.links(group);
     if (!links) giveUp(`${name}: parent is not a group`);
-    const l = links.find((x) => x.name === name);
+    const o = this.object(group);
+    o.byName ??= new Map(links.map((x) => [x.name, x]));
+    const l = o.byName.get(name);
     if (!l) giveUp(`${name}: no such link`);
     return l;
   }
@@ -133,7 +137,7 @@ export class NativeH5File implements H5Reader {
   private attributes(at: number): Attribute[] {
     const o = this.object(at);
     if (o.attributes) return o.attributes;
-    const list = messagesOf(o.messages, MSG.attribute).map((m) => attribute(new Cursor(m.data, 0, this.s.o, this.s.l)));
+    const list = messagesOf(o.messages, MSG.attribute).map((m) => attribute(cursor(m, this.s)));
     const info = single(messagesOf(o.messages, MSG.attributeInfo), this.s, attributeInfo);
     if (info && info.heap !== -1) {
       if (list.length) giveUp('object with both compact and dense attributes');

@@ -2,7 +2,7 @@
 // and III.A.1): a symbol table (v1 B-tree of SNOD nodes naming entries in a local heap: h5py's
 // default), link messages in the header (compact), or a fractal heap indexed by name (dense).
 import { denseObjects } from './dense.js';
-import { MSG, messagesOf, type RawMessage, type Sizes } from './header.js';
+import { cursor, MSG, messagesOf, type RawMessage, type Sizes } from './header.js';
 import { heapString, localHeap } from './heaps.js';
 import { link, linkInfo, single, symbolTable, type Link } from './messages.js';
 import { ByteSource, Cursor, giveUp } from './source.js';
@@ -14,7 +14,7 @@ export function groupLinks(src: ByteSource, messages: RawMessage[], s: Sizes): L
   let links: Link[];
   if (table) links = symbolTableLinks(src, table.btree, table.heap, s);
   else if (info) {
-    links = messagesOf(messages, MSG.link).map((m) => link(new Cursor(m.data, 0, s.o, s.l)));
+    links = messagesOf(messages, MSG.link).map((m) => link(cursor(m, s)));
     if (info.heap !== -1) {
       if (links.length) giveUp('group with both compact and dense links');
       links = denseObjects(src, info.heap, info.nameIndex, s, 'links').map((b) => link(new Cursor(b, 0, s.o, s.l)));

@@ -5,10 +5,13 @@
 import { checksumOk } from './lookup3.js';
 import { ByteSource, Cursor, giveUp } from './source.js';
 
+/** A message: its bytes are `buf[start, end)` (no copy per message). */
 export interface RawMessage {
   type: number;
   flags: number;
-  data: Buffer;
+  buf: Buffer;
+  start: number;
+  end: number;
 }
 
 /** Message types (section IV.A.2). */
@@ -68,7 +71,7 @@ function readV1(src: ByteSource, at: number, sizes: Sizes): RawMessage[] {
       const len = c.u16();
       const flags = c.u8();
       c.skip(3);
-      take({ type, flags, data: c.bytes(len) }, messages, blocks, sizes);
+      take(message(c, type, flags, len), messages, blocks, sizes);
     }
   }
   if (messages.length !== count) giveUp(`object header at ${at}: ${messages.length} of ${count} messages`);
@@ -112,7 +115,7 @@ function v2Messages(c: Cursor, ordered: boolean, messages: RawMessage[], blocks:
     const len = c.u16();
     const flags = c.u8();
     if (ordered) c.skip(2);
-    take({ type, flags, data: c.bytes(len) }, messages, blocks, sizes);
+    take(message(c, type, flags, len), messages, blocks, sizes);
   }
 }
 
@@ -125,9 +128,16 @@ function take(m: RawMessage, messages: RawMessage[], blocks: Block[], sizes: Siz
   }
 }
 
+function message(c: Cursor, type: number, flags: number, len: number): RawMessage {
+  c.need(len);
+  const start = c.pos;
+  c.pos += len;
+  return { type, flags, buf: c.buf, start, end: start + len };
+}
+
 /** A fresh cursor over a message's data. */
 export function cursor(m: RawMessage, sizes: Sizes): Cursor {
-  return new Cursor(m.data, 0, sizes.o, sizes.l);
+  return new Cursor(m.buf, m.start, sizes.o, sizes.l, m.end);
 }
 
 /** Messages of `type`; a shared one (stored elsewhere) sends the file to the engine. */

@@ -12,6 +12,7 @@ export function giveUp(why: string): never {
 }
 
 const BLOCK = 4096;
+const SLAB = 64 * BLOCK;
 /** Reads above this size are not cached (a long config string). */
 const CACHE_UP_TO = 64 * 1024;
 /** No single structure of a Keras file's metadata comes near this; a larger claim is a lie. */
@@ -23,6 +24,8 @@ export class ByteSource {
   /** Bytes read from the file so far (tests prove that weight values are never read). */
   bytesRead = 0;
   private readonly blocks = new Map<number, Buffer>();
+  private slab = Buffer.alloc(0);
+  private slabUsed = SLAB;
   private fd: number | null;
 
   /**
@@ -74,15 +77,29 @@ export class ByteSource {
     let b = this.blocks.get(i);
     if (!b) {
       if (this.blocks.size >= MAX_CACHED_BLOCKS) giveUp('metadata larger than the native reader keeps');
-      b = this.readRaw(i * BLOCK, Math.min(BLOCK, this.length - i * BLOCK));
+      b = this.readRaw(i * BLOCK, Math.min(BLOCK, this.length - i * BLOCK), this.slabPart());
       this.blocks.set(i, b);
     }
     return b;
   }
 
-  private readRaw(at: number, n: number): Buffer {
+  /**
+   * Blocks are cut from 256 kB slabs: one ArrayBuffer per block made the garbage collector the
+   * largest cost on a 2,000-layer file (thousands of external buffers).
+   */
+  private slabPart(): Buffer {
+    if (this.slabUsed + BLOCK > SLAB) {
+      this.slab = Buffer.allocUnsafeSlow(SLAB);
+      this.slabUsed = 0;
+    }
+    const part = this.slab.subarray(this.slabUsed, this.slabUsed + BLOCK);
+    this.slabUsed += BLOCK;
+    return part;
+  }
+
+  private readRaw(at: number, n: number, into?: Buffer): Buffer {
     if (this.fd === null) giveUp('closed');
-    const buf = Buffer.allocUnsafe(n);
+    const buf = into ? into.subarray(0, n) : Buffer.allocUnsafe(n);
     let done = 0;
     while (done < n) {
       const got = readSync(this.fd, buf, done, n - done, this.offset + at + done);
@@ -96,19 +113,21 @@ export class ByteSource {
 
 /** A little-endian cursor over one structure's bytes. */
 export class Cursor {
+  /** A window `pos`…`end` of `buf` (the whole buffer by default). */
   constructor(
     readonly buf: Buffer,
     public pos = 0,
     private readonly sizeOfOffsets = 8,
     private readonly sizeOfLengths = 8,
+    readonly end = buf.length,
   ) {}
 
   get left(): number {
-    return this.buf.length - this.pos;
+    return this.end - this.pos;
   }
 
   need(n: number): void {
-    if (n < 0 || this.pos + n > this.buf.length) giveUp(`structure ends early (${n} bytes wanted at ${this.pos} of ${this.buf.length})`);
+    if (n < 0 || this.pos + n > this.end) giveUp(`structure ends early (${n} bytes wanted at ${this.pos} of ${this.end})`);
   }
 
   skip(n: number): void {
@@ -177,14 +196,18 @@ export class Cursor {
   /** A NUL-terminated string (the NUL consumed). */
   cstring(): Buffer {
     const end = this.buf.indexOf(0, this.pos);
-    if (end < 0) giveUp('string without its terminator');
+    if (end < 0 || end >= this.end) giveUp('string without its terminator');
     const b = this.buf.subarray(this.pos, end);
     this.pos = end + 1;
     return b;
   }
 
+  /** The next `n` bytes as a cursor of their own (no copy). */
   sub(n: number): Cursor {
-    return new Cursor(this.bytes(n), 0, this.sizeOfOffsets, this.sizeOfLengths);
+    this.need(n);
+    const c = new Cursor(this.buf, this.pos, this.sizeOfOffsets, this.sizeOfLengths, this.pos + n);
+    this.pos += n;
+    return c;
   }
 
   signature(sig: string): void {
