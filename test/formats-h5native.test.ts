@@ -171,6 +171,21 @@ describe('hands the file to the engine when it is not sure', () => {
     }
   });
 
+  it('a group B-tree that lists one symbol node twice (each listing would repeat its links)', () => {
+    const bytes = Buffer.from(readFileSync(join(ROOT, 'fixtures/keras/models/activations.h5')));
+    // A leaf node of a group B-tree (type 0, level 0) with one child: claim two, the same one.
+    let at = -1;
+    for (let i = bytes.indexOf('TREE'); i >= 0 && at < 0; i = bytes.indexOf('TREE', i + 1))
+      if (bytes[i + 4] === 0 && bytes[i + 5] === 0 && bytes.readUInt16LE(i + 6) === 1) at = i;
+    expect(at).toBeGreaterThan(0);
+    bytes.writeUInt16LE(2, at + 6);
+    bytes.copy(bytes, at + 48, at + 32, at + 40); // child 1 = child 0 (8-byte addresses)
+    bytes.copy(bytes, at + 56, at + 40, at + 48); // key 2 = key 1
+    const file = tmp('tree-twice.h5');
+    writeFileSync(file, bytes);
+    expect(readNative(hostJob(file)).gaveUp).toMatch(/listed twice/);
+  });
+
   it('a file that is not HDF5 at all', () => {
     const file = tmp('not.h5');
     writeFileSync(file, 'not an HDF5 file at all, just text');

@@ -4,6 +4,7 @@
 // Every record of the name index gives a heap id; each id names an object in a direct block.
 import { checksumOk } from './lookup3.js';
 import type { Sizes } from './header.js';
+import { MAX_LINKS } from './limits.js';
 import { ByteSource, Cursor, giveUp } from './source.js';
 
 const log2 = (n: number) => Math.floor(Math.log2(n));
@@ -150,6 +151,7 @@ function btreeRecords(src: ByteSource, at: number, s: Sizes, type: number): Buff
   const total = c.len();
   if (!checksumOk(hb.subarray(0, c.pos), c.u32())) giveUp('v2 B-tree header checksum');
   if (recordSize < 1 || nodeSize < 16 || depth > 16) giveUp('v2 B-tree shape');
+  if (total > MAX_LINKS) giveUp(`v2 B-tree of ${total} records`);
   // H5B2hdr.c H5B2__hdr_init: records per leaf, and the sizes of an internal node's child pointers.
   const maxLeaf = Math.floor((nodeSize - 10) / recordSize);
   if (maxLeaf < 1) giveUp('v2 B-tree node size');

@@ -9,6 +9,7 @@ import { denseObjects } from './dense.js';
 import { groupLinks } from './groups.js';
 import { cursor, MSG, messagesOf, readObjectHeader, type RawMessage, type Sizes } from './header.js';
 import { GlobalHeap } from './heaps.js';
+import { MAX_PATHS } from './limits.js';
 import { attribute, attributeInfo, dataLayout, dataspace, datatype, single, type Attribute, type Link } from './messages.js';
 import { ByteSource, Cursor, giveUp, NativeGiveUp } from './source.js';
 import { readSuperblock } from './superblock.js';
@@ -189,6 +190,7 @@ export class NativeH5File implements H5Reader {
       const l = top.links[top.i++]!;
       const p = top.prefix + l.name;
       out.push(p);
+      if (out.length > MAX_PATHS) giveUp(`more than ${MAX_PATHS} links`);
       if (l.target.kind === 'hard' && !seen.has(l.target.address)) {
         seen.add(l.target.address);
         enter(l.target.address, `${p}/`);

@@ -5,6 +5,7 @@ import { denseObjects } from './dense.js';
 import { cursor, MSG, messagesOf, type RawMessage, type Sizes } from './header.js';
 import { heapString, localHeap } from './heaps.js';
 import { link, linkInfo, single, symbolTable, type Link } from './messages.js';
+import { MAX_LINKS } from './limits.js';
 import { ByteSource, Cursor, giveUp } from './source.js';
 
 /** A group's links, sorted by name as HDF5's name index iterates them; null: not a group. */
@@ -27,6 +28,7 @@ export function groupLinks(src: ByteSource, messages: RawMessage[], s: Sizes): L
 
 const MAX_BTREE_DEPTH = 64;
 
+
 function symbolTableLinks(src: ByteSource, btree: number, heapAt: number, s: Sizes): Link[] {
   const heap = localHeap(src, heapAt, s);
   const links: Link[] = [];
@@ -45,7 +47,13 @@ function symbolTableLinks(src: ByteSource, btree: number, heapAt: number, s: Siz
       const child = body.addr();
       body.len();
       if (level > 0) visit(child, depth + 1);
-      else symbolNode(src, child, heap, s, links);
+      else {
+        // A symbol node listed twice would list its links twice (or a million times).
+        if (seen.has(child)) giveUp('symbol table node listed twice');
+        seen.add(child);
+        symbolNode(src, child, heap, s, links);
+        if (links.length > MAX_LINKS) giveUp(`more than ${MAX_LINKS} links in one group`);
+      }
     }
   };
   visit(btree, 0);
