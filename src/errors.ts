@@ -22,6 +22,20 @@ export class UnreadableError extends Error {
   }
 }
 
+/**
+ * A file system error on `file` (from stat, open or read) as one line: "permission denied",
+ * "no such file", or "cannot read: CODE". Never the raw message, which repeats the path.
+ */
+export function fileSystemError(file: string, e: unknown): UnreadableError {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  const what =
+    code === 'ENOENT' ? 'no such file'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'EISDIR' ? 'is a directory'
+    : `cannot read: ${code ?? String(e instanceof Error ? e.message : e).split('\n')[0]}`;
+  return new UnreadableError(file, what);
+}
+
 /** The command line itself is wrong (missing --weights file, unknown layer name for explain…). */
 export class UsageError extends Error {
   constructor(message: string) {

@@ -4,7 +4,7 @@
 import { closeSync, existsSync, openSync, readSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Finding, ModelSource, StoredWeights } from '../types.js';
-import { UnreadableError, UsageError } from '../errors.js';
+import { fileSystemError, UnreadableError, UsageError } from '../errors.js';
 import { asKerasJson, isObject, MAX_JSON_BYTES, parseJsonText } from './json.js';
 
 export interface ReadOptions {
@@ -32,7 +32,12 @@ function hdf5At(fd: number, size: number): boolean {
 
 function sniff(file: string, size: number): Kind {
   if (size === 0) return 'empty';
-  const fd = openSync(file, 'r');
+  let fd: number;
+  try {
+    fd = openSync(file, 'r'); // EACCES lands here: stat needs no read permission
+  } catch (e) {
+    throw fileSystemError(file, e);
+  }
   try {
     const head = Buffer.alloc(Math.min(size, 64));
     readSync(fd, head, 0, head.length, 0);
@@ -42,6 +47,8 @@ function sniff(file: string, size: number): Kind {
     if (text.startsWith('{') || text.startsWith('"') || text.startsWith('[')) return 'json';
     if (basename(file) === 'saved_model.pb') return 'savedmodel';
     return 'other';
+  } catch (e) {
+    throw fileSystemError(file, e); // EIO and the like from readSync
   } finally {
     closeSync(fd);
   }
@@ -51,8 +58,7 @@ function statOrThrow(file: string): Stats {
   try {
     return statSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UnreadableError(file, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read: ${code ?? (e as Error).message}`);
+    throw fileSystemError(file, e);
   }
 }
 
@@ -61,7 +67,7 @@ function readText(file: string, size: number): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UnreadableError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw fileSystemError(file, e);
   }
 }
 
