@@ -41,6 +41,12 @@ describe('commonFolder', () => {
     expect(commonFolder(['x.h5', 'y.h5'])).toBe('');
     expect(commonFolder(['/a/b/x.h5'])).toBe('');
   });
+
+  it('an absolute path beside a relative one shares nothing (this used to loop forever)', () => {
+    expect(commonFolder(['/tmp/m/a.h5', 'fixtures/b.h5'])).toBe('');
+    expect(commonFolder(['a/x.h5', '/a/y.h5'])).toBe('');
+    expect(commonFolder(['/x.h5', 'y.h5'])).toBe('');
+  });
 });
 
 describe('batchSummary and errorEntry', () => {

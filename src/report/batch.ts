@@ -29,7 +29,8 @@ export function commonFolder(files: readonly string[]): string {
   if (files.length < 2) return '';
   let prefix = files[0]!.slice(0, files[0]!.lastIndexOf(sep) + 1);
   for (const f of files) {
-    while (prefix && !f.startsWith(prefix)) prefix = prefix.slice(0, prefix.lastIndexOf(sep, prefix.length - 2) + 1);
+    // Up one folder at a time; past the root (an absolute path beside a relative one) nothing is shared.
+    while (prefix && !f.startsWith(prefix)) prefix = prefix.length > 1 ? prefix.slice(0, prefix.lastIndexOf(sep, prefix.length - 2) + 1) : '';
   }
   return prefix === sep ? '' : prefix;
 }
