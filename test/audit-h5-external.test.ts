@@ -1,5 +1,5 @@
 // HDF5 datasets whose data lives in other files: external raw data (H5Pset_external, found by our
-// object header reader, src/formats/h5ohdr.ts) and virtual datasets (H5Pset_virtual, from h5wasm's
+// object header reader, src/formats/h5native/) and virtual datasets (H5Pset_virtual, from h5wasm's
 // metadata). Fixtures written by h5py (fixtures/audit/make_h5_external.py): the names and sizes
 // expected below are the ones that script wrote. The files they point to are never opened.
 import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -8,10 +8,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeZip } from '../fixtures/audit/zip-writer.js';
 import { writeLegacyH5 } from '../fixtures/builder/h5.js';
-import { externalDatasetIssues, superblockIn } from '../src/formats/h5audit.js';
+import { markExternalDatasets } from '../src/formats/h5audit.js';
 import { getH5Engine } from '../src/formats/h5engine.js';
 import { runJob } from '../src/formats/h5jobs.js';
-import { externalFiles, messageTypes, readGeometry, ReadBudget, type H5Geometry } from '../src/formats/h5ohdr.js';
+import { externalFilesAt } from '../src/formats/h5native/external.js';
+import { readObjectHeader } from '../src/formats/h5native/header.js';
+import { readNative } from '../src/formats/h5native/index.js';
+import { ByteSource } from '../src/formats/h5native/source.js';
 import { analyzeSource, readSource } from '../src/index.js';
 import type { Finding } from '../src/types.js';
 import { run } from './cli-harness.js';
@@ -97,6 +100,17 @@ describe('external datasets (H5Pset_external)', () => {
     expect(r.stdout).toContain('"/etc/passwd"');
   });
 
+  it('the engine finds the same as the native reader (a file handed over keeps the finding)', async () => {
+    for (const name of ['h5-external-dataset.h5', 'h5-external-dataset-v2.h5']) {
+      const file = alone(name);
+      const job = { kind: 'host' as const, file, size: statSync(file).size, label: file, source: file, inArchive: false };
+      const native = readNative(job);
+      expect(native.gaveUp).toBeNull();
+      expect(native.contents!.issues).toEqual([{ kind: 'external-dataset', path: KERNEL, detail: EXTERNAL_DETAIL }]);
+      expect((await runJob(job)).contents.issues).toEqual(native.contents!.issues);
+    }
+  });
+
   it('reads only object headers: a few kB of a 50 MB model', async () => {
     const file = join(dir, 'big50.h5');
     const layers = Array.from({ length: 5 }, (_, i) => ({
@@ -106,9 +120,7 @@ describe('external datasets (H5Pset_external)', () => {
     await writeLegacyH5(file, { modelConfig: { class_name: 'Sequential', config: { name: 's', layers: [] } }, layers });
     const size = statSync(file).size;
     expect(size).toBeGreaterThan(50e6);
-    let read = 0;
-    const fd = openSync(file, 'r');
-    const at = (p: number, b: Buffer) => ((read += b.length), readSync(fd, b, 0, b.length, p));
+    let src: ByteSource | null = null;
     const engine = await getH5Engine();
     const f = engine.open(file);
     try {
@@ -120,13 +132,13 @@ describe('external datasets (H5Pset_external)', () => {
         }
       });
       expect(datasets).toHaveLength(10);
-      expect(externalDatasetIssues(f, datasets, at, size)).toEqual([]);
-      expect(read).toBeGreaterThan(0);
-      expect(read).toBeLessThan(16_000);
-      expect(readGeometry(at, size, superblockIn(at, size)!)).toMatchObject({ base: 0, offsetSize: 8, lengthSize: 8 });
+      markExternalDatasets(f, datasets, () => (src = new ByteSource(file, 0, size)));
+      expect(datasets.filter((d) => d.meta.external_files)).toEqual([]);
+      // 4 kB blocks: the superblock's and the ten headers' (never a weight value).
+      expect(src!.bytesRead).toBeGreaterThan(0);
+      expect(src!.bytesRead).toBeLessThan(64_000);
     } finally {
       f.close();
-      closeSync(fd);
     }
   });
 });
@@ -221,34 +233,40 @@ describe('the object header reader on hand-built bytes', () => {
     Buffer.from('\0\0\0\0\0\0\0\0/dev/sda\0', 'latin1').copy(buf, 600);
     return buf;
   }
-  const geometry = (buf: Buffer): H5Geometry => ({ base: 0, offsetSize: 8, lengthSize: 8, size: buf.length });
-  const reader = (buf: Buffer) => (p: number, b: Buffer) => buf.copy(b, 0, p, p + b.length);
+  const S = { o: 8, l: 8 };
+  let n = 0;
+  /** The image as a file, read through the native reader's byte source (`budget`: bytes it may read). */
+  const source = (buf: Buffer, budget = Infinity) => {
+    const file = join(dir, `image-${++n}.bin`);
+    writeFileSync(file, buf);
+    return new ByteSource(file, 0, buf.length, budget);
+  };
 
   it('follows a continuation chunk to the External Data Files message and its name heap', () => {
     const buf = image(4096);
-    expect(messageTypes(geometry(buf), reader(buf), 0)).toEqual([0x0010, 0x0007, 0x0000]);
-    expect(externalFiles(geometry(buf), reader(buf), 0, new ReadBudget())).toEqual([{ name: '/dev/sda', offset: 0, size: 4096 }]);
+    expect(readObjectHeader(source(buf), 0, S).map((m) => m.type)).toEqual([0x0010, 0x0007, 0x0000]);
+    expect(externalFilesAt(source(buf), 0, S)).toEqual([{ name: '/dev/sda', offset: 0, size: 4096 }]);
   });
 
   it('an unlimited size (H5F_UNLIMITED) is still a finding', () => {
     const buf = image(0xffffffffffffffffn);
-    expect(externalFiles(geometry(buf), reader(buf), 0, new ReadBudget())).toEqual([{ name: '/dev/sda', offset: 0, size: null }]);
+    expect(externalFilesAt(source(buf), 0, S)).toEqual([{ name: '/dev/sda', offset: 0, size: null }]);
   });
 
   it('a header outside the file, a continuation outside the file, a spent budget: nothing, no throw', () => {
     const buf = image(16);
-    expect(externalFiles(geometry(buf), reader(buf), 5000, new ReadBudget())).toBeNull();
+    expect(externalFilesAt(source(buf), 5000, S)).toBeNull();
     const broken = Buffer.from(buf);
     broken.writeBigUInt64LE(10_000n, 16 + 8); // the continuation's address
-    expect(externalFiles(geometry(broken), reader(broken), 0, new ReadBudget())).toBeNull();
-    expect(externalFiles(geometry(buf), reader(buf), 0, new ReadBudget(20))).toBeNull();
+    expect(externalFilesAt(source(broken), 0, S)).toBeNull();
+    expect(externalFilesAt(source(buf, 20), 0, S)).toBeNull();
   });
 
-  it('a continuation chain that loops ends at the chunk limit', () => {
+  it('a continuation chain that loops is read once, then given up', () => {
     const buf = image(16);
     // the second chunk continues back into itself instead of holding the list
     buf.fill(0, 256, 512);
     msg(0x0010, Buffer.concat([u64(256), u64(32)])).copy(buf, 256);
-    expect(externalFiles(geometry(buf), reader(buf), 0, new ReadBudget())).toBeNull();
+    expect(externalFilesAt(source(buf), 0, S)).toBeNull();
   });
 });

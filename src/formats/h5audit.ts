@@ -6,7 +6,9 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { H5ObjectIssue } from '../types.js';
 import type { H5Reader } from './h5reader.js';
 import type { SeenDataset } from './h5layout.js';
-import { externalFiles, readGeometry, ReadBudget, type ExternalFile, type ReadAt } from './h5ohdr.js';
+import { externalFilesAt, type ExternalFile } from './h5native/external.js';
+import type { ByteSource } from './h5native/source.js';
+import { superblockSizes } from './h5native/superblock.js';
 
 export const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -63,7 +65,7 @@ export function linkIssues(f: H5Reader, paths: string[], datasets: SeenDataset[]
   return issues;
 }
 
-/** Virtual datasets and datasets declaring more bytes than the file holds. */
+/** Virtual datasets, external raw data, and datasets declaring more bytes than the file holds. */
 export function datasetIssues(datasets: SeenDataset[], fileSize: number): H5ObjectIssue[] {
   const issues: H5ObjectIssue[] = [];
   for (const { path, meta } of datasets) {
@@ -71,6 +73,7 @@ export function datasetIssues(datasets: SeenDataset[], fileSize: number): H5Obje
       const src = meta.virtual_sources.map((s) => `${s.file_name}:${s.dset_name}`).join(', ');
       issues.push({ kind: 'virtual-dataset', path, detail: `virtual dataset mapped from ${src}` });
     }
+    if (meta.external_files?.length) issues.push({ kind: 'external-dataset', path, detail: `raw data in ${describe(meta.external_files)}` });
     const declared = meta.vlen ? 0 : meta.total_size * meta.size;
     if (declared > fileSize) {
       const how = meta.chunks ? 'chunked' : 'contiguous';
@@ -85,34 +88,44 @@ export function datasetIssues(datasets: SeenDataset[], fileSize: number): H5Obje
 }
 
 /**
- * Datasets whose raw data lives in other host files (H5Pset_external). h5wasm does not expose the
- * dataset creation property, so each contiguous dataset's object header is read from the file's
- * bytes (h5ohdr.ts): one engine call for its address and a few small reads. Only contiguous
- * datasets can have external files (HDF5 refuses any other layout with them): chunked and virtual
- * ones are skipped. Datasets the Keras walkers did not visit are not checked.
+ * Marks the datasets whose raw data lives in other host files (H5Pset_external) when the engine
+ * read the file: h5wasm exposes no dataset creation property, so each contiguous dataset's object
+ * header is read from the payload's bytes by the native reader's header code (h5native/external.ts):
+ * its address from the engine (an HDF5 object reference), a few small reads, at most
+ * EXTERNAL_CHECK_BYTES in all. Only contiguous datasets can have external files (HDF5 refuses any
+ * other layout with them). Datasets the Keras walkers did not visit are not checked.
  */
-export function externalDatasetIssues(f: H5Reader, datasets: SeenDataset[], read: ReadAt, size: number): H5ObjectIssue[] {
-  const candidates = datasets.filter((d) => d.meta.chunks === null && !d.meta.virtual_sources?.length);
-  if (!candidates.length) return [];
-  const base = superblockIn(read, size);
-  const g = base === null ? null : readGeometry(read, size, base);
-  if (!g) return [];
-  const budget = new ReadBudget();
-  const issues: H5ObjectIssue[] = [];
-  for (const { path } of candidates) {
-    if (budget.left <= 0) break;
-    let address: bigint;
-    try {
-      address = f.objectAddress(path);
-    } catch {
-      continue;
-    }
-    if (address > BigInt(Number.MAX_SAFE_INTEGER)) continue;
-    const files = externalFiles(g, read, Number(address), budget);
-    if (files?.length) issues.push({ kind: 'external-dataset', path, detail: `raw data in ${describe(files)}` });
+export function markExternalDatasets(f: H5Reader, datasets: SeenDataset[], payload: () => ByteSource): void {
+  const candidates = datasets.filter((d) => d.meta.chunks === null && !d.meta.virtual_sources?.length && !d.meta.external_files);
+  if (!candidates.length) return;
+  let src: ByteSource;
+  try {
+    src = payload();
+  } catch {
+    return; // the engine read it; if we cannot open it again, there is nothing more to learn
   }
-  return issues;
+  try {
+    const sizes = superblockSizes(src);
+    if (!sizes) return;
+    for (const d of candidates) {
+      let address: bigint;
+      try {
+        address = f.objectAddress(d.path);
+      } catch {
+        continue;
+      }
+      if (address > BigInt(Number.MAX_SAFE_INTEGER)) continue;
+      const files = externalFilesAt(src, Number(address), sizes);
+      if (files === null && src.bytesRead >= EXTERNAL_CHECK_BYTES) break;
+      if (files?.length) d.meta.external_files = files;
+    }
+  } finally {
+    src.close();
+  }
 }
+
+/** Header bytes one file may make the external-dataset check read in all. */
+export const EXTERNAL_CHECK_BYTES = 16 * 1024 * 1024;
 
 function describe(files: ExternalFile[]): string {
   const shown = files.slice(0, 8).map((x) =>

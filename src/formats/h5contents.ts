@@ -2,10 +2,10 @@
 // weights listed, the audit's objects found. Runs where the engine runs (the HDF5 worker).
 import { UnreadableError } from '../errors.js';
 import type { Finding, FormatId, H5ObjectIssue, StoredWeights } from '../types.js';
-import { datasetIssues, externalDatasetIssues, linkIssues } from './h5audit.js';
+import { datasetIssues, linkIssues, markExternalDatasets } from './h5audit.js';
 import { H5EngineError, type H5File } from './h5engine.js';
 import type { H5Reader } from './h5reader.js';
-import type { ReadAt } from './h5ohdr.js';
+import type { ByteSource } from './h5native/source.js';
 import { readChunkedAttr, walkKeras3, walkLegacy, walkLegacyOptimizer, type WalkResult } from './h5layout.js';
 import { text } from './h5values.js';
 import { oneLine } from './oneLine.js';
@@ -42,9 +42,9 @@ export function withOpen<T>(file: string, open: () => H5File, fn: (f: H5File) =>
 /**
  * Detects the layout and reads it. `size` is the payload size (for the shape-bomb check).
  * `inArchive`: the weights member of a `.keras`, which is a Keras 3 store even when empty.
- * `read`: positional reads of the payload's bytes, for what the engine does not expose (h5ohdr.ts).
+ * `payload`: opens the payload's bytes, for what the engine does not expose (external raw data).
  */
-export function readContents(f: H5Reader, file: string, size: number, inArchive = false, read?: ReadAt): H5Contents {
+export function readContents(f: H5Reader, file: string, size: number, inArchive = false, payload?: () => ByteSource): H5Contents {
   const rootAttrs = f.attrNames('/');
   const has = (n: string) => rootAttrs.includes(n) || rootAttrs.includes(`${n}0`);
   const paths = f.paths('/');
@@ -88,8 +88,8 @@ export function readContents(f: H5Reader, file: string, size: number, inArchive 
           kerasVersion: weightsRoot === '/' ? kerasVersion : groupText(f, weightsRoot, 'keras_version'),
           backend: weightsRoot === '/' ? backend : groupText(f, weightsRoot, 'backend'),
         };
+  if (payload) markExternalDatasets(f, walk.datasets, payload);
   const issues = [...linkIssues(f, paths, walk.datasets), ...datasetIssues(walk.datasets, size)];
-  if (read) issues.push(...externalDatasetIssues(f, walk.datasets, read, size));
   return { format, kerasVersion, backend, config, trainingConfig, weights, issues, findings };
 }
 

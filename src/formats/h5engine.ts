@@ -17,6 +17,7 @@
 //  - capture HDF5's error stack printout instead of letting it reach the user's stderr;
 //  - count the bytes served, so tests prove that weight values are never read.
 import { resolve } from 'node:path';
+import type { ExternalFile } from './h5native/external.js';
 import { attrValue, type AttrValue } from './h5values.js';
 
 /** What h5wasm's `get_*_metadata` returns (h5wasm src/hdf5_util_helpers.d.ts `Metadata`). */
@@ -30,6 +31,8 @@ export interface H5Meta {
   total_size: number;
   chunks: number[] | null;
   virtual_sources?: { file_name: string; dset_name: string }[];
+  /** Not h5wasm's: the External Data Files list, filled by the audit's own read (h5native/external.ts). */
+  external_files?: ExternalFile[];
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -1,8 +1,8 @@
 // The jobs the HDF5 worker runs: read one HDF5 payload, a host file or a byte range of one.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { EXTERNAL_CHECK_BYTES } from './h5audit.js';
 import { readContents, withOpen, type H5Contents } from './h5contents.js';
 import { getH5Engine } from './h5engine.js';
-import type { ReadAt } from './h5ohdr.js';
+import { payloadSource } from './h5native/index.js';
 
 /**
  * `label`: the file the user gave (named by errors); `source`: where the weights come from
@@ -22,44 +22,15 @@ export interface H5JobDone {
 
 export async function runJob(job: H5Job): Promise<H5JobDone> {
   const engine = await getH5Engine();
+  // The payload's own bytes, for what the engine does not expose (external raw data files).
+  const payload = () => payloadSource(job, EXTERNAL_CHECK_BYTES);
   const contents =
     job.kind === 'host'
-      ? withOpen(job.label, () => engine.open(job.file), (f) =>
-          withBytes(job.file, 0, job.size, (read) => readContents(f, job.source, job.size, job.inArchive, read)),
-        )
+      ? withOpen(job.label, () => engine.open(job.file), (f) => readContents(f, job.source, job.size, job.inArchive, payload))
       : withOpen(
           job.label,
           () => engine.openSlice(job.host, job.offset, job.length, job.member),
-          (f) => withBytes(job.host, job.offset, job.length, (read) => readContents(f, job.source, job.length, true, read)),
+          (f) => readContents(f, job.source, job.length, true, payload),
         );
   return { contents, bytesRead: engine.bytesRead };
-}
-
-/**
- * Positional reads of `length` bytes of `file` from `start` (the payload), for the object header
- * checks (h5ohdr.ts). The file is opened on the first read; if it cannot be, reads return nothing.
- */
-function withBytes<T>(file: string, start: number, length: number, fn: (read: ReadAt) => T): T {
-  let fd: number | null | undefined;
-  const read: ReadAt = (position, buf) => {
-    if (fd === undefined) {
-      try {
-        fd = openSync(file, 'r');
-      } catch {
-        fd = null;
-      }
-    }
-    const n = Math.min(buf.length, length - position);
-    if (fd === null || n <= 0) return 0;
-    try {
-      return readSync(fd, buf, 0, n, start + position);
-    } catch {
-      return 0;
-    }
-  };
-  try {
-    return fn(read);
-  } finally {
-    if (typeof fd === 'number') closeSync(fd);
-  }
 }

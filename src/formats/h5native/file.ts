@@ -6,6 +6,7 @@ import { H5EngineError, type H5Meta } from '../h5engine.js';
 import type { H5Reader } from '../h5reader.js';
 import { attrValue, type AttrValue } from '../h5values.js';
 import { denseObjects } from './dense.js';
+import { externalFileList } from './external.js';
 import { groupLinks } from './groups.js';
 import { cursor, MSG, messagesOf, readObjectHeader, type RawMessage, type Sizes } from './header.js';
 import { GlobalHeap } from './heaps.js';
@@ -154,8 +155,9 @@ export class NativeH5File implements H5Reader {
     const type = single(messagesOf(ms, MSG.datatype), this.s, (x) => datatype(x));
     const space = single(messagesOf(ms, MSG.dataspace), this.s, dataspace);
     if (!layout || !type || !space) giveUp('not a dataset');
-    // External raw data and virtual datasets: the engine describes those to the audit.
-    if (messagesOf(ms, MSG.externalFiles).length || layout.kind === 'virtual') giveUp('external or virtual dataset');
+    // Virtual datasets: the engine describes their sources to the audit.
+    if (layout.kind === 'virtual') giveUp('virtual dataset');
+    const external = ms.filter((m) => m.type === MSG.externalFiles).flatMap((m) => externalFileList(m, this.src, this.s));
     if (space.kind === 'null') giveUp('dataset with a null dataspace');
     const shape = space.dims;
     return {
@@ -167,6 +169,7 @@ export class NativeH5File implements H5Reader {
       shape,
       total_size: shape.reduce((n, d) => n * d, 1),
       chunks: layout.chunks,
+      ...(external.length ? { external_files: external } : {}),
     };
   }
 

@@ -10,7 +10,7 @@ export function localHeap(src: ByteSource, at: number, sizes: Sizes): Buffer {
   if (c.u8() !== 0) giveUp('local heap version');
   c.skip(3);
   const size = c.len();
-  c.len(); // free list head
+  c.skip(sizes.l); // free list head (all ones when there is none)
   const data = c.addr();
   return src.read(data, size);
 }

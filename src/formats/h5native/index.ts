@@ -35,18 +35,14 @@ export function nativeEnabled(): boolean {
 
 export function readNative(job: H5Job): NativeResult {
   let src: ByteSource;
-  let userBlock = 0;
   try {
-    if (job.kind === 'host') {
-      userBlock = hostUserBlock(job.file, job.size);
-      src = new ByteSource(job.file, userBlock, job.size - userBlock);
-    } else src = new ByteSource(job.host, job.offset, job.length);
+    src = payloadSource(job);
   } catch (e) {
     return { contents: null, gaveUp: e instanceof Error ? e.message : String(e), bytesRead: 0 };
   }
   let f: NativeH5File | null = null;
   try {
-    f = new NativeH5File(src, userBlock, BUDGET_MS);
+    f = new NativeH5File(src, job.kind === 'host' ? src.start : 0, BUDGET_MS);
     const contents =
       job.kind === 'host' ? readContents(f, job.source, job.size, job.inArchive) : readContents(f, job.source, job.length, true);
     if (f.failed) return { contents: null, gaveUp: f.failed, bytesRead: src.bytesRead };
@@ -61,8 +57,12 @@ export function readNative(job: H5Job): NativeResult {
   }
 }
 
-/** Where the superblock of a host file starts (after a user block, if any). */
-function hostUserBlock(file: string, size: number): number {
-  const at = superblockOffset(file, size);
-  return at ?? giveUp('no HDF5 signature');
+/**
+ * The bytes of a job's HDF5 payload, addressed from its superblock: a host file past its user
+ * block (if any), or a STORED zip member in place.
+ */
+export function payloadSource(job: H5Job, budget = Infinity): ByteSource {
+  if (job.kind === 'slice') return new ByteSource(job.host, job.offset, job.length, budget);
+  const at = superblockOffset(job.file, job.size) ?? giveUp('no HDF5 signature');
+  return new ByteSource(job.file, at, job.size - at, budget);
 }

@@ -34,8 +34,11 @@ export class ByteSource {
    */
   constructor(
     host: string,
-    private readonly offset: number,
+    /** Where the payload starts in `host`. */
+    readonly start: number,
     readonly length: number,
+    /** Bytes the source may read in all; past them it gives up. */
+    private readonly budget = Infinity,
   ) {
     this.fd = openSync(host, 'r');
   }
@@ -99,10 +102,11 @@ export class ByteSource {
 
   private readRaw(at: number, n: number, into?: Buffer): Buffer {
     if (this.fd === null) giveUp('closed');
+    if (this.bytesRead + n > this.budget) giveUp(`read budget of ${this.budget} bytes spent`);
     const buf = into ? into.subarray(0, n) : Buffer.allocUnsafe(n);
     let done = 0;
     while (done < n) {
-      const got = readSync(this.fd, buf, done, n - done, this.offset + at + done);
+      const got = readSync(this.fd, buf, done, n - done, this.start + at + done);
       if (got <= 0) giveUp(`short read at ${at}`);
       done += got;
     }

@@ -24,6 +24,20 @@ export function readSuperblock(src: ByteSource, userBlock = 0): Superblock {
   return giveUp(`superblock version ${version}`);
 }
 
+/**
+ * Only the sizes of addresses and lengths, read without any other check (for the audit's reads
+ * in a file the engine opened); null when they are not sizes HDF5 writes.
+ */
+export function superblockSizes(src: ByteSource): { o: number; l: number } | null {
+  try {
+    const b = src.read(0, 16);
+    const [o, l] = b[8]! <= 1 ? [b[13]!, b[14]!] : [b[9]!, b[10]!];
+    return [2, 4, 8].includes(o) && [2, 4, 8].includes(l) ? { o, l } : null;
+  } catch {
+    return null;
+  }
+}
+
 function sizes(o: number, l: number): void {
   if (![2, 4, 8].includes(o) || ![2, 4, 8].includes(l)) giveUp(`address size ${o}, length size ${l}`);
 }
@@ -65,11 +79,11 @@ function v2(head: Cursor, version: number, src: ByteSource, userBlock: number): 
 }
 
 /**
- * Addresses count from the superblock (HDF5 moves the base address to where it found the
- * signature, H5Fsuper.c); a file shorter than its end-of-file address is truncated, which the
- * engine reports in its own words.
+ * Addresses count from the superblock: HDF5 moves the base address to where it found the
+ * signature (H5Fsuper.c), so a stored base is 0 or the user block's size. A file shorter than its
+ * end-of-file address is truncated, which the engine reports in its own words.
  */
 function checkBase(base: number, eof: number, src: ByteSource, userBlock: number): void {
-  if (base !== userBlock) giveUp(`base address ${base} with the superblock at ${userBlock}`);
+  if (base !== 0 && base !== userBlock) giveUp(`base address ${base} with the superblock at ${userBlock}`);
   if (eof === -1 || eof > src.length) giveUp(`end of file address ${eof} past the file's ${src.length} bytes`);
 }
