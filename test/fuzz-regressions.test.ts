@@ -42,6 +42,11 @@ describe('fuzzer regressions', () => {
     await survives(file);
   });
 
+  it('a tfjs model.json whose "format" is an array nested 100,000 deep (seed 31, case 859)', async () => {
+    const file = write('model.json', `{"format": ${deep('1')}, "modelTopology": {"class_name": "Sequential", "config": {"layers": []}}, "weightsManifest": []}`);
+    expect(await survives(file)).toBe('unreadable: not a Keras layers model: a TensorFlow.js model of format given as an array');
+  });
+
   it('a whole file nested 100,000 deep, and a layer config nested so', async () => {
     await survives(write('deep-array.json', deep('')));
     await survives(write('deep-layer.json', template.replace('"units": 2', `"units": ${deep('2')}`)));

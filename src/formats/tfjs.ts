@@ -166,7 +166,9 @@ export async function readTfjs(file: string, json: unknown): Promise<ModelSource
   const topology = json['modelTopology'];
   if (format === 'graph-model' || (isObject(topology) && Array.isArray(topology['node']))) throw graphModelError(file, json, topology);
   if (format !== undefined && format !== null && format !== 'layers-model') {
-    throw new UnreadableError(file, `not a Keras layers model: a TensorFlow.js model of format "${String(format)}"`);
+    // Only a string is quoted: a hostile "format" can be an array nested 100,000 deep.
+    const what = typeof format === 'string' ? `"${format.slice(0, 80)}"` : `given as ${Array.isArray(format) ? 'an array' : `a ${typeof format}`}`;
+    throw new UnreadableError(file, `not a Keras layers model: a TensorFlow.js model of format ${what}`);
   }
   const topo = readTopology(file, json);
   const raw = json['weightsManifest'];
