@@ -17,7 +17,21 @@ interface Pending {
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
   label: string;
+  limit: Limit;
 }
+
+/** How long a job may take, and what to say when it does not finish. */
+interface Limit {
+  seconds: number;
+  onTimeout: string;
+}
+
+/**
+ * Seconds the engine gets for a file the native reader found broken (an address past the end, a
+ * heap that does not add up): enough for libhdf5 to word its own error, and a bound on the loops
+ * it falls into on some of these files (fuzz seeds 12 and 31).
+ */
+const CORRUPT_FILE_SECONDS = 3;
 
 let worker: Worker | null = null;
 let ready: Promise<Worker> | null = null;
@@ -62,14 +76,23 @@ export async function runH5Job(job: H5Job): Promise<H5Contents> {
     nativeBytesRead += r.bytesRead;
     if (r.contents) return r.contents;
     if (process.env['KERASCOPE_DEBUG_NATIVE']) process.stderr.write(`kerascope: ${job.label}: native HDF5 reader gave up: ${r.gaveUp}\n`);
+    if (r.corrupt) {
+      const seconds = Math.min(h5Deadline(), CORRUPT_FILE_SECONDS);
+      return runEngineJob(job, { seconds, onTimeout: `HDF5 file is corrupt: ${r.gaveUp}` });
+    }
   }
   return runEngineJob(job);
 }
 
-async function runEngineJob(job: H5Job): Promise<H5Contents> {
+function defaultLimit(): Limit {
+  const seconds = h5Deadline();
+  return { seconds, onTimeout: `HDF5 engine gave no answer within ${seconds} s: the file is corrupt or hostile` };
+}
+
+async function runEngineJob(job: H5Job, limit = defaultLimit()): Promise<H5Contents> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const done = await post(job);
+      const done = await post(job, limit);
       bytesReadTotal = bytesReadBase + done.bytesRead;
       return done.contents;
     } catch (e) {
@@ -85,18 +108,18 @@ async function runEngineJob(job: H5Job): Promise<H5Contents> {
  */
 let queue: Promise<unknown> = Promise.resolve();
 
-function post(job: H5Job): Promise<H5JobDone> {
-  const run = queue.then(() => postNow(job));
+function post(job: H5Job, limit: Limit): Promise<H5JobDone> {
+  const run = queue.then(() => postNow(job, limit));
   queue = run.catch(() => undefined);
   return run;
 }
 
-async function postNow(job: H5Job): Promise<H5JobDone> {
+async function postNow(job: H5Job, limit: Limit): Promise<H5JobDone> {
   const w = await ensureWorker();
   const id = nextId++;
   return new Promise<H5JobDone>((resolve, reject) => {
-    const timer = setTimeout(() => giveUp(id), h5Deadline() * 1000);
-    pending.set(id, { resolve, reject, timer, label: job.label });
+    const timer = setTimeout(() => giveUp(id), limit.seconds * 1000);
+    pending.set(id, { resolve, reject, timer, label: job.label, limit });
     w.postMessage({ id, job });
   });
 }
@@ -158,11 +181,7 @@ function giveUp(id: number): void {
   worker = null;
   ready = null;
   bytesReadBase = bytesReadTotal;
-  failAll((label, pid) =>
-    pid === id
-      ? new UnreadableError(label, `HDF5 engine gave no answer within ${h5Deadline()} s: the file is corrupt or hostile`)
-      : new EngineLost('restarted while this file waited'),
-  );
+  failAll((label, pid) => (pid === id ? new UnreadableError(label, p.limit.onTimeout) : new EngineLost('restarted while this file waited')));
   void w.terminate();
 }
 

@@ -5,7 +5,7 @@
 import { checksumOk } from './lookup3.js';
 import type { Sizes } from './header.js';
 import { MAX_LINKS } from './limits.js';
-import { ByteSource, Cursor, giveUp } from './source.js';
+import { ByteSource, corrupt, Cursor, giveUp } from './source.js';
 
 const log2 = (n: number) => Math.floor(Math.log2(n));
 /** H5VM_limit_enc_size: bytes to encode numbers up to `n`. */
@@ -54,7 +54,7 @@ function fractalHeap(src: ByteSource, at: number, s: Sizes): FractalHeap {
   c.u16(); // starting rows of the root indirect block
   const root = c.addr();
   const rootRows = c.u16();
-  if (!checksumOk(buf.subarray(0, c.pos), c.u32())) giveUp('fractal heap header checksum');
+  if (!checksumOk(buf.subarray(0, c.pos), c.u32())) corrupt('fractal heap header checksum');
   if (width < 1 || width > 65536 || startBlock < 16 || maxDirectBlock < startBlock || maxHeapBits < 1 || maxHeapBits > 64)
     giveUp('fractal heap doubling table');
   // H5HFhdr.c: heap_off_size and heap_len_size.
@@ -86,7 +86,7 @@ class HeapReader {
     const offset = c.uint(this.h.offsetSize);
     const length = c.uint(this.h.lengthSize);
     const block = this.blocks().find((b) => offset >= b.offset && offset < b.offset + b.size);
-    if (!block || offset + length > block.offset + block.size) giveUp(`heap object at ${offset}+${length} outside every direct block`);
+    if (!block || offset + length > block.offset + block.size) corrupt(`heap object at ${offset}+${length} outside every direct block`);
     return this.src.read(block.address + (offset - block.offset), length);
   }
 
@@ -107,7 +107,7 @@ class HeapReader {
     c.signature('FHIB');
     if (c.u8() !== 0) giveUp('fractal heap indirect block version');
     c.skip(this.s.o + h.offsetSize);
-    if (!checksumOk(buf.subarray(0, buf.length - 4), buf.readUInt32LE(buf.length - 4))) giveUp('fractal heap indirect block checksum');
+    if (!checksumOk(buf.subarray(0, buf.length - 4), buf.readUInt32LE(buf.length - 4))) corrupt('fractal heap indirect block checksum');
     const out: { offset: number; size: number; address: number }[] = [];
     let offset = 0;
     for (let r = 0; r < h.rootRows; r++) {
@@ -149,7 +149,7 @@ function btreeRecords(src: ByteSource, at: number, s: Sizes, type: number): Buff
   const root = c.addr();
   const rootCount = c.u16();
   const total = c.len();
-  if (!checksumOk(hb.subarray(0, c.pos), c.u32())) giveUp('v2 B-tree header checksum');
+  if (!checksumOk(hb.subarray(0, c.pos), c.u32())) corrupt('v2 B-tree header checksum');
   if (recordSize < 1 || nodeSize < 16 || depth > 16) giveUp('v2 B-tree shape');
   if (total > MAX_LINKS) giveUp(`v2 B-tree of ${total} records`);
   // H5B2hdr.c H5B2__hdr_init: records per leaf, and the sizes of an internal node's child pointers.
@@ -168,7 +168,7 @@ function btreeRecords(src: ByteSource, at: number, s: Sizes, type: number): Buff
   const seen = new Set<number>();
   const visit = (address: number, count: number, d: number) => {
     if (address === -1 || count === 0) return;
-    if (seen.has(address) || records.length > total) giveUp('v2 B-tree loop');
+    if (seen.has(address) || records.length > total) corrupt('v2 B-tree loop');
     seen.add(address);
     const pointer = d > 0 ? s.o + countSize + (d > 1 ? cumSize[d - 1]! : 0) : 0;
     const size = 6 + count * recordSize + (d > 0 ? (count + 1) * pointer : 0) + 4;
@@ -176,7 +176,7 @@ function btreeRecords(src: ByteSource, at: number, s: Sizes, type: number): Buff
     const n = new Cursor(buf, 0, s.o, s.l);
     n.signature(d > 0 ? 'BTIN' : 'BTLF');
     if (n.u8() !== 0 || n.u8() !== type) giveUp('v2 B-tree node');
-    if (!checksumOk(buf.subarray(0, size - 4), buf.readUInt32LE(size - 4))) giveUp('v2 B-tree node checksum');
+    if (!checksumOk(buf.subarray(0, size - 4), buf.readUInt32LE(size - 4))) corrupt('v2 B-tree node checksum');
     for (let i = 0; i < count; i++) records.push(n.bytes(recordSize));
     if (d === 0) return;
     const children: [number, number][] = [];

@@ -1,7 +1,7 @@
 // An open HDF5 payload read by kerascope itself: the same questions as the engine's H5File
 // (h5engine.ts), answered from the file's bytes in the main thread without loading h5wasm.
 // Anything outside what these files handle gives up (NativeGiveUp) and the caller hands the file
-// to the engine; `failed` records a give-up even when a caller's catch swallowed it.
+// to the engine; `failure` records a give-up even when a caller's catch swallowed it.
 import { H5EngineError, type H5Meta } from '../h5engine.js';
 import type { H5Reader } from '../h5reader.js';
 import { attrValue, type AttrValue } from '../h5values.js';
@@ -28,7 +28,8 @@ interface H5Object {
 const CHECK_TIME_EVERY = 1024;
 
 export class NativeH5File implements H5Reader {
-  failed: string | null = null;
+  /** The first give-up, even when a caller's catch swallowed it. */
+  failure: NativeGiveUp | null = null;
   private readonly s: Sizes;
   private readonly root: number;
   private readonly objects = new Map<number, H5Object>();
@@ -89,8 +90,8 @@ export class NativeH5File implements H5Reader {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof NativeGiveUp) this.failed ??= e.message;
-      else if (!(e instanceof H5EngineError)) this.failed ??= e instanceof Error ? e.message : String(e);
+      if (e instanceof NativeGiveUp) this.failure ??= e;
+      else if (!(e instanceof H5EngineError)) this.failure ??= new NativeGiveUp(e instanceof Error ? e.message : String(e));
       throw e;
     }
   }

@@ -6,7 +6,7 @@ import { cursor, MSG, messagesOf, type RawMessage, type Sizes } from './header.j
 import { heapString, localHeap } from './heaps.js';
 import { link, linkInfo, single, symbolTable, type Link } from './messages.js';
 import { MAX_LINKS } from './limits.js';
-import { ByteSource, Cursor, giveUp } from './source.js';
+import { ByteSource, corrupt, Cursor, giveUp } from './source.js';
 
 /** A group's links, sorted by name as HDF5's name index iterates them; null: not a group. */
 export function groupLinks(src: ByteSource, messages: RawMessage[], s: Sizes): Link[] | null {
@@ -34,7 +34,7 @@ function symbolTableLinks(src: ByteSource, btree: number, heapAt: number, s: Siz
   const links: Link[] = [];
   const seen = new Set<number>();
   const visit = (at: number, depth: number) => {
-    if (seen.has(at) || depth > MAX_BTREE_DEPTH) giveUp('group B-tree loop');
+    if (seen.has(at) || depth > MAX_BTREE_DEPTH) corrupt('group B-tree loop');
     seen.add(at);
     const head = new Cursor(src.read(at, 8 + 2 * s.o), 0, s.o, s.l);
     head.signature('TREE');
@@ -49,7 +49,7 @@ function symbolTableLinks(src: ByteSource, btree: number, heapAt: number, s: Siz
       if (level > 0) visit(child, depth + 1);
       else {
         // A symbol node listed twice would list its links twice (or a million times).
-        if (seen.has(child)) giveUp('symbol table node listed twice');
+        if (seen.has(child)) corrupt('symbol table node listed twice');
         seen.add(child);
         symbolNode(src, child, heap, s, links);
         if (links.length > MAX_LINKS) giveUp(`more than ${MAX_LINKS} links in one group`);

@@ -3,7 +3,7 @@
 // of raw messages. Bounded: every continuation block is read once, and a header may not claim
 // more bytes than the file holds.
 import { checksumOk } from './lookup3.js';
-import { ByteSource, Cursor, giveUp } from './source.js';
+import { ByteSource, corrupt, Cursor, giveUp } from './source.js';
 
 /** A message: its bytes are `buf[start, end)` (no copy per message). */
 export interface RawMessage {
@@ -63,7 +63,7 @@ function readV1(src: ByteSource, at: number, sizes: Sizes): RawMessage[] {
   const seen = new Set<number>();
   while (blocks.length) {
     const b = blocks.shift()!;
-    if (seen.has(b.at) || seen.size >= MAX_BLOCKS) giveUp(`object header at ${at}: continuation loop`);
+    if (seen.has(b.at) || seen.size >= MAX_BLOCKS) corrupt(`object header at ${at}: continuation loop`);
     seen.add(b.at);
     const c = new Cursor(src.read(b.at, b.size), 0, sizes.o, sizes.l);
     while (c.left >= 8 && messages.length < count) {
@@ -88,7 +88,7 @@ function readV2(src: ByteSource, at: number, sizes: Sizes): RawMessage[] {
   const chunk0 = pre.uint(1 << (flags & 0x03));
   const start = pre.pos;
   const whole = src.read(at, start + chunk0 + 4);
-  if (!checksumOk(whole.subarray(0, start + chunk0), whole.readUInt32LE(start + chunk0))) giveUp(`object header at ${at}: checksum`);
+  if (!checksumOk(whole.subarray(0, start + chunk0), whole.readUInt32LE(start + chunk0))) corrupt(`object header at ${at}: checksum`);
   const ordered = (flags & 0x04) !== 0;
   const messages: RawMessage[] = [];
   const blocks: Block[] = [];
@@ -96,12 +96,12 @@ function readV2(src: ByteSource, at: number, sizes: Sizes): RawMessage[] {
   const seen = new Set<number>();
   while (blocks.length) {
     const b = blocks.shift()!;
-    if (seen.has(b.at) || seen.size >= MAX_BLOCKS) giveUp(`object header at ${at}: continuation loop`);
+    if (seen.has(b.at) || seen.size >= MAX_BLOCKS) corrupt(`object header at ${at}: continuation loop`);
     seen.add(b.at);
     if (b.size < 8) giveUp(`object header at ${at}: continuation block of ${b.size} bytes`);
     const block = src.read(b.at, b.size);
     if (block.subarray(0, 4).toString('latin1') !== 'OCHK') giveUp(`object header at ${at}: continuation without OCHK`);
-    if (!checksumOk(block.subarray(0, b.size - 4), block.readUInt32LE(b.size - 4))) giveUp(`object header at ${at}: continuation checksum`);
+    if (!checksumOk(block.subarray(0, b.size - 4), block.readUInt32LE(b.size - 4))) corrupt(`object header at ${at}: continuation checksum`);
     v2Messages(new Cursor(block.subarray(4, b.size - 4)), ordered, messages, blocks, sizes);
   }
   return messages;

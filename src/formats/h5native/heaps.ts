@@ -1,7 +1,7 @@
 // Local heaps (names of a symbol-table group) and global heap collections (the bytes of
 // variable-length strings): File Format Specification v3, sections III.D and III.E.
 import type { Sizes } from './header.js';
-import { ByteSource, Cursor, giveUp } from './source.js';
+import { ByteSource, corrupt, Cursor, giveUp, NativeGiveUp } from './source.js';
 
 /** A local heap's data segment. */
 export function localHeap(src: ByteSource, at: number, sizes: Sizes): Buffer {
@@ -17,7 +17,7 @@ export function localHeap(src: ByteSource, at: number, sizes: Sizes): Buffer {
 
 /** The NUL-terminated string at `offset` of a local heap's data segment. */
 export function heapString(heap: Buffer, offset: number): Buffer {
-  if (offset >= heap.length) giveUp(`name offset ${offset} past the local heap`);
+  if (offset >= heap.length) corrupt(`name offset ${offset} past the local heap`);
   const end = heap.indexOf(0, offset);
   if (end < 0) giveUp('local heap name without its terminator');
   return heap.subarray(offset, end);
@@ -35,7 +35,7 @@ export class GlobalHeap {
   object(collection: number, index: number): Buffer {
     const objects = this.collection(collection);
     const o = objects.get(index);
-    if (!o) giveUp(`global heap object ${index} missing from its collection at ${collection}`);
+    if (!o) corrupt(`global heap object ${index} missing from its collection at ${collection}`);
     return o;
   }
 
@@ -56,18 +56,28 @@ export class GlobalHeap {
     while (c.left >= 8 + l) {
       const index = c.u16();
       c.skip(6); // reference count, reserved
-      const n = c.len();
+      const n = objectSize(c, at);
       // The free-space object closes the collection and counts its own header (a wrong size
       // makes HDF5 2.0 loop forever: fixtures/audit/regress/h5-attr-loop.weights.h5).
       if (index === 0) {
-        if (n !== c.left + 8 + l) giveUp('global heap free space of the wrong size');
+        if (n !== c.left + 8 + l) corrupt(`global heap collection at ${at}: free space of the wrong size`);
         break;
       }
-      if (n > c.left) giveUp(`global heap object ${index} runs past its collection`);
+      if (n > c.left) corrupt(`global heap collection at ${at}: object ${index} runs past its end`);
       objects.set(index, c.bytes(n));
       c.skip(Math.min(c.left, (8 - (n % 8)) % 8));
     }
     this.collections.set(at, objects);
     return objects;
+  }
+}
+
+/** A global heap object's size; an undefined or absurd one is a broken collection. */
+function objectSize(c: Cursor, collection: number): number {
+  try {
+    return c.len();
+  } catch (e) {
+    if (e instanceof NativeGiveUp) corrupt(`global heap collection at ${collection}: an object's size is unreadable (${e.message})`);
+    throw e;
   }
 }

@@ -16,12 +16,14 @@ import { readContents } from '../h5contents.js';
 import type { H5Job } from '../h5jobs.js';
 import { NativeH5File } from './file.js';
 import { superblockOffset } from '../h5audit.js';
-import { ByteSource, giveUp, NativeGiveUp } from './source.js';
+import { ByteSource, giveUp, NativeCorrupt, NativeGiveUp } from './source.js';
 
 export interface NativeResult {
   contents: H5Contents | null;
   /** Why the native reader handed the file to the engine (null when it answered). */
   gaveUp: string | null;
+  /** It handed the file over because the file is broken where it looked (NativeCorrupt). */
+  corrupt: boolean;
   bytesRead: number;
 }
 
@@ -38,23 +40,27 @@ export function readNative(job: H5Job): NativeResult {
   try {
     src = payloadSource(job);
   } catch (e) {
-    return { contents: null, gaveUp: e instanceof Error ? e.message : String(e), bytesRead: 0 };
+    return { contents: null, gaveUp: e instanceof Error ? e.message : String(e), corrupt: false, bytesRead: 0 };
   }
   let f: NativeH5File | null = null;
   try {
     f = new NativeH5File(src, job.kind === 'host' ? src.start : 0, BUDGET_MS);
     const contents =
       job.kind === 'host' ? readContents(f, job.source, job.size, job.inArchive) : readContents(f, job.source, job.length, true);
-    if (f.failed) return { contents: null, gaveUp: f.failed, bytesRead: src.bytesRead };
-    return { contents, gaveUp: null, bytesRead: src.bytesRead };
+    if (f.failure) return handOver(f.failure, src);
+    return { contents, gaveUp: null, corrupt: false, bytesRead: src.bytesRead };
   } catch (e) {
     // Whatever went wrong here (a give-up, a file that is not Keras, a broken structure), the
     // engine reads the file again and words the answer.
-    const why = e instanceof NativeGiveUp ? e.message : f?.failed ?? (e instanceof Error ? e.message : String(e));
-    return { contents: null, gaveUp: why, bytesRead: src.bytesRead };
+    const failure = e instanceof NativeGiveUp ? e : (f?.failure ?? new NativeGiveUp(e instanceof Error ? e.message : String(e)));
+    return handOver(failure, src);
   } finally {
     src.close();
   }
+}
+
+function handOver(failure: NativeGiveUp, src: ByteSource): NativeResult {
+  return { contents: null, gaveUp: failure.message, corrupt: failure instanceof NativeCorrupt, bytesRead: src.bytesRead };
 }
 
 /**

@@ -11,6 +11,19 @@ export function giveUp(why: string): never {
   throw new NativeGiveUp(why);
 }
 
+/**
+ * The file is broken where the native reader looked (an address past its end, a checksum that
+ * fails, a loop, a heap that does not add up). The engine still gets a short try, for its own
+ * words; libhdf5 loops forever on some of these (fuzz seeds 12 and 31).
+ */
+export class NativeCorrupt extends NativeGiveUp {
+  override name = 'NativeCorrupt';
+}
+
+export function corrupt(why: string): never {
+  throw new NativeCorrupt(why);
+}
+
 const BLOCK = 4096;
 const SLAB = 64 * BLOCK;
 /** Reads above this size are not cached (a long config string). */
@@ -46,7 +59,7 @@ export class ByteSource {
   /** `n` bytes at payload address `at`; past the payload's end the reader gives up. */
   read(at: number, n: number): Buffer {
     if (!Number.isSafeInteger(at) || !Number.isSafeInteger(n) || at < 0 || n < 0) giveUp(`bad read ${at}+${n}`);
-    if (at + n > this.length) giveUp(`read past the end: ${at}+${n} > ${this.length}`);
+    if (at + n > this.length) corrupt(`address ${at} (+${n} bytes) lies past the end of the HDF5 data (${this.length} bytes)`);
     if (n > MAX_READ) giveUp(`read of ${n} bytes`);
     if (n > CACHE_UP_TO) return this.readRaw(at, n);
     const first = Math.floor(at / BLOCK);
@@ -54,7 +67,7 @@ export class ByteSource {
     if (first === last) {
       const b = this.block(first);
       const start = at - first * BLOCK;
-      if (start + n > b.length) giveUp(`short read at ${at}`);
+      if (start + n > b.length) corrupt(`short read at ${at}`);
       return b.subarray(start, start + n);
     }
     const out = Buffer.allocUnsafe(n);
@@ -63,7 +76,7 @@ export class ByteSource {
       const b = this.block(i);
       const start = i === first ? at - first * BLOCK : 0;
       const take = Math.min(b.length - start, n - done);
-      if (take <= 0) giveUp(`short read at ${at}`);
+      if (take <= 0) corrupt(`short read at ${at}`);
       b.copy(out, done, start, start + take);
       done += take;
     }
@@ -107,7 +120,7 @@ export class ByteSource {
     let done = 0;
     while (done < n) {
       const got = readSync(this.fd, buf, done, n - done, this.start + at + done);
-      if (got <= 0) giveUp(`short read at ${at}`);
+      if (got <= 0) corrupt(`short read at ${at}`);
       done += got;
     }
     this.bytesRead += n;

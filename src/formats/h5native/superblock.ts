@@ -1,7 +1,7 @@
 // The HDF5 superblock (File Format Specification v3, section II.A): versions 0 and 1 (h5py's
 // default, so every Keras file written through h5py) and 2 and 3 (h5wasm, libver ≥ 1.8).
 import { checksumOk } from './lookup3.js';
-import { ByteSource, Cursor, giveUp } from './source.js';
+import { ByteSource, corrupt, Cursor, giveUp } from './source.js';
 
 export interface Superblock {
   version: number;
@@ -71,7 +71,7 @@ function v2(head: Cursor, version: number, src: ByteSource, userBlock: number): 
   const eof = c.addr();
   const root = c.addr();
   const end = c.pos;
-  if (!checksumOk(head.buf.subarray(0, end), c.u32())) giveUp('superblock checksum');
+  if (!checksumOk(head.buf.subarray(0, end), c.u32())) corrupt('superblock checksum');
   // A superblock extension may carry shared-message tables and more: the engine reads those.
   if (ext !== -1) giveUp('superblock extension');
   checkBase(base, eof, src, userBlock);
@@ -85,5 +85,5 @@ function v2(head: Cursor, version: number, src: ByteSource, userBlock: number): 
  */
 function checkBase(base: number, eof: number, src: ByteSource, userBlock: number): void {
   if (base !== 0 && base !== userBlock) giveUp(`base address ${base} with the superblock at ${userBlock}`);
-  if (eof === -1 || eof > src.length) giveUp(`end of file address ${eof} past the file's ${src.length} bytes`);
+  if (eof === -1 || eof > src.length) corrupt(`end of file address ${eof} past the file's ${src.length} bytes`);
 }

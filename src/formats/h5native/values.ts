@@ -4,7 +4,7 @@
 // file does not copy (non-ASCII bytes in an ASCII string, enums, float16…) go to the engine.
 import { GlobalHeap } from './heaps.js';
 import type { Attribute, Datatype } from './messages.js';
-import { Cursor, giveUp } from './source.js';
+import { corrupt, Cursor, giveUp } from './source.js';
 import type { Sizes } from './header.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -85,6 +85,6 @@ function vlenString(b: Buffer, t: Datatype, heap: GlobalHeap, s: Sizes): string 
   const object = heap.object(collection, index);
   // The heap object must be exactly the string HDF5 was told it is (a mismatch makes HDF5 2.0
   // loop or abort: the engine's deadline deals with such files).
-  if (object.length !== length * (t.base?.size ?? 1)) giveUp('vlen string length differs from its heap object');
+  if (object.length !== length * (t.base?.size ?? 1)) corrupt('vlen string length differs from its heap object');
   return text(object, t.cset);
 }
