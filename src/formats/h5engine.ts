@@ -1,4 +1,5 @@
 // The HDF5 engine: h5wasm's Node build, loaded on first use and shared by every file of its thread.
+// It reads the files kerascope's own reader (h5native/) hands over, and writes the fixtures.
 // Readers use it inside the HDF5 worker (h5worker.ts, driven by h5client.ts), which a hostile file
 // cannot hang; the fixture builder writes with it directly.
 //

@@ -1,6 +1,7 @@
 // Reader for Keras HDF5 files: legacy full models, legacy weights-only files, Keras 3 weights
 // stores. Metadata only: attributes, names, shapes, dtypes — never a weight value.
-// The HDF5 work itself runs in the engine's worker (h5client.ts), which a hostile file cannot hang.
+// The HDF5 work goes through h5client.ts: kerascope's own metadata reader first (h5native/), the
+// engine's worker, which a hostile file cannot hang, for every file that reader hands over.
 import { statSync } from 'node:fs';
 import { UnreadableError } from '../errors.js';
 import type { ModelSource, StoredWeights } from '../types.js';

@@ -3,7 +3,7 @@
 // sharded `*.weights.json` + shards (Keras ≥ 3.10), or `model.weights.npz` (never opened).
 //
 // A STORED weights member (Keras writes every member STORED) is opened in place at its byte
-// offset through the HDF5 engine; a DEFLATED one is inflated as a stream to a temporary file.
+// offset (h5client.ts: the native reader, or the HDF5 engine); a DEFLATED one is inflated as a stream to a temporary file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -24,7 +24,7 @@ interface H5Object {
   attributes?: Attribute[];
 }
 
-/** Objects a file may have before the reader gives up on time. */
+/** The time budget is checked once per this many object headers read. */
 const CHECK_TIME_EVERY = 1024;
 
 export class NativeH5File implements H5Reader {
