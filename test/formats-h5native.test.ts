@@ -208,6 +208,70 @@ describe('hands the file to the engine when it is not sure', () => {
   });
 });
 
+describe('on damaged files: hands over, or gives what the engine gives', () => {
+  // A fixed-seed differential fuzz: bytes of the metadata region of Keras and builder files
+  // flipped, zeroed or filled. Whenever the native reader answers, the engine must answer the same
+  // (it may refuse a file the native reader reads, never read it differently). Found this way and
+  // now handed over: bad free lists, link names outside their B-tree keys, attribute names of the
+  // wrong length, impossible datatype bit layouts, dimensions above their maximum.
+  // One byte changed in a Keras file, what libhdf5 says of it (h5py 3.14 / HDF5 1.14, or h5wasm's
+  // HDF5 2.0), and what the native reader must see.
+  it.each([
+    ['legacy/multi_io_shared.h5', 1792, 0xff, 'h5wasm: the aux layer\'s datasets unreadable', /local heap at \d+: bad free list/],
+    ['activations.weights.h5', 7680, 0x09, 'h5py: "object \'p_re_lu_1\' doesn\'t exist"', /symbol table: link "e_lu" out of order/],
+    ['legacy/multi_io_shared.h5', 1088, 0x00, 'h5py: "attribute name has different length than stored length"', /attribute name of a length other than stored/],
+    ['activations.h5', 1024, 0xff, 'h5py: "integer offset out of bounds"', /integer type with bits/],
+    ['seed_embedding_lstm.h5', 1856, 0x00, 'h5py: "dataspace dim 0 size of 4 is greater than maxdim size of 0"', /dataspace dimension 4 above its maximum 0/],
+  ])('%s with byte %i set to %i (%s) is handed over', (name, at, value, _, why) => {
+    const bytes = Buffer.from(readFileSync(join(ROOT, 'fixtures/keras/models', name)));
+    bytes[at] = value;
+    const file = tmp(`byte-${at}-${name.replace('/', '_')}`);
+    writeFileSync(file, bytes);
+    const r = readNative(hostJob(file));
+    expect(r.gaveUp).toMatch(why);
+    expect(r.corrupt).toBe(true);
+  });
+
+  it('300 damaged files from four seeds', async () => {
+    const seeds = [join(ROOT, 'fixtures/keras/models/activations.h5'), join(ROOT, 'fixtures/keras/models/legacy/multi_io_shared.h5'), tmp('fz-legacy.h5'), tmp('fz-k3.weights.h5')];
+    await writeLegacyH5(seeds[2]!, { modelConfig: { class_name: 'Sequential', config: { layers: [] } }, kerasVersion: '2.15.0', backend: 'tensorflow', layers: Array.from({ length: 12 }, (_, i) => ({ name: `d${i}`, weights: [{ name: `d${i}/kernel:0`, shape: [2, 2] }] })), stringEncoding: 'vlen' });
+    await writeKeras3WeightsH5(seeds[3]!, { groups: Array.from({ length: 12 }, (_, i) => ({ path: `layers/dense_${i}`, name: `dense_${i}`, tensors: [[3, 4], [4]] })) });
+    let state = 2024;
+    const rand = (n: number) => ((state = (state * 1103515245 + 12345) % 2147483648), state % n);
+    const saved = process.env['KERASCOPE_H5_TIMEOUT'];
+    process.env['KERASCOPE_H5_TIMEOUT'] = '5';
+    const tally = { answered: 0, handedOver: 0, engineRefused: 0 };
+    try {
+      for (let i = 0; i < 300; i++) {
+        const bytes = Buffer.from(readFileSync(seeds[i % seeds.length]!));
+        const at = rand(Math.min(bytes.length, 8192));
+        const how = rand(3);
+        if (how === 0) bytes[at] ^= 1 << rand(8);
+        else if (how === 1) bytes.fill(rand(2) ? 0 : 0xff, at, at + 1 + rand(16));
+        else bytes[at] = rand(256);
+        const file = tmp(`damaged-${i}.h5`);
+        writeFileSync(file, bytes);
+        const job = hostJob(file);
+        const native = readNative(job);
+        if (!native.contents) {
+          tally.handedOver++;
+          continue;
+        }
+        tally.answered++;
+        const e = await engine(job);
+        if ((e as { error?: string }).error) tally.engineRefused++;
+        else expect(JSON.parse(JSON.stringify(native.contents)), `${file} (${how} at ${at})`).toEqual(e);
+      }
+    } finally {
+      if (saved === undefined) delete process.env['KERASCOPE_H5_TIMEOUT'];
+      else process.env['KERASCOPE_H5_TIMEOUT'] = saved;
+    }
+    // Both outcomes happen (the damage is not all in places nobody reads, nor all fatal).
+    expect(tally.answered).toBeGreaterThan(100);
+    expect(tally.handedOver).toBeGreaterThan(30);
+  }, 300_000);
+});
+
 describe('lookup3 (HDF5 H5_checksum_lookup3)', () => {
   it('gives the values of Bob Jenkins’ lookup3.c self-test (hashlittle, initval 0)', () => {
     expect(lookup3(Buffer.alloc(0))).toBe(0xdeadbeef);

@@ -3,7 +3,7 @@
 // the names in a local heap. Keras never writes one; the audit names each (never opens it). Read
 // tolerantly: a part that cannot be read becomes null, the dataset is still named.
 import { cursor, MSG, readObjectHeader, type RawMessage, type Sizes } from './header.js';
-import { ByteSource, Cursor, NativeGiveUp } from './source.js';
+import { ByteSource, corrupt, Cursor, giveUp, NativeGiveUp } from './source.js';
 
 export interface ExternalFile {
   /** Null when the name heap could not be read. */
@@ -18,9 +18,13 @@ const UNNAMED: ExternalFile = { name: null, offset: null, size: null };
 const NAME_HEAP_MAX = 64 * 1024;
 const NAME_MAX = 4096;
 
-/** The files one External Data Files message lists; a shared message (a reference) names none. */
-export function externalFileList(m: RawMessage, src: ByteSource, s: Sizes): ExternalFile[] {
-  if (m.flags & 0x02) return [UNNAMED];
+/**
+ * The files one External Data Files message lists; a shared message (a reference) names none.
+ * `strict` (the native reader answering for the whole file): a list it cannot read in full means
+ * a broken file, handed over as such, never a half-read list.
+ */
+export function externalFileList(m: RawMessage, src: ByteSource, s: Sizes, strict = false): ExternalFile[] {
+  if (m.flags & 0x02) return strict ? giveUp('shared External Data Files message') : [UNNAMED];
   try {
     const c = cursor(m, s);
     c.skip(4); // version, reserved
@@ -31,10 +35,12 @@ export function externalFileList(m: RawMessage, src: ByteSource, s: Sizes): Exte
     for (let i = 0; i < used && c.left >= 3 * s.l; i++) slots.push({ nameAt: lengthOrNull(c, s.l), offset: lengthOrNull(c, s.l), size: lengthOrNull(c, s.l) });
     const names = nameHeap(src, heap, s);
     const files = slots.map((x) => ({ name: nameAt(names, x.nameAt), offset: x.offset, size: x.size }));
+    if (strict && (!files.length || files.some((f) => f.name === null)))
+      corrupt('External Data Files message whose list or names cannot be read');
     return files.length ? files : [UNNAMED];
   } catch (e) {
-    if (e instanceof NativeGiveUp) return [UNNAMED];
-    throw e;
+    if (strict || !(e instanceof NativeGiveUp)) throw e;
+    return [UNNAMED];
   }
 }
 

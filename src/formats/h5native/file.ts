@@ -158,7 +158,7 @@ export class NativeH5File implements H5Reader {
     if (!layout || !type || !space) giveUp('not a dataset');
     // Virtual datasets: the engine describes their sources to the audit.
     if (layout.kind === 'virtual') giveUp('virtual dataset');
-    const external = ms.filter((m) => m.type === MSG.externalFiles).flatMap((m) => externalFileList(m, this.src, this.s));
+    const external = messagesOf(ms, MSG.externalFiles).flatMap((m) => externalFileList(m, this.src, this.s, true));
     if (space.kind === 'null') giveUp('dataset with a null dataspace');
     const shape = space.dims;
     return {

@@ -42,21 +42,30 @@ function symbolTableLinks(src: ByteSource, btree: number, heapAt: number, s: Siz
     const level = head.u8();
     const used = head.u16();
     const body = new Cursor(src.read(at + 8 + 2 * s.o, s.l + used * (s.o + s.l)), 0, s.o, s.l);
-    body.len(); // key 0
+    // Key i is the name of the last link below child i − 1: libhdf5 finds a link by name through
+    // these keys, so a link whose name falls outside its keys could not be opened by name.
+    let below = heapString(heap, body.len());
     for (let i = 0; i < used; i++) {
       const child = body.addr();
-      body.len();
+      const upTo = heapString(heap, body.len());
       if (level > 0) visit(child, depth + 1);
       else {
         // A symbol node listed twice would list its links twice (or a million times).
         if (seen.has(child)) corrupt('symbol table node listed twice');
         seen.add(child);
+        const from = links.length;
         symbolNode(src, child, heap, s, links);
+        for (const l of links.slice(from))
+          if (Buffer.compare(l.nameBytes, below) <= 0 || Buffer.compare(l.nameBytes, upTo) > 0) corrupt(`group B-tree at ${at}: link "${l.name}" outside its node's keys`);
         if (links.length > MAX_LINKS) giveUp(`more than ${MAX_LINKS} links in one group`);
       }
+      below = upTo;
     }
   };
   visit(btree, 0);
+  // In B-tree order the names rise strictly (libhdf5 keeps them sorted to find them).
+  for (let i = 1; i < links.length; i++)
+    if (Buffer.compare(links[i - 1]!.nameBytes, links[i]!.nameBytes) >= 0) corrupt(`symbol table: link "${links[i]!.name}" out of order`);
   return links;
 }
 
@@ -76,6 +85,7 @@ function symbolNode(src: ByteSource, at: number, heap: Buffer, s: Sizes, links: 
     c.u32();
     const scratch = new Cursor(c.bytes(16));
     const name = nameBytes.toString('utf8');
+    if (cache > 2) corrupt(`symbol table node at ${at}: unknown cache type ${cache}`);
     if (cache === 2) links.push({ name, nameBytes, target: { kind: 'soft', target: heapString(heap, scratch.u32()).toString('utf8') } });
     else links.push({ name, nameBytes, target: { kind: 'hard', address } });
   }

@@ -66,15 +66,19 @@ function readV1(src: ByteSource, at: number, sizes: Sizes): RawMessage[] {
     if (seen.has(b.at) || seen.size >= MAX_BLOCKS) corrupt(`object header at ${at}: continuation loop`);
     seen.add(b.at);
     const c = new Cursor(src.read(b.at, b.size), 0, sizes.o, sizes.l);
-    while (c.left >= 8 && messages.length < count) {
+    // Version 1 messages fill their chunk exactly, each 8-byte aligned (libhdf5 refuses a gap or
+    // an odd size: "gap found in early version of file format", "message not aligned").
+    while (c.left >= 8) {
       const type = c.u16();
       const len = c.u16();
       const flags = c.u8();
       c.skip(3);
+      if (len % 8) corrupt(`object header at ${at}: message not aligned`);
       take(message(c, type, flags, len), messages, blocks, sizes);
     }
+    if (c.left) corrupt(`object header at ${at}: gap in a version 1 header`);
   }
-  if (messages.length !== count) giveUp(`object header at ${at}: ${messages.length} of ${count} messages`);
+  if (messages.length !== count) corrupt(`object header at ${at}: ${messages.length} of ${count} messages`);
   return messages;
 }
 

@@ -3,16 +3,33 @@
 import type { Sizes } from './header.js';
 import { ByteSource, corrupt, Cursor, giveUp, NativeGiveUp } from './source.js';
 
-/** A local heap's data segment. */
+/** A local heap's data segment, its free list checked as libhdf5 2.0 checks it. */
 export function localHeap(src: ByteSource, at: number, sizes: Sizes): Buffer {
   const c = new Cursor(src.read(at, 8 + 2 * sizes.l + sizes.o), 0, sizes.o, sizes.l);
   c.signature('HEAP');
   if (c.u8() !== 0) giveUp('local heap version');
   c.skip(3);
   const size = c.len();
-  c.skip(sizes.l); // free list head (all ones when there is none)
-  const data = c.addr();
-  return src.read(data, size);
+  const free = c.lenOrUnlimited();
+  const data = src.read(c.addr(), size);
+  checkFreeList(data, free, sizes.l, at);
+  return data;
+}
+
+/** H5HL_FREE_NULL: the end of a local heap's free list. */
+const FREE_NULL = 1;
+
+/** Each free block: the offset of the next one, and its own size; all inside the data segment. */
+function checkFreeList(data: Buffer, first: number, l: number, at: number): void {
+  let offset = first;
+  for (let n = 0; offset !== FREE_NULL && offset !== -1; n++) {
+    if (offset + 2 * l > data.length || n > data.length / (2 * l)) corrupt(`local heap at ${at}: bad free list`);
+    const c = new Cursor(data, offset, 8, l);
+    const next = c.lenOrUnlimited();
+    const blockSize = c.len();
+    if (offset + blockSize > data.length) corrupt(`local heap at ${at}: bad free list`);
+    offset = next;
+  }
 }
 
 /** The NUL-terminated string at `offset` of a local heap's data segment. */

@@ -3,7 +3,7 @@
 // symbol table. Anything else a message could say that these do not handle sends the file to
 // the HDF5 engine (giveUp), so an answer from here is never a guess.
 import { cursor, type RawMessage, type Sizes } from './header.js';
-import { Cursor, giveUp } from './source.js';
+import { corrupt, Cursor, giveUp } from './source.js';
 
 export interface Dataspace {
   kind: 'scalar' | 'simple' | 'null';
@@ -25,6 +25,12 @@ export function dataspace(c: Cursor): Dataspace {
   if (rank > 32) giveUp(`dataspace of rank ${rank}`);
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(c.len());
+  // Maximum dimensions: libhdf5 refuses a dimension above its maximum (unlimited is all ones).
+  if (flags & 1)
+    for (let i = 0; i < rank; i++) {
+      const max = c.lenOrUnlimited();
+      if (max !== -1 && dims[i]! > max) corrupt(`dataspace dimension ${dims[i]} above its maximum ${max}`);
+    }
   return { kind, dims };
 }
 
@@ -47,16 +53,32 @@ export function datatype(c: Cursor, depth = 0): Datatype {
   if (depth > 8) giveUp('datatype nested too deep');
   const b0 = c.u8();
   const cls = b0 & 0x0f;
+  const version = b0 >> 4;
+  if (version < 1 || version > 4) corrupt(`datatype message version ${version}`);
   const bits = c.u8() | (c.u8() << 8) | (c.u8() << 16);
   const size = c.u32();
   const plain = { cls, size, signed: false, littleEndian: (bits & 1) === 0, vlen: false, cset: 0 };
   switch (cls) {
-    case 0: // fixed-point: bit offset, precision
-      c.skip(4);
+    case 0: {
+      // fixed-point: bit offset, precision (libhdf5 refuses bits outside the element)
+      const offset = c.u16();
+      const precision = c.u16();
+      if (precision < 1 || offset + precision > 8 * size) corrupt(`integer type with bits ${offset}+${precision} in ${size} bytes`);
       return { ...plain, signed: (bits & 0x08) !== 0 };
-    case 1: // floating-point: bit offset, precision, exponent and mantissa layout, bias
-      c.skip(12);
+    }
+    case 1: {
+      // floating-point: bit offset, precision, exponent and mantissa position and size, bias
+      const offset = c.u16();
+      const precision = c.u16();
+      const ePos = c.u8();
+      const eSize = c.u8();
+      const mPos = c.u8();
+      const mSize = c.u8();
+      c.skip(4);
+      if (precision < 1 || offset + precision > 8 * size || ePos + eSize > precision || mPos + mSize > precision || eSize < 1 || mSize < 1)
+        corrupt(`float type with an impossible bit layout in ${size} bytes`);
       return plain;
+    }
     case 3:
       return { ...plain, cset: (bits >> 4) & 0x0f };
     case 8: {
@@ -138,8 +160,9 @@ export function attribute(c: Cursor): Attribute {
   if (version === 3) c.u8(); // name character set
   const pad = (n: number) => (version === 1 ? Math.ceil(n / 8) * 8 : n);
   const nameBytes = c.bytes(pad(nameSize));
-  const end = nameBytes.indexOf(0);
-  const name = nameBytes.subarray(0, end < 0 ? nameSize : Math.min(end, nameSize)).toString('utf8');
+  // The stored size counts the name and its NUL (libhdf5 refuses any other length).
+  if (nameSize < 1 || nameBytes.indexOf(0) !== nameSize - 1) corrupt('attribute name of a length other than stored');
+  const name = nameBytes.subarray(0, nameSize - 1).toString('utf8');
   const type = datatype(c.sub(pad(typeSize)));
   const space = dataspace(c.sub(pad(spaceSize)));
   return { name, type, space, data: c.bytes(c.left) };

@@ -195,11 +195,20 @@ export class Cursor {
   }
 
   len(): number {
+    const n = this.lenOrUnlimited();
+    return n === -1 ? giveUp('undefined length') : n;
+  }
+
+  /** A length that may be all ones (H5S_UNLIMITED, H5F_UNLIMITED): -1 then. */
+  lenOrUnlimited(): number {
     const n = this.sizeOfLengths;
     this.need(n);
     let undef = true;
     for (let i = 0; i < n; i++) if (this.buf[this.pos + i] !== 0xff) undef = false;
-    if (undef) giveUp('undefined length');
+    if (undef) {
+      this.pos += n;
+      return -1;
+    }
     return this.uint(n);
   }
 
