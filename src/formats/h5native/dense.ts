@@ -124,15 +124,26 @@ class HeapReader {
     return (this.directBlocks = out);
   }
 
-  /** A direct block's signature, and the heap offset it says it holds. */
+  /**
+   * A direct block's signature, the heap offset it says it holds, and, when the heap says its
+   * direct blocks are checksummed, the checksum of the whole block taken with its own field zeroed.
+   */
   private checkDirect(address: number, size: number, offset: number): void {
-    const c = new Cursor(this.src.read(address, 5 + this.s.o + this.h.offsetSize), 0, this.s.o, this.s.l);
+    const head = 5 + this.s.o + this.h.offsetSize;
+    if (size < head + (this.h.checksummed ? 4 : 0)) corrupt('fractal heap direct block too small');
+    const block = this.src.read(address, this.h.checksummed ? size : head);
+    const c = new Cursor(block, 0, this.s.o, this.s.l);
     c.signature('FHDB');
     if (c.u8() !== 0) giveUp('fractal heap direct block version');
     c.addr();
-    if (c.uint(this.h.offsetSize) !== offset) giveUp('fractal heap direct block at the wrong offset');
-    if (size < 5 + this.s.o + this.h.offsetSize) giveUp('fractal heap direct block too small');
+    if (c.uint(this.h.offsetSize) !== offset) corrupt('fractal heap direct block at the wrong offset');
+    if (!this.h.checksummed) return;
+    const copy = Buffer.from(block);
+    const stored = copy.readUInt32LE(head);
+    copy.fill(0, head, head + 4);
+    if (!checksumOk(copy, stored)) corrupt('fractal heap direct block checksum');
   }
+
 }
 
 /** Every record of a version-2 B-tree, in no particular order. */

@@ -5,17 +5,17 @@
 // 0.7 s for a 2,000-layer file); issue 3's goals leave no room for that (docs/bench.md). The
 // metadata of a Keras file is a small part of the HDF5 format: this reader handles that part
 // (superblocks 0–3, object headers 1–2, symbol-table, compact and dense groups and attributes,
-// the datatypes and layouts Keras writes) and gives up on anything else — user blocks with an
-// odd base, shared messages, external or virtual datasets, filters on heaps, a checksum or a
-// structure that does not add up — so the engine answers for those files, as before: with its
-// own error messages for broken files and its worker's deadline for hostile ones. Every read is
-// positional and bounded; nothing here can loop (each block is read once) or run long (a time
-// budget), and no weight value is read.
-import type { H5Contents } from '../h5contents.js';
-import { readContents } from '../h5contents.js';
+// the datatypes and layouts Keras writes, external raw data lists) and gives up on anything else —
+// user blocks with an odd base, shared messages, virtual datasets, filters on heaps — so the
+// engine answers for those files, as before. A file broken where this reader looked (a checksum,
+// an address past the end, a structure that does not add up) is handed over as corrupt: the
+// engine gets a short try to word its own error (h5client.ts). Every read is positional and
+// bounded; nothing here can loop (each block is read once) or run long (a time budget), and no
+// weight value is read.
+import { superblockOffset } from '../h5audit.js';
+import { readContents, type H5Contents } from '../h5contents.js';
 import type { H5Job } from '../h5jobs.js';
 import { NativeH5File } from './file.js';
-import { superblockOffset } from '../h5audit.js';
 import { ByteSource, giveUp, NativeCorrupt, NativeGiveUp } from './source.js';
 
 export interface NativeResult {
