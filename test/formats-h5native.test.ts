@@ -232,6 +232,18 @@ describe('on damaged files: hands over, or gives what the engine gives', () => {
     expect(r.corrupt).toBe(true);
   });
 
+  it('a fill value message turned into an old one whose size runs off its end (h5py: "ran off end of input buffer while decoding")', () => {
+    const bytes = Buffer.from(readFileSync(join(ROOT, 'fixtures/keras/models/activations.h5')));
+    // A version 1 header's fill value message: type 0x0005, 8 bytes, flags 1; then version 2,
+    // allocation time 2, write time 2, defined 1. As type 0x0004 those bytes declare 16 MB.
+    const at = bytes.indexOf(Buffer.from('05000800010000000202020100000000', 'hex'));
+    expect(at).toBeGreaterThan(0);
+    bytes[at] = 0x04;
+    const file = tmp('old-fill.h5');
+    writeFileSync(file, bytes);
+    expect(readNative(hostJob(file)).gaveUp).toMatch(/structure ends early/);
+  });
+
   it('300 damaged files from four seeds', async () => {
     const seeds = [join(ROOT, 'fixtures/keras/models/activations.h5'), join(ROOT, 'fixtures/keras/models/legacy/multi_io_shared.h5'), tmp('fz-legacy.h5'), tmp('fz-k3.weights.h5')];
     await writeLegacyH5(seeds[2]!, { modelConfig: { class_name: 'Sequential', config: { layers: [] } }, kerasVersion: '2.15.0', backend: 'tensorflow', layers: Array.from({ length: 12 }, (_, i) => ({ name: `d${i}`, weights: [{ name: `d${i}/kernel:0`, shape: [2, 2] }] })), stringEncoding: 'vlen' });

@@ -11,7 +11,18 @@ import { groupLinks } from './groups.js';
 import { cursor, MSG, messagesOf, readObjectHeader, type RawMessage, type Sizes } from './header.js';
 import { GlobalHeap } from './heaps.js';
 import { MAX_PATHS } from './limits.js';
-import { attribute, attributeInfo, dataLayout, dataspace, datatype, single, type Attribute, type Link } from './messages.js';
+import {
+  attribute,
+  attributeInfo,
+  checkFillValue,
+  checkFilterPipeline,
+  dataLayout,
+  dataspace,
+  datatype,
+  single,
+  type Attribute,
+  type Link,
+} from './messages.js';
 import { ByteSource, Cursor, giveUp, NativeGiveUp } from './source.js';
 import { readSuperblock } from './superblock.js';
 import { decodeAttribute } from './values.js';
@@ -160,6 +171,10 @@ export class NativeH5File implements H5Reader {
     if (layout.kind === 'virtual') giveUp('virtual dataset');
     const external = messagesOf(ms, MSG.externalFiles).flatMap((m) => externalFileList(m, this.src, this.s, true));
     if (space.kind === 'null') giveUp('dataset with a null dataspace');
+    for (const m of ms) {
+      if (m.type === MSG.fillValue || m.type === MSG.fillValueOld) checkFillValue(cursor(m, this.s), m.type === MSG.fillValueOld);
+      else if (m.type === MSG.filterPipeline) checkFilterPipeline(cursor(m, this.s));
+    }
     const shape = space.dims;
     return {
       type: type.cls,

@@ -142,6 +142,45 @@ export function dataLayout(c: Cursor): DataLayout {
   return { kind: 'chunked', chunks: dims.slice(0, -1) };
 }
 
+/**
+ * The fill value messages (old 0x0004, new 0x0005) and the filter pipeline (0x000B), decoded only
+ * to see that they hold what they say: libhdf5 decodes them when it opens a dataset and refuses
+ * the dataset when one runs off its end ("ran off end of input buffer while decoding").
+ */
+export function checkFillValue(c: Cursor, old: boolean): void {
+  if (old) {
+    c.skip(c.u32());
+    return;
+  }
+  const version = c.u8();
+  if (version === 1 || version === 2) {
+    c.skip(2); // space allocation time, fill value write time
+    const defined = c.u8();
+    if (version === 1 || defined) c.skip(c.u32());
+    return;
+  }
+  if (version !== 3) corrupt(`fill value message version ${version}`);
+  const flags = c.u8();
+  if (flags & ~0x3f) corrupt('fill value message with unknown flags');
+  if (flags & 0x20) c.skip(c.u32());
+}
+
+export function checkFilterPipeline(c: Cursor): void {
+  const version = c.u8();
+  if (version !== 1 && version !== 2) corrupt(`filter pipeline message version ${version}`);
+  const filters = c.u8();
+  if (filters > 32) corrupt(`filter pipeline of ${filters} filters`);
+  if (version === 1) c.skip(6);
+  for (let i = 0; i < filters; i++) {
+    const id = c.u16();
+    const nameLength = version === 1 || id >= 256 ? c.u16() : 0;
+    c.u16(); // flags
+    const values = c.u16();
+    c.skip(version === 1 ? Math.ceil(nameLength / 8) * 8 : nameLength);
+    c.skip(4 * values + (version === 1 && values % 2 ? 4 : 0));
+  }
+}
+
 export interface Attribute {
   name: string;
   type: Datatype;
