@@ -1,7 +1,7 @@
 // Core layers: InputLayer, Dense, EinsumDense, Embedding, ReversibleEmbedding, Lambda, Activation,
 // Identity, Masking and the Dropout/noise family.
 // Keras 3: keras/src/layers/core/*.py, keras/src/layers/regularization/*.py, activations/activation.py.
-import type { LayerRule, RuleInput, RuleOutput, ExpectedWeight } from './types.js';
+import type { LayerRule, RuleInput, ExpectedWeight } from './types.js';
 import { RuleError } from './types.js';
 import { count, bool, one, lastDim, known, weight, fmtShape } from './util.js';
 import { quantization, intKernelWeights, float8Weights, withStoreOrder, lora, groupedDenseWeights, requireNotGrouped, type Quantization } from './quantize.js';
