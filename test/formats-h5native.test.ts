@@ -12,6 +12,7 @@ import type { H5Job } from '../src/formats/h5jobs.js';
 import { readNative } from '../src/formats/h5native/index.js';
 import { lookup3 } from '../src/formats/h5native/lookup3.js';
 import { editH5, writeDataset, writeKeras3WeightsH5, writeLegacyH5, type LayerSpec, type StringEncoding } from '../fixtures/builder/h5.js';
+import { withReader } from './helpers/reader.js';
 import { CORPUS, hasCorpus, hasZoo, ZOO } from './helpers/zoo.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -24,17 +25,13 @@ function hostJob(file: string): H5Job {
 }
 
 /** The engine's answer for `job` (the native reader switched off), or its one-line error. */
-async function engine(job: H5Job): Promise<unknown> {
-  const saved = process.env['KERASCOPE_H5_READER'];
-  process.env['KERASCOPE_H5_READER'] = 'engine';
-  try {
-    return JSON.parse(JSON.stringify(await runH5Job(job)));
-  } catch (e) {
-    return { error: (e as Error).message };
-  } finally {
-    if (saved === undefined) delete process.env['KERASCOPE_H5_READER'];
-    else process.env['KERASCOPE_H5_READER'] = saved;
-  }
+function engine(job: H5Job): Promise<unknown> {
+  return withReader('engine', () =>
+    runH5Job(job).then(
+      (c) => JSON.parse(JSON.stringify(c)) as unknown,
+      (e: unknown) => ({ error: (e as Error).message }),
+    ),
+  );
 }
 
 /** Native and engine agree on `file`; returns why the native reader handed over, or null. */

@@ -3,7 +3,7 @@
 // Key names: tfjs-core/src/io/types.ts (ModelJSON) and tfjs-converter/python/tensorflowjs/converters/common.py.
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UnreadableError } from '../errors.js';
+import { fileSystemError, UnreadableError } from '../errors.js';
 import type { Finding, ModelSource } from '../types.js';
 import { readManifest } from './tfjs-manifest.js';
 
@@ -142,8 +142,8 @@ function modelScope(config: unknown): string | null {
 function sizeOf(file: string): number {
   try {
     return statSync(file).size;
-  } catch {
-    throw new UnreadableError(file, 'cannot read the file');
+  } catch (e) {
+    throw fileSystemError(file, e);
   }
 }
 

@@ -183,15 +183,7 @@ export class Cursor {
 
   /** A file address; the all-ones "undefined address" is -1. */
   addr(): number {
-    const n = this.sizeOfOffsets;
-    this.need(n);
-    let undef = true;
-    for (let i = 0; i < n; i++) if (this.buf[this.pos + i] !== 0xff) undef = false;
-    if (undef) {
-      this.pos += n;
-      return -1;
-    }
-    return this.uint(n);
+    return this.uintOrAllOnes(this.sizeOfOffsets);
   }
 
   len(): number {
@@ -201,15 +193,15 @@ export class Cursor {
 
   /** A length that may be all ones (H5S_UNLIMITED, H5F_UNLIMITED): -1 then. */
   lenOrUnlimited(): number {
-    const n = this.sizeOfLengths;
+    return this.uintOrAllOnes(this.sizeOfLengths);
+  }
+
+  /** An unsigned integer of `n` bytes, or -1 when every byte is 0xff (HDF5's "undefined"). */
+  private uintOrAllOnes(n: number): number {
     this.need(n);
-    let undef = true;
-    for (let i = 0; i < n; i++) if (this.buf[this.pos + i] !== 0xff) undef = false;
-    if (undef) {
-      this.pos += n;
-      return -1;
-    }
-    return this.uint(n);
+    for (let i = 0; i < n; i++) if (this.buf[this.pos + i] !== 0xff) return this.uint(n);
+    this.pos += n;
+    return -1;
   }
 
   bytes(n: number): Buffer {
