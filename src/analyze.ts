@@ -1,15 +1,13 @@
-// The pipeline: reader → graph → rules → check → Report (the --json object).
-import type { Finding, LayerReport, ModelSource, Report, Shape, StoredTensor, Totals, WeightReport } from './types.js';
+// The pipeline: reader → graph → rules → check → report (src/report/assemble.ts builds the --json object).
+import type { Finding, ModelSource, Report } from './types.js';
 import { UnreadableError } from './errors.js';
 import { readSource, type ReadOptions } from './formats/index.js';
 import { parseModel, ConfigError } from './graph/parse.js';
-import { inferModel, type LayerResult, type ModelResult } from './graph/infer.js';
+import { inferModel, type ModelResult } from './graph/infer.js';
 import { parseKerasVersion } from './layers/evaluate.js';
 import type { KerasVersion } from './layers/types.js';
-import { fmtCount, prod } from './layers/util.js';
-import { guessTrainable, matchWeights } from './check/match.js';
-import { isOpaque, layerPath, ownedWeights, topLayers } from './check/expected.js';
 import { audit } from './audit/index.js';
+import { assembleReport } from './report/assemble.js';
 
 export interface AnalyzeOptions extends ReadOptions {
   /** Kept for the CLI: nested layers are always in the report, `--expand` only changes the table. */
@@ -35,10 +33,7 @@ export function analyzeSource(source: ModelSource): Report {
       throw e;
     }
   }
-  const report = model ? modelReport(source, model, findings) : storedOnlyReport(source, findings);
-  report.findings.push(...safeAudit(source));
-  report.verdict = verdictOf(report, source, model);
-  return report;
+  return assembleReport(source, model, findings, safeAudit(source));
 }
 
 /**
@@ -58,223 +53,4 @@ function safeAudit(source: ModelSource): Finding[] {
   } catch (e) {
     return [{ severity: 'warning', code: 'audit-failed', category: 'security', layer: null, message: `the security audit could not finish: ${(e as Error).message}` }];
   }
-}
-
-function verdictOf(report: Report, source: ModelSource, model: ModelResult | null): Report['verdict'] {
-  if (report.findings.some((f) => f.severity === 'error')) return 'inconsistent';
-  if (!source.weights || !model) return 'unverified';
-  return 'consistent';
-}
-
-// ---------------------------------------------------------------- with an architecture
-
-function modelReport(source: ModelSource, model: ModelResult, findings: Finding[]): Report {
-  const match = source.weights ? matchWeights(model, source.weights) : null;
-  graphFindings(model, findings);
-  if (match) findings.push(...match.findings);
-  const rowsOf = (r: LayerResult): WeightReport[] => match?.rows.get(r) ?? expectedRows(r);
-  const layers = topLayers(model).map((r) => layerReport(r, rowsOf, source));
-  const totals = totalsOf(model, rowsOf, source);
-  // What the file should hold: the parameters, less tensors its format does not keep (notInFile).
-  const notKept = [...new Set(allLayers(model))].flatMap((r) => (r.inner ? [] : rowsOf(r))).filter((w) => w.notInFile).reduce((t, w) => t + rowParams(w), 0);
-  const needed = totals.params - notKept;
-  if (source.weights && totals.storedParams !== null && totals.storedParams !== needed) {
-    findings.push({ severity: 'error', code: 'total-mismatch', category: 'consistency', layer: null, message: `the file stores ${fmtCount(totals.storedParams)} parameters; the architecture needs ${fmtCount(needed)}` });
-  }
-  for (const r of allLayers(model)) if (isOpaque(r)) findings.push(unknownLayerFinding(r, match?.rows.get(r) ?? []));
-  return baseReport(source, { name: model.graph.name, className: model.graph.className }, layers, totals, sortFindings(findings));
-}
-
-/** One warning per layer kerascope has no rule for (or cannot analyse): its stored tensors are counted as stored. */
-function unknownLayerFinding(r: LayerResult, rows: WeightReport[]): Finding {
-  const count = rows.reduce((t, w) => t + (w.storedShape ? prod(w.storedShape) : 0), 0);
-  const stored = rows.length ? `; its ${rows.length} stored tensors (${fmtCount(count)} parameters) are listed and counted as stored` : '';
-  return { severity: 'warning', code: r.state === 'opaque' ? 'opaque-layer' : 'unknown-layer-class', category: 'consistency', layer: layerPath(r), message: `${layerPath(r)} (${r.spec.className}): ${r.problem}${stored}` };
-}
-
-function* allLayers(model: ModelResult): Generator<LayerResult> {
-  for (const r of model.layers) {
-    yield r;
-    if (r.inner) yield* allLayers(r.inner);
-  }
-}
-
-function graphFindings(model: ModelResult, findings: Finding[]): void {
-  const walk = (m: ModelResult): void => {
-    for (const p of m.problems) findings.push({ severity: 'error', code: 'graph-problem', category: 'consistency', layer: m.path.replace(/\/$/, '') || null, message: p });
-    for (const d of m.shapeDisagreements) findings.push({ severity: 'error', code: 'stored-shape-disagrees', category: 'consistency', layer: d.layer, message: d.message });
-    for (const r of m.layers) {
-      const path = layerPath(r);
-      if (r.state === 'rule-error') findings.push({ severity: 'error', code: 'layer-rule-error', category: 'consistency', layer: path, message: `${path} (${r.spec.className}): ${r.problem}` });
-      for (const n of r.notes) {
-        const text = n.startsWith(`${r.spec.name}: `) ? n.slice(r.spec.name.length + 2) : n;
-        findings.push({ severity: 'info', code: r.spec.className === 'Lambda' ? 'lambda-shape' : 'layer-note', category: 'consistency', layer: path, message: `${path}: ${text}` });
-      }
-      if (r.inner) walk(r.inner);
-    }
-  };
-  walk(model);
-  const unknown = [...allLayers(model)].filter((r) => r.state === 'no-shape' && r.spec.className !== 'InputLayer').map(layerPath);
-  if (unknown.length) findings.push({ severity: 'info', code: 'shape-unknown', category: 'consistency', layer: null, message: `output shape unknown (an input shape is unknown): ${unknown.slice(0, 8).join(', ')}${unknown.length > 8 ? ` and ${unknown.length - 8} more` : ''}` });
-}
-
-/** Without stored weights: the expected tensors, unverified. */
-function expectedRows(r: LayerResult): WeightReport[] {
-  return ownedWeights(r).map((w) => ({
-    name: w.weight.name,
-    expectedShape: w.weight.shape,
-    storedShape: null,
-    storedPath: null,
-    storedDtype: null,
-    trainable: w.trainable,
-    status: 'unverified' as const,
-    why: w.weight.why,
-    ...(w.weight.duplicateOf ? { duplicateOf: w.weight.duplicateOf } : {}),
-  }));
-}
-
-function rowParams(w: WeightReport): number {
-  const s = w.expectedShape ?? w.storedShape;
-  return s && w.status !== 'extra' && !w.duplicateOf ? prod(s) : 0;
-}
-
-function outputOf(shapes: Shape[] | null | undefined): Shape | Shape[] | null {
-  if (!shapes || shapes.length === 0) return null;
-  return shapes.length === 1 ? shapes[0]! : shapes;
-}
-
-function layerReport(r: LayerResult, rowsOf: (r: LayerResult) => WeightReport[], source: ModelSource): LayerReport {
-  const nested = r.inner ? topLayers(r.inner).map((l) => layerReport(l, rowsOf, source)) : undefined;
-  const weights = r.inner ? [] : rowsOf(r);
-  const counts = nested ? nestedCounts(nested) : rowCounts(weights);
-  const calls = r.calls.map((c) => outputOf(c.outputShapes));
-  const report: LayerReport = {
-    name: r.spec.name,
-    className: r.spec.className,
-    outputShape: calls.length ? calls[calls.length - 1]! : null,
-    connectedTo: r.spec.calls.flatMap((c) => c.inputs.map((i) => `${i.layer}[${i.node}][${i.tensor}]`)),
-    params: counts.params,
-    trainableParams: counts.trainableParams,
-    nonTrainableParams: counts.nonTrainableParams,
-    trainable: r.trainable,
-    status: layerStatus(r, weights, nested, source),
-    formula: r.rule?.formula ?? (r.problem ? r.problem : null),
-    weights,
-  };
-  if (calls.length > 1) report.outputShapes = calls;
-  if (nested) report.layers = nested;
-  return report;
-}
-
-type Counts = Pick<LayerReport, 'params' | 'trainableParams' | 'nonTrainableParams'>;
-
-function rowCounts(ws: WeightReport[]): Counts {
-  const total = (list: WeightReport[]): number => list.reduce((t, w) => t + rowParams(w), 0);
-  return { params: total(ws), trainableParams: total(ws.filter(isTrainable)), nonTrainableParams: total(ws.filter(isFrozen)) };
-}
-
-/** A nested model owns what its layers own. */
-function nestedCounts(layers: LayerReport[]): Counts {
-  const c: Counts = { params: 0, trainableParams: 0, nonTrainableParams: 0 };
-  for (const l of layers) {
-    c.params += l.params;
-    c.trainableParams += l.trainableParams;
-    c.nonTrainableParams += l.nonTrainableParams;
-  }
-  return c;
-}
-
-const isTrainable = (w: WeightReport): boolean => w.trainable;
-const isFrozen = (w: WeightReport): boolean => !w.trainable;
-
-function layerStatus(r: LayerResult, weights: WeightReport[], nested: LayerReport[] | undefined, source: ModelSource): LayerReport['status'] {
-  if (nested) return nested.some((l) => l.status === 'mismatch') ? 'mismatch' : nested.some((l) => l.status === 'unknown-class') ? 'unknown-class' : source.weights ? 'ok' : 'unverified';
-  if (r.state === 'unknown-class' || r.state === 'opaque') return 'unknown-class';
-  if (r.state === 'rule-error' || weights.some((w) => w.status === 'shape-mismatch' || w.status === 'missing' || w.status === 'extra')) return 'mismatch';
-  if (r.state === 'no-shape') return 'no-shape';
-  if (!source.weights && weights.length > 0) return 'unverified';
-  return 'ok';
-}
-
-// ---------------------------------------------------------------- totals
-
-const DTYPE_BYTES: Record<string, number> = { float64: 8, int64: 8, uint64: 8, complex64: 8, float32: 4, int32: 4, uint32: 4, float16: 2, bfloat16: 2, int16: 2, uint16: 2, int8: 1, uint8: 1, bool: 1, int4: 1, float8_e4m3fn: 1, float8_e5m2: 1 };
-
-function bytesOf(w: WeightReport): number {
-  return rowParams(w) * (DTYPE_BYTES[w.storedDtype ?? 'float32'] ?? 4);
-}
-
-function totalsOf(model: ModelResult, rowsOf: (r: LayerResult) => WeightReport[], source: ModelSource): Totals {
-  const rows: WeightReport[] = [];
-  for (const r of new Set(allLayers(model))) if (!r.inner) rows.push(...rowsOf(r));
-  return makeTotals(rows, source);
-}
-
-function makeTotals(rows: WeightReport[], source: ModelSource): Totals {
-  const counted = rows.filter((w) => w.status !== 'extra');
-  const sum = (ws: WeightReport[], f: (w: WeightReport) => number): number => ws.reduce((t, w) => t + f(w), 0);
-  const opt = source.weights?.optimizer ?? [];
-  const stored = source.weights ? source.weights.groups.flatMap((g) => g.tensors) : null;
-  return {
-    params: sum(counted, rowParams),
-    trainableParams: sum(counted.filter(isTrainable), rowParams),
-    nonTrainableParams: sum(counted.filter(isFrozen), rowParams),
-    optimizerParams: opt.reduce((t, s) => t + prod(s.shape), 0),
-    // A variable Keras stores twice (duplicateOf) is one parameter set: count its copy once.
-    storedParams: stored ? stored.reduce((t, s: StoredTensor) => t + prod(s.shape), 0) - sum(rows.filter((w) => w.duplicateOf && w.storedShape), (w) => prod(w.storedShape!)) : null,
-    paramBytes: sum(counted, bytesOf),
-    trainableBytes: sum(counted.filter(isTrainable), bytesOf),
-    nonTrainableBytes: sum(counted.filter(isFrozen), bytesOf),
-    optimizerBytes: opt.reduce((t, s) => t + prod(s.shape) * (DTYPE_BYTES[s.dtype] ?? 4), 0),
-  };
-}
-
-// ---------------------------------------------------------------- without an architecture
-
-/** Weights only (or a subclassed model): list what is stored, group by group. */
-function storedOnlyReport(source: ModelSource, findings: Finding[]): Report {
-  const groups = source.weights?.groups ?? [];
-  const layers: LayerReport[] = groups
-    .filter((g) => g.tensors.length > 0)
-    .map((g) => {
-      const weights: WeightReport[] = g.tensors.map((s) => ({
-        name: s.name,
-        expectedShape: null,
-        storedShape: s.shape,
-        storedPath: s.path,
-        storedDtype: s.dtype,
-        trainable: guessTrainable(s),
-        status: 'unverified',
-        why: 'stored; no architecture to check it against',
-      }));
-      const params = weights.reduce((t, w) => t + prod(w.storedShape!), 0);
-      const trainable = weights.filter(isTrainable).reduce((t, w) => t + prod(w.storedShape!), 0);
-      return { name: g.label ?? g.path, className: 'unknown', outputShape: null, connectedTo: [], params, trainableParams: trainable, nonTrainableParams: params - trainable, trainable: true, status: 'unverified' as const, formula: null, weights };
-    });
-  if (!source.config) findings.push({ severity: 'info', code: 'weights-only', category: 'format', layer: null, message: 'weights only: no architecture in the file, so tensors are listed, not verified (give one with --config FILE)' });
-  const rows = layers.flatMap((l) => l.weights);
-  const totals = makeTotals(rows, source);
-  return baseReport(source, null, layers, totals, sortFindings(findings));
-}
-
-function baseReport(source: ModelSource, model: Report['model'], layers: LayerReport[], totals: Totals, findings: Finding[]): Report {
-  return {
-    schemaVersion: 1,
-    file: source.file,
-    weightsFile: source.weightsFile,
-    format: source.format,
-    formatLabel: source.formatLabel,
-    kerasVersion: source.kerasVersion,
-    backend: source.backend,
-    model,
-    verdict: 'unverified',
-    layers,
-    totals,
-    findings,
-  };
-}
-
-const SEVERITY_ORDER = ['critical', 'error', 'high', 'medium', 'warning', 'low', 'info'];
-function sortFindings(f: Finding[]): Finding[] {
-  return [...f].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
 }
