@@ -7,6 +7,7 @@ import { RuleError } from './types.js';
 import { one, weight, fmtShape, num, str, bool, convLength, nest, channelsFirst } from './util.js';
 import { passThrough, total, kerasMajor } from './common.js';
 import type { Dim, Shape } from '../types.js';
+import { toSnakeCase, uniqueNamer } from '../keras/naming.js';
 
 function rule(classes: string[], summary: string, source: string, apply: (i: RuleInput) => RuleOutput): LayerRule {
   return { classes, family: 'preprocessing', summary, source, apply };
@@ -192,29 +193,21 @@ function stftSpectrogram({ config, inputShapes }: RuleInput): RuleOutput {
   return { outputShapes: [out], weights: ws, formula: `${ws.length} × ${frame} × ${kernelFreq} = ${total(ws)}` };
 }
 
-/** keras/src/utils/naming.py to_snake_case, for the Keras 3 weights-store path of sublayers. */
-export function snakeCase(name: string): string {
-  const s = name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2');
-  return s.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
 /** Pipeline (pipeline.py): its layers applied in order; Keras 3 stores them under `layers/<snake>[_N]`. */
 function pipeline({ config, inputShapes, sub }: RuleInput): RuleOutput {
   const layers = config['layers'];
   if (!Array.isArray(layers)) throw new RuleError('Pipeline config has no layers');
   let shapes = inputShapes;
   const ws = [];
-  const seen = new Map<string, number>();
+  const storeName = uniqueNamer();
   const formulas: string[] = [];
   for (const l of layers as InnerLayerConfig[]) {
     const res = sub(l, shapes);
     if (res.shapeUnknown) return { ...res, weights: ws, notes: [...(res.notes ?? []), `Pipeline: shape unknown after ${l.class_name}`] };
     shapes = res.outputShapes;
-    const snake = snakeCase(l.class_name);
-    const n = seen.get(snake) ?? 0;
-    seen.set(snake, n + 1);
+    const snake = toSnakeCase(l.class_name);
     const name = typeof l.config?.['name'] === 'string' ? (l.config['name'] as string) : snake;
-    ws.push(...nest(res.weights, name, `layers/${n === 0 ? snake : `${snake}_${n}`}`));
+    ws.push(...nest(res.weights, name, `layers/${storeName(snake)}`));
     if (res.weights.length) formulas.push(`${name}: ${res.formula ?? '?'}`);
   }
   return { outputShapes: shapes, weights: ws, formula: formulas.length ? `${formulas.join('; ')}; in all ${total(ws)}` : 'no weights: 0' };
@@ -223,8 +216,8 @@ function pipeline({ config, inputShapes, sub }: RuleInput): RuleOutput {
 export const rules: LayerRule[] = [
   passThrough(['Rescaling'], 'preprocessing', 'keras/src/layers/preprocessing/rescaling.py'),
   // One rule per class so each row of the table names its own Keras file.
-  ...sameShape.map((c) => passThrough([c], 'preprocessing', `${IMG}${c === 'ContrastLimitedAdaptiveHistogramEqualization' ? 'clahe' : snakeCase(c)}.py`)),
-  ...['Resizing', 'CenterCrop', 'RandomCrop'].map((c) => rule([c], 'no weights; height and width replaced by the configured size', `${IMG}${snakeCase(c)}.py`, toSize)),
+  ...sameShape.map((c) => passThrough([c], 'preprocessing', `${IMG}${c === 'ContrastLimitedAdaptiveHistogramEqualization' ? 'clahe' : toSnakeCase(c)}.py`)),
+  ...['Resizing', 'CenterCrop', 'RandomCrop'].map((c) => rule([c], 'no weights; height and width replaced by the configured size', `${IMG}${toSnakeCase(c)}.py`, toSize)),
   rule(['RandomHeight'], 'no weights; height unknown (tf.keras)', 'tf_keras/layers/preprocessing/image_preprocessing.py', randomAxis(0)),
   rule(['RandomWidth'], 'no weights; width unknown (tf.keras)', 'tf_keras/layers/preprocessing/image_preprocessing.py', randomAxis(1)),
   rule(['Normalization'], 'mean + variance (the kept axes) + count, not trainable, only when mean/variance are not given', 'keras/src/layers/preprocessing/normalization.py', normalization),

@@ -6,6 +6,7 @@ import type { ExpectedWeight, InnerLayerConfig, KerasVersion, LayerRule, RuleInp
 import { RuleError } from './types.js';
 import { bool, count, fmtCount, fmtShape, known, nest, one, trainableFirst, weight, weightCount } from './util.js';
 import { kerasMajor } from './common.js';
+import { containerNamer, toSnakeCase } from '../keras/naming.js';
 
 export type CellKind = 'simple' | 'lstm' | 'gru';
 
@@ -97,33 +98,10 @@ function cellRule(cls: string, kind: CellKind, file: string): LayerRule {
   };
 }
 
-/** Keras's to_snake_case (keras/src/utils/naming.py), used for weights-store container names. */
-export function snakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
-
-/**
- * Keras 3 weights-store names for the elements of one container (saving_lib `_get_unique_name`):
- * snake_case of the class, then `_1`, `_2`… for repeats.
- */
-export function containerNames(): (className: string) => string {
-  const used = new Map<string, number>();
-  return (className) => {
-    const base = snakeCase(className);
-    const n = used.get(base) ?? 0;
-    used.set(base, n + 1);
-    return n === 0 ? base : `${base}_${n}`;
-  };
-}
-
 /** The name a nested config carries, else Keras's default for its class. */
 export function innerName(inner: InnerLayerConfig): string {
   const n = inner.config?.['name'];
-  return typeof n === 'string' && n !== '' ? n : snakeCase(inner.class_name);
+  return typeof n === 'string' && n !== '' ? n : toSnakeCase(inner.class_name);
 }
 
 /**
@@ -159,7 +137,7 @@ function cellList(config: Record<string, unknown>): InnerLayerConfig[] {
 function applyStacked({ config, inputShapes, sub }: RuleInput): RuleOutput {
   let step = one(inputShapes);
   const batch = step[0] ?? null;
-  const storeName = containerNames();
+  const storeName = containerNamer();
   const weights: ExpectedWeight[] = [];
   const states: Shape[] = [];
   const parts: string[] = [];

@@ -4,7 +4,8 @@
 import type { Shape } from '../types.js';
 import { RuleError, type Cfg, type ExpectedWeight, type InnerLayerConfig, type KerasVersion, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
 import { bool, fmtCount, fmtShape, nest, one, trainableFirst, weightCount } from './util.js';
-import { containerNames, innerName, innerWeights, positional } from './recurrent-cells.js';
+import { innerName, innerWeights, positional } from './recurrent-cells.js';
+import { containerNamer } from '../keras/naming.js';
 import { kerasMajor } from './common.js';
 
 function inner(config: Cfg, key: string): InnerLayerConfig | null {
@@ -54,7 +55,7 @@ function sequentialLayers(model: InnerLayerConfig): InnerLayerConfig[] {
 }
 
 function runSequential(ri: RuleInput, model: InnerLayerConfig, input: Shape): RuleOutput {
-  const storeName = containerNames();
+  const storeName = containerNamer();
   const weights: ExpectedWeight[] = [];
   const parts: string[] = [];
   let shape = input;
