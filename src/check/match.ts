@@ -6,7 +6,8 @@
 import type { Finding, StoredGroup, StoredTensor, StoredWeights, WeightReport } from '../types.js';
 import type { LayerResult, ModelResult } from '../graph/infer.js';
 import { fmtShape, prod } from '../layers/util.js';
-import { isOpaque, keras3Containers, layerPath, legacyOrder, ownedWeights, topLayers, type OwnedWeight } from './expected.js';
+import { isOpaque, layerPath, legacyOrder, ownedWeights, topLayers, type OwnedWeight } from './expected.js';
+import { candidateWalks, pickWalk } from './store-paths.js';
 
 export interface MatchResult {
   /** Weight rows per leaf layer (and per opaque layer: its stored tensors). */
@@ -191,15 +192,18 @@ function matchByLayer(model: ModelResult, weights: StoredWeights, m: Matcher): v
 
 // ---------------------------------------------------------------- Keras 3 store
 
-/** tf.keras 2.13–2.15 wrote `_layer_checkpoint_dependencies/…` where Keras 3 writes `layers/…`. */
-function normalizeStorePath(path: string): string {
-  return path.replace(/(^|\/)_layer_checkpoint_dependencies(\/|$)/g, '$1layers$2').replace(/^\/+/, '');
+/** A store path with `/` separators: tf.keras on Windows joined them with `\\` (os.path.join). */
+function storePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^\/+/, '');
 }
 
 function matchKeras3(model: ModelResult, weights: StoredWeights, m: Matcher): void {
-  const containers = keras3Containers(model);
   const groups = new Map<string, StoredGroup>();
-  for (const g of weights.groups) groups.set(normalizeStorePath(g.path), g);
+  for (const g of weights.groups) groups.set(storePath(g.path), g);
+  const holdsTensors = (path: string): boolean => [...groups].some(([p, g]) => (p === path || p.startsWith(`${path}/`)) && g.tensors.length > 0);
+  // A layer kerascope has no rule for has weights when the file keeps tensors under its path.
+  const hasWeights = (r: LayerResult, path: string): boolean => (isOpaque(r) ? holdsTensors(path) : ownedWeights(r).length > 0);
+  const { containers } = pickWalk(model, candidateWalks(groups.keys()), hasWeights, holdsTensors);
   const claimed = new Set<string>();
 
   const visit = (r: LayerResult): void => {
