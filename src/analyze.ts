@@ -7,6 +7,7 @@ import { inferModel, type ModelResult } from './graph/infer.js';
 import { parseKerasVersion } from './layers/evaluate.js';
 import type { KerasVersion } from './layers/types.js';
 import { audit } from './audit/index.js';
+import { findingOf } from './findings.js';
 import { assembleReport } from './report/assemble.js';
 
 export interface AnalyzeOptions extends ReadOptions {
@@ -27,7 +28,7 @@ export function analyzeSource(source: ModelSource): Report {
     try {
       const graph = parseModel(source.config);
       if (graph.kind !== 'subclassed') model = inferModel(graph, versionOf(source));
-      else findings.push({ severity: 'warning', code: 'subclassed-model', category: 'consistency', layer: null, message: `${graph.className} is a subclassed model: its config stores no layers, so only the stored tensors can be listed` });
+      else findings.push(findingOf('subclassed-model', null, `${graph.className} is a subclassed model: its config stores no layers, so only the stored tensors can be listed`));
     } catch (e) {
       if (e instanceof ConfigError) throw new UnreadableError(source.file, `model config: ${e.message}`);
       throw e;
@@ -51,6 +52,6 @@ function safeAudit(source: ModelSource): Finding[] {
   try {
     return audit(source);
   } catch (e) {
-    return [{ severity: 'warning', code: 'audit-failed', category: 'security', layer: null, message: `the security audit could not finish: ${(e as Error).message}` }];
+    return [findingOf('audit-failed', null, `the security audit could not finish: ${(e as Error).message}`)];
   }
 }

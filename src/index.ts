@@ -3,3 +3,4 @@ export { analyze, analyzeSource, type AnalyzeOptions } from './analyze.js';
 export { readSource, type ReadOptions } from './formats/index.js';
 export { UnreadableError, UsageError, EXIT } from './errors.js';
 export type * from './types.js';
+export { CATALOGUE, FINDING_CODES, SEVERITY_ORDER, type CatalogueEntry } from './findings.js';

@@ -102,18 +102,9 @@ export interface ModelSource {
 
 // ---------------------------------------------------------------- findings
 
-/** Consistency findings use error/warning/info; security findings use critical…info. */
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'error' | 'warning' | 'info';
-
-export interface Finding {
-  severity: Severity;
-  /** Stable, kebab-case: `weight-shape-mismatch`, `lambda-layer`, `zip-duplicate-member`… */
-  code: string;
-  category: 'consistency' | 'security' | 'format';
-  /** Layer path (`outer/inner/dense_2`) or null for the whole file. */
-  layer: string | null;
-  message: string;
-}
+// Finding and Severity live in src/findings.ts, beside the catalogue of codes and the severity order.
+import type { Finding } from './findings.js';
+export type { Category, Finding, FindingCode, Severity } from './findings.js';
 
 // ---------------------------------------------------------------- report (the --json object)
 

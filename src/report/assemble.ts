@@ -3,6 +3,7 @@
 // consistency findings of the graph and the weight match, and the verdict.
 import type { Finding, LayerReport, ModelSource, Report, Shape, StoredTensor, Totals, WeightReport } from '../types.js';
 import type { LayerResult, ModelResult } from '../graph/infer.js';
+import { findingOf, sortFindings } from '../findings.js';
 import { fmtCount, prod } from '../layers/util.js';
 import { guessTrainable, matchWeights } from '../check/match.js';
 import { isOpaque, layerPath, ownedWeights, topLayers } from '../check/expected.js';
@@ -14,7 +15,8 @@ import { isOpaque, layerPath, ownedWeights, topLayers } from '../check/expected.
  */
 export function assembleReport(source: ModelSource, model: ModelResult | null, findings: Finding[], audited: Finding[]): Report {
   const report = model ? modelReport(source, model, findings) : storedOnlyReport(source, findings);
-  report.findings.push(...audited);
+  // One order for every finding, the audit's included (docs/json.md: most serious first).
+  report.findings = sortFindings([...report.findings, ...audited]);
   report.verdict = verdictOf(report, source, model);
   return report;
 }
@@ -38,17 +40,17 @@ function modelReport(source: ModelSource, model: ModelResult, findings: Finding[
   const notKept = [...new Set(allLayers(model))].flatMap((r) => (r.inner ? [] : rowsOf(r))).filter((w) => w.notInFile).reduce((t, w) => t + rowParams(w), 0);
   const needed = totals.params - notKept;
   if (source.weights && totals.storedParams !== null && totals.storedParams !== needed) {
-    findings.push({ severity: 'error', code: 'total-mismatch', category: 'consistency', layer: null, message: `the file stores ${fmtCount(totals.storedParams)} parameters; the architecture needs ${fmtCount(needed)}` });
+    findings.push(findingOf('total-mismatch', null, `the file stores ${fmtCount(totals.storedParams)} parameters; the architecture needs ${fmtCount(needed)}`));
   }
   for (const r of allLayers(model)) if (isOpaque(r)) findings.push(unknownLayerFinding(r, match?.rows.get(r) ?? []));
-  return baseReport(source, { name: model.graph.name, className: model.graph.className }, layers, totals, sortFindings(findings));
+  return baseReport(source, { name: model.graph.name, className: model.graph.className }, layers, totals, findings);
 }
 
 /** One warning per layer kerascope has no rule for (or cannot analyse): its stored tensors are counted as stored. */
 function unknownLayerFinding(r: LayerResult, rows: WeightReport[]): Finding {
   const count = rows.reduce((t, w) => t + (w.storedShape ? prod(w.storedShape) : 0), 0);
   const stored = rows.length ? `; its ${rows.length} stored tensors (${fmtCount(count)} parameters) are listed and counted as stored` : '';
-  return { severity: 'warning', code: r.state === 'opaque' ? 'opaque-layer' : 'unknown-layer-class', category: 'consistency', layer: layerPath(r), message: `${layerPath(r)} (${r.spec.className}): ${r.problem}${stored}` };
+  return findingOf(r.state === 'opaque' ? 'opaque-layer' : 'unknown-layer-class', layerPath(r), `${layerPath(r)} (${r.spec.className}): ${r.problem}${stored}`);
 }
 
 function* allLayers(model: ModelResult): Generator<LayerResult> {
@@ -60,21 +62,21 @@ function* allLayers(model: ModelResult): Generator<LayerResult> {
 
 function graphFindings(model: ModelResult, findings: Finding[]): void {
   const walk = (m: ModelResult): void => {
-    for (const p of m.problems) findings.push({ severity: 'error', code: 'graph-problem', category: 'consistency', layer: m.path.replace(/\/$/, '') || null, message: p });
-    for (const d of m.shapeDisagreements) findings.push({ severity: 'error', code: 'stored-shape-disagrees', category: 'consistency', layer: d.layer, message: d.message });
+    for (const p of m.problems) findings.push(findingOf('graph-problem', m.path.replace(/\/$/, '') || null, p));
+    for (const d of m.shapeDisagreements) findings.push(findingOf('stored-shape-disagrees', d.layer, d.message));
     for (const r of m.layers) {
       const path = layerPath(r);
-      if (r.state === 'rule-error') findings.push({ severity: 'error', code: 'layer-rule-error', category: 'consistency', layer: path, message: `${path} (${r.spec.className}): ${r.problem}` });
+      if (r.state === 'rule-error') findings.push(findingOf('layer-rule-error', path, `${path} (${r.spec.className}): ${r.problem}`));
       for (const n of r.notes) {
         const text = n.startsWith(`${r.spec.name}: `) ? n.slice(r.spec.name.length + 2) : n;
-        findings.push({ severity: 'info', code: r.spec.className === 'Lambda' ? 'lambda-shape' : 'layer-note', category: 'consistency', layer: path, message: `${path}: ${text}` });
+        findings.push(findingOf(r.spec.className === 'Lambda' ? 'lambda-shape' : 'layer-note', path, `${path}: ${text}`));
       }
       if (r.inner) walk(r.inner);
     }
   };
   walk(model);
   const unknown = [...allLayers(model)].filter((r) => r.state === 'no-shape' && r.spec.className !== 'InputLayer').map(layerPath);
-  if (unknown.length) findings.push({ severity: 'info', code: 'shape-unknown', category: 'consistency', layer: null, message: `output shape unknown (an input shape is unknown): ${unknown.slice(0, 8).join(', ')}${unknown.length > 8 ? ` and ${unknown.length - 8} more` : ''}` });
+  if (unknown.length) findings.push(findingOf('shape-unknown', null, `output shape unknown (an input shape is unknown): ${unknown.slice(0, 8).join(', ')}${unknown.length > 8 ? ` and ${unknown.length - 8} more` : ''}`));
 }
 
 /** Without stored weights: the expected tensors, unverified. */
@@ -210,10 +212,10 @@ function storedOnlyReport(source: ModelSource, findings: Finding[]): Report {
       const trainable = weights.filter(isTrainable).reduce((t, w) => t + prod(w.storedShape!), 0);
       return { name: g.label ?? g.path, className: 'unknown', outputShape: null, connectedTo: [], params, trainableParams: trainable, nonTrainableParams: params - trainable, trainable: true, status: 'unverified' as const, formula: null, weights };
     });
-  if (!source.config) findings.push({ severity: 'info', code: 'weights-only', category: 'format', layer: null, message: 'weights only: no architecture in the file, so tensors are listed, not verified (give one with --config FILE)' });
+  if (!source.config) findings.push(findingOf('weights-only', null, 'weights only: no architecture in the file, so tensors are listed, not verified (give one with --config FILE)'));
   const rows = layers.flatMap((l) => l.weights);
   const totals = makeTotals(rows, source);
-  return baseReport(source, null, layers, totals, sortFindings(findings));
+  return baseReport(source, null, layers, totals, findings);
 }
 
 function baseReport(source: ModelSource, model: Report['model'], layers: LayerReport[], totals: Totals, findings: Finding[]): Report {
@@ -231,9 +233,4 @@ function baseReport(source: ModelSource, model: Report['model'], layers: LayerRe
     totals,
     findings,
   };
-}
-
-const SEVERITY_ORDER = ['critical', 'error', 'high', 'medium', 'warning', 'low', 'info'];
-function sortFindings(f: Finding[]): Finding[] {
-  return [...f].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
 }

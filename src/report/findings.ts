@@ -1,13 +1,7 @@
-// Findings: ordering (errors first), the --fail-on threshold, and their plain-text lines.
+// Findings: the --fail-on threshold and their plain-text lines, in the one order of src/findings.ts.
 import type { Finding, Severity } from '../types.js';
+import { SEVERITY_ORDER, sortFindings } from '../findings.js';
 import { padEnd, type Paint } from './format.js';
-
-/** Display order: what breaks the file first, then security by rank, then notes. */
-const ORDER: Severity[] = ['error', 'critical', 'high', 'medium', 'warning', 'low', 'info'];
-
-export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity));
-}
 
 /** Security severities, lowest to highest, as `--fail-on` accepts them; `none` never fails. */
 export const SECURITY_LEVELS = ['info', 'low', 'medium', 'high', 'critical'] as const;
@@ -44,7 +38,7 @@ export function findingLine(f: Finding, p: Paint, codeWidth = 0): string {
   return `  ${colourOf(f.severity, p)(padEnd(f.severity, 8))}  ${padEnd(f.code, codeWidth)}  ${where}${f.message}`;
 }
 
-/** Findings, errors first, their codes in one aligned column. */
+/** Findings, most serious first, their codes in one aligned column. */
 export function findingLines(findings: readonly Finding[], p: Paint): string[] {
   const width = Math.max(0, ...findings.map((f) => f.code.length));
   return sortFindings(findings).map((f) => findingLine(f, p, width));
@@ -58,7 +52,7 @@ export function renderFindings(findings: readonly Finding[], p: Paint): string[]
 /** "2 errors, 1 high" — counts by severity, in display order, for the batch table. */
 export function countBySeverity(findings: readonly Finding[]): string {
   const parts: string[] = [];
-  for (const s of ORDER) {
+  for (const s of SEVERITY_ORDER) {
     const n = findings.filter((f) => f.severity === s).length;
     if (n > 0) parts.push(`${n} ${s === 'error' && n > 1 ? 'errors' : s === 'warning' && n > 1 ? 'warnings' : s}`);
   }

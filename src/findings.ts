@@ -1,0 +1,156 @@
+// The findings catalogue: every code any part of kerascope can report, with its category, its usual
+// severity and one line saying what it means — and the one severity order everything sorts by.
+// It sits at the bottom of the house (it imports nothing): readers, graph, check, audit and report
+// all import it. It is the rule list of the SARIF report (issue 13).
+//
+// A new finding code is one entry here. test/findings-catalogue.test.ts scans src/ for the codes
+// modules emit and fails on any code missing from this list.
+
+/** Consistency and format findings use error/warning/info; security findings use critical…info. */
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'error' | 'warning' | 'info';
+
+/**
+ * `consistency`: the file disagrees with itself; `security`: what could run code or mislead a
+ * loader; `format`: how the file was read (pairing, slow paths, what was not opened).
+ */
+export type Category = 'consistency' | 'security' | 'format';
+
+export interface Finding {
+  severity: Severity;
+  /** Stable, kebab-case, one of the catalogue's codes (FindingCode). */
+  code: string;
+  category: Category;
+  /** Layer path (`outer/inner/dense_2`) or null for the whole file. */
+  layer: string | null;
+  message: string;
+}
+
+/**
+ * Most serious first. A critical security finding (code that runs when Keras loads the file) comes
+ * before a consistency error (the file will not load as it claims); an error, which always fails the
+ * run, before a high security finding, which fails it at the default --fail-on.
+ */
+export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'error', 'high', 'medium', 'warning', 'low', 'info'];
+
+const rank = (s: Severity): number => {
+  const i = SEVERITY_ORDER.indexOf(s);
+  return i < 0 ? SEVERITY_ORDER.length : i;
+};
+
+/** Compare by severity only: sorting with it is stable, so equal findings keep the order they were made in. */
+export function compareFindings(a: Pick<Finding, 'severity'>, b: Pick<Finding, 'severity'>): number {
+  return rank(a.severity) - rank(b.severity);
+}
+
+/** A sorted copy, most serious first (the order of the JSON `findings` and of every renderer). */
+export function sortFindings<F extends Pick<Finding, 'severity'>>(findings: readonly F[]): F[] {
+  return [...findings].sort(compareFindings);
+}
+
+export interface CatalogueEntry {
+  category: Category;
+  /** The severity the code is usually given (SARIF's default level); a few codes rise with what they find (`raisedTo`). */
+  severity: Severity;
+  /** The severity it takes when what it finds is worse (a Lambda naming os.system: critical). */
+  raisedTo?: Severity;
+  /** One line: what the finding means. */
+  description: string;
+}
+
+const c = (category: Category, severity: Severity, description: string, raisedTo?: Severity): CatalogueEntry =>
+  raisedTo ? { category, severity, description, raisedTo } : { category, severity, description };
+
+export const CATALOGUE = {
+  // ---------------------------------------------------------------- consistency: architecture vs stored tensors
+  'total-mismatch': c('consistency', 'error', 'The file stores a different number of parameters than the architecture needs.'),
+  'weight-shape-mismatch': c('consistency', 'error', "A stored tensor's shape differs from the shape the layer's config implies."),
+  'weight-missing': c('consistency', 'error', 'A tensor the layer must own by its config is not stored.'),
+  'weight-extra': c('consistency', 'error', 'A stored tensor that no layer of the architecture owns.'),
+  'layer-name-differs': c('consistency', 'info', 'A stored weight group was paired with a layer by position, as Keras loads it, under another name.'),
+  'layer-order': c('consistency', 'warning', 'The file stores layer weights in another order than the model lists its layers.'),
+  'store-name-differs': c('consistency', 'warning', "A weights-store group is labelled with another layer's name."),
+  'graph-problem': c('consistency', 'error', 'The layer graph cannot be rebuilt as stored (an unknown inbound layer, a cycle, a bad node reference).'),
+  'stored-shape-disagrees': c('consistency', 'error', 'A shape the file records disagrees with the shape worked out from the config.'),
+  'layer-rule-error': c('consistency', 'error', "A layer's config cannot be accepted by the rule for its class."),
+  'lambda-shape': c('consistency', 'info', "How a Lambda layer's output shape was found (stored output_shape, or assumed)."),
+  'layer-note': c('consistency', 'info', "A note from a layer's rule: an assumption made or a Keras version difference applied."),
+  'shape-unknown': c('consistency', 'info', 'Output shapes that cannot be worked out because an input shape is unknown.'),
+  'opaque-layer': c('consistency', 'warning', "A layer whose computation lives outside the config (JaxLayer, TFSMLayer…): its stored tensors are counted as stored."),
+  'unknown-layer-class': c('consistency', 'warning', 'A layer class kerascope has no rule for (a custom class): its stored tensors are counted as stored.'),
+  'subclassed-model': c('consistency', 'warning', 'A subclassed model: its config stores no layers, so only the stored tensors are listed.'),
+  'weights-shard-missing': c('consistency', 'error', 'A sharded weights manifest names a shard the archive does not hold.'),
+  'tfjs-shard-missing': c('consistency', 'error', 'A TensorFlow.js weights shard named by model.json is not beside it.'),
+  'tfjs-shard-size': c('consistency', 'error', 'TensorFlow.js shard files hold a different number of bytes than their manifest tensors need.'),
+  'tfjs-unknown-dtype': c('consistency', 'warning', 'A TensorFlow.js manifest tensor has a dtype kerascope does not know, so its shard size is not checked.'),
+  'tfjs-duplicate-weight': c('consistency', 'error', 'A TensorFlow.js manifest lists the same weight name more than once; tfjs loads by name, so one is ignored.'),
+  'tfjs-shard-unchecked': c('consistency', 'info', "TensorFlow.js shard sizes not checked because their paths leave the model's folder."),
+
+  // ---------------------------------------------------------------- format: how the file was read
+  'weights-only': c('format', 'info', 'The file holds weights only: tensors are listed, not verified (give an architecture with --config).'),
+  'weights-from-file': c('format', 'info', 'Weights were read from the file given with --weights.'),
+  'config-from-file': c('format', 'info', 'The architecture was read from the file given with --config.'),
+  'weights-paired': c('format', 'info', 'Weights were paired automatically from a same-name file beside the architecture.'),
+  'zip-member-out-of-bounds': c('format', 'warning', 'An archive member declares sizes the archive cannot hold.'),
+  'npz-weights-not-read': c('format', 'info', 'Weights are in a NumPy .npz member, which is never opened: weights are not verified.'),
+  'weights-inflated': c('format', 'info', 'A compressed weights member was inflated to a temporary file to be read (slower than a STORED member).'),
+  'tfjs-quantized': c('format', 'info', 'TensorFlow.js weights are stored quantized; shapes and counts are unchanged.'),
+  'h5-unreadable-object': c('format', 'warning', 'An HDF5 object could not be read; the rest of the file was.'),
+  'h5-bad-json-attribute': c('format', 'error', 'An HDF5 root attribute that must hold JSON (model_config, training_config) is not valid JSON.'),
+
+  // ---------------------------------------------------------------- security: the audit
+  'audit-failed': c('security', 'warning', 'The security audit could not finish on this file.'),
+  'findings-truncated': c('security', 'info', 'More findings of one code than are listed; the count is given.'),
+  'config-too-large': c('security', 'medium', 'The config holds more objects than the audit walks; the rest was not checked.'),
+  'lambda-layer': c('security', 'high', 'A Lambda layer stores Python bytecode, which Keras runs when the model is loaded or called.', 'critical'),
+  'lambda-function': c('security', 'high', 'A config field stores Python bytecode (a serialized function), which Keras runs when loading.', 'critical'),
+  'lambda-named-function': c('security', 'medium', 'A Python function called by name at load time; its code is not in the file.', 'critical'),
+  'module-unknown': c('security', 'medium', "A reference to a module outside Keras's packages, which Keras before 3.9 imports while loading."),
+  'module-denied': c('security', 'critical', 'A reference to a module that gives process, file, network or code-loading power (the CVE-2025-1550 class).'),
+  'keras-non-modeling-api': c('security', 'critical', 'A reference to a Keras API that is not a modelling object (files, downloads, safe mode): CVE-2025-8747, CVE-2025-9906.'),
+  'keras-tfsm-layer': c('security', 'high', 'A TFSMLayer, which loads and runs the TensorFlow SavedModel its config names.'),
+  'custom-function': c('security', 'medium', 'A function of the script that saved the model; its code must be supplied when loading.'),
+  'custom-object': c('security', 'low', "A registered custom object: loading runs the author's code for it, which is not in the file."),
+  'custom-class': c('security', 'low', "A class that is not Keras's: loading needs the author's Python code, which is not in the file."),
+  'zip-path-traversal': c('security', 'high', 'An archive member name climbs out of the archive with "..".'),
+  'zip-absolute-path': c('security', 'high', 'An archive member has an absolute path.'),
+  'zip-backslash-name': c('security', 'medium', 'An archive member name uses backslashes, which Windows tools treat as folders.'),
+  'zip-control-chars': c('security', 'medium', 'An archive member name holds control characters.'),
+  'zip-npz-weights': c('security', 'high', 'A NumPy .npz member, which may hold pickled Python objects.'),
+  'zip-pickle-member': c('security', 'high', 'A pickle-style member, which runs code when unpickled.'),
+  'zip-executable-member': c('security', 'high', 'An executable or script member, which no Keras model needs.'),
+  'zip-python-member': c('security', 'medium', 'Python source or bytecode in the archive, which no Keras model needs.'),
+  'zip-unexpected-member': c('security', 'low', 'An archive member Keras does not write into a .keras archive.'),
+  'zip-size-mismatch': c('security', 'medium', "An archive member's declared sizes do not fit the file or its method."),
+  'zip-bomb-ratio': c('security', 'high', 'An archive member unpacks to far more bytes than it stores: the signature of a zip bomb.'),
+  'zip-unusual-method': c('security', 'low', "An archive member uses a compression method Python's zipfile (so Keras) may not read."),
+  'zip-duplicate-member': c('security', 'high', 'Several archive members share one name: what is inspected may not be what Keras loads.'),
+  'h5-external-link': c('security', 'high', 'An HDF5 external link, which HDF5 follows into another file.'),
+  'h5-soft-link': c('security', 'medium', 'An HDF5 soft link, which Keras never writes.'),
+  'h5-external-dataset': c('security', 'high', 'An HDF5 dataset whose data lives in an external raw file.'),
+  'h5-virtual-dataset': c('security', 'high', 'An HDF5 virtual dataset mapped from other files.'),
+  'h5-user-block': c('security', 'low', 'An HDF5 user block before the data, which Keras never writes: the file may be two formats at once.'),
+  'h5-shape-bomb': c('security', 'medium', 'An HDF5 dataset that declares far more data than the file holds.'),
+  'h5-issue': c('security', 'medium', 'An unusual HDF5 object.'),
+  'tfjs-remote-path': c('security', 'high', 'A TensorFlow.js weights path is a URL: a loader would fetch weights from the network.'),
+  'tfjs-path-outside': c('security', 'high', "A TensorFlow.js weights path leaves the model's folder."),
+} as const satisfies Record<string, CatalogueEntry>;
+
+/** Every finding code kerascope can report. */
+export type FindingCode = keyof typeof CATALOGUE;
+
+export const FINDING_CODES = Object.keys(CATALOGUE) as FindingCode[];
+
+export function isFindingCode(code: string): code is FindingCode {
+  return Object.prototype.hasOwnProperty.call(CATALOGUE, code);
+}
+
+/** The catalogue entry for a code, or null for a code not in the catalogue (a bug the catalogue test catches). */
+export function catalogueEntry(code: string): CatalogueEntry | null {
+  return isFindingCode(code) ? CATALOGUE[code] : null;
+}
+
+/** A finding whose category comes from the catalogue; the severity is the catalogue's unless given. */
+export function findingOf(code: FindingCode, layer: string | null, message: string, severity?: Severity): Finding {
+  const e: CatalogueEntry = CATALOGUE[code];
+  return { severity: severity ?? e.severity, code, category: e.category, layer, message };
+}
