@@ -7,7 +7,7 @@ import { evaluateLayer, UnknownClassError } from '../layers/evaluate.js';
 import { ruleFor } from '../layers/registry.js';
 import { fmtShape } from '../layers/util.js';
 import type { LayerSpec, ModelGraph, TensorRef } from './types.js';
-import { asShape } from './parse.js';
+import { storedBatchShape } from './input-shape.js';
 
 export interface CallResult {
   inputShapes: (Shape | null)[];
@@ -55,8 +55,7 @@ function key(layer: string, call: number, tensor: number): string {
 }
 
 function inputLayerShape(spec: LayerSpec): Shape | null {
-  const c = spec.config;
-  return asShape(c['batch_shape']) ?? asShape(c['batch_input_shape']) ?? (asShape(c['input_shape']) ? [null, ...(asShape(c['input_shape']) as Shape)] : null);
+  return storedBatchShape(spec.config, true);
 }
 
 function sameShape(a: Shape, b: Shape): boolean {

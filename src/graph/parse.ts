@@ -8,6 +8,7 @@ import type { LayerCall, LayerSpec, ModelGraph, TensorRef } from './types.js';
 import { normalizeConfig } from './legacyArgs.js';
 import { ruleFor } from '../layers/registry.js';
 import { fmtCount } from '../layers/util.js';
+import { asShape, storedBatchShape } from './input-shape.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,18 +23,6 @@ export const MAX_LAYERS = 100_000;
 
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A shape as stored: a list of ints/null. Anything else is null (not a shape). */
-export function asShape(v: unknown): Shape | null {
-  if (!Array.isArray(v)) return null;
-  const out: Shape = [];
-  for (const d of v) {
-    if (d === null) out.push(null);
-    else if (typeof d === 'number' && Number.isInteger(d) && d >= 0) out.push(d);
-    else return null;
-  }
-  return out;
 }
 
 /** A shape or a list of shapes (build_config of a multi-input layer). */
@@ -185,13 +174,11 @@ function parseSequential(className: string, config: unknown, top: Json, depth: n
   };
 }
 
-/** A Keras 1/2 first layer carries `batch_input_shape` (or Keras 1 `input_dim`/`input_shape`). */
+/** A Keras 1/2 first layer carries `batch_input_shape` (any spelling, graph/input-shape.ts), or Keras 1 `input_dim`. */
 function inputShapeOf(layer: LayerSpec): Shape | null {
   const c = layer.config;
-  const b = asShape(c['batch_input_shape']) ?? asShape(c['batch_shape']);
+  const b = storedBatchShape(c, false);
   if (b) return b;
-  const s = asShape(c['input_shape']);
-  if (s) return [null, ...s];
   if (typeof c['input_dim'] === 'number' && layer.className !== 'Embedding') {
     const len = typeof c['input_length'] === 'number' ? [c['input_length']] : [];
     return [null, ...len, c['input_dim']];
