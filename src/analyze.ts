@@ -9,6 +9,7 @@ import type { KerasVersion } from './layers/types.js';
 import { audit } from './audit/index.js';
 import { findingOf } from './findings.js';
 import { assembleReport } from './report/assemble.js';
+import { convertBack } from './check/convert-back.js';
 
 export interface AnalyzeOptions extends ReadOptions {
   /** Kept for the CLI: nested layers are always in the report, `--expand` only changes the table. */
@@ -27,7 +28,11 @@ export function analyzeSource(source: ModelSource): Report {
   if (source.config) {
     try {
       const graph = parseModel(source.config);
-      if (graph.kind !== 'subclassed') model = inferModel(graph, versionOf(source));
+      if (graph.kind !== 'subclassed') {
+        const version = versionOf(source);
+        model = inferModel(graph, version);
+        findings.push(...convertBack(graph, model, version));
+      }
       else findings.push(findingOf('subclassed-model', null, `${graph.className} is a subclassed model: its config stores no layers, so only the stored tensors can be listed`));
     } catch (e) {
       if (e instanceof ConfigError) throw new UnreadableError(source.file, `model config: ${e.message}`);
@@ -43,9 +48,11 @@ export function analyzeSource(source: ModelSource): Report {
  * is Keras 3 (Keras 3's to_json() and config.json carry none; every earlier to_json() did).
  */
 function versionOf(source: ModelSource): KerasVersion {
+  // A TensorFlow.js folder is loaded by tfjs-layers, whichever Keras wrote its config.
+  const loader = source.format === 'tfjs-layers' ? 'tfjs' : undefined;
   const raw = source.kerasVersion ?? source.weights?.kerasVersion ?? null;
-  if (raw !== null) return parseKerasVersion(raw);
-  return parseKerasVersion(source.format === 'h5-model' || source.format === 'h5-weights' ? '1.0' : '3.0');
+  if (raw !== null) return parseKerasVersion(raw, loader);
+  return parseKerasVersion(source.format === 'h5-model' || source.format === 'h5-weights' ? '1.0' : '3.0', loader);
 }
 
 function safeAudit(source: ModelSource): Finding[] {

@@ -101,7 +101,10 @@ class Matcher {
       return short.length === 1 ? short[0] : undefined;
     };
     const pairs = expected.map((w) => ({ w, s: take(byName(w)) }));
-    for (const p of pairs) this.pair(p.w, p.s ?? take(free[0]));
+    for (const p of pairs) {
+      const s = p.s ?? take(free[0]);
+      this.pair(p.w, s, lostDepthMultiplier(p.w, pairs.map((q) => q.s)));
+    }
     for (const s of free) this.extra(unit, s, layerPath(unit));
   }
 
@@ -119,6 +122,22 @@ class Matcher {
     });
     for (const s of stored.slice(expected.length)) this.extra(unit, s, layerPath(unit));
   }
+}
+
+/**
+ * tfjs-layers SeparableConv.getConfig() (tfjs-layers src/layers/convolutional.ts) does not write
+ * `depth_multiplier`, so a SeparableConv saved by tfjs with a multiplier above 1 reloads as 1 and
+ * tf.loadLayersModel refuses the file ("Shape mismatch: [3,3,5,1] vs. [3,3,5,2]"). Where the stored
+ * depthwise kernel shows the lost multiplier, the mismatch says so.
+ */
+function lostDepthMultiplier(w: OwnedWeight, stored: (StoredTensor | null)[]): string {
+  const spec = w.leaf.spec;
+  if (!/^SeparableConv(olution)?[12]D$/.test(spec.className) || 'depth_multiplier' in spec.config) return '';
+  if (w.weight.name !== 'depthwise_kernel' && w.weight.name !== 'pointwise_kernel') return '';
+  const dw = stored.find((t) => t && shortName(t.name) === 'depthwise_kernel');
+  const m = dw?.shape.at(-1);
+  if (!m || m === 1) return '';
+  return ` (the stored depthwise kernel ${fmtShape(dw!.shape)} implies depth_multiplier=${m}, which the saved config lacks: tfjs-layers does not write depth_multiplier for SeparableConv, a known tfjs serialization gap, and tf.loadLayersModel refuses this file too)`;
 }
 
 /**

@@ -1,7 +1,9 @@
 // Runs a layer's rule, giving wrappers a way to run the rule of the layer they wrap.
 import type { Shape } from '../types.js';
 import { ruleFor } from './registry.js';
-import { RuleError, type Cfg, type InnerLayerConfig, type KerasVersion, type RuleOutput } from './types.js';
+import { RuleError, type Cfg, type InnerLayerConfig, type KerasVersion, type Loader, type RuleInput, type RuleOutput, type RuleVariant } from './types.js';
+import { variantsFor } from './loader-variants.js';
+import { fmtShape } from './util.js';
 
 /** No rule knows this class: the analysis reports it as unknown and goes on. */
 export class UnknownClassError extends Error {
@@ -26,7 +28,7 @@ export function evaluateLayer(call: LayerCallInput, depth = 0): RuleOutput {
   if (depth > 64) throw new RuleError('layers wrapped more than 64 deep');
   const rule = ruleFor(call.className);
   if (!rule) throw new UnknownClassError(call.className);
-  return rule.apply({
+  const input: RuleInput = {
     name: call.name,
     className: call.className,
     config: call.config,
@@ -42,15 +44,40 @@ export function evaluateLayer(call: LayerCallInput, depth = 0): RuleOutput {
         depth + 1,
       );
     },
-  });
+  };
+  const keras = (i: RuleInput): RuleOutput => rule.apply(i);
+  const v = variantsFor(call.className).find((x) => x.loader === call.kerasVersion.loader && (x.versions?.(call.kerasVersion) ?? true) && x.applies(input));
+  if (!v) return keras(input);
+  return withVariant(v, v.apply(input, keras), input, keras);
 }
 
-export function parseKerasVersion(raw: string | null | undefined): KerasVersion {
+/** The loader's output, with what Keras computes beside it when the two differ. */
+function withVariant(v: RuleVariant, out: RuleOutput, input: RuleInput, keras: (i: RuleInput) => RuleOutput): RuleOutput {
+  let kerasShapes: Shape[];
+  try {
+    kerasShapes = keras(input).outputShapes;
+  } catch {
+    return out; // Keras would refuse the layer: nothing to compare with
+  }
+  if (JSON.stringify(kerasShapes) === JSON.stringify(out.outputShapes)) return out;
+  const fmt = (ss: Shape[]): string => ss.map(fmtShape).join(', ');
+  const note = `output shape follows ${LOADER_WORDS[v.loader]}: ${v.reason}: ${fmt(out.outputShapes)}, where Keras computes ${fmt(kerasShapes)}`;
+  return { ...out, notes: [...(out.notes ?? []), note], variant: { loader: v.loader, reason: v.reason, kerasShapes } };
+}
+
+export const LOADER_WORDS: Record<Loader, string> = { keras: 'Keras', 'tf.keras': 'tf.keras', tfjs: 'TensorFlow.js (the loader of this file)' };
+
+/**
+ * The rule context from the version a file stores. `loader`: the program that reads the file when it
+ * is not the Keras that wrote it (a TensorFlow.js folder is read by tfjs-layers whatever Keras wrote
+ * its config); otherwise Keras, or tf.keras for a tf.keras version.
+ */
+export function parseKerasVersion(raw: string | null | undefined, loader?: Loader): KerasVersion {
   const m = /^(\d+)\.(\d+)/.exec(raw ?? '');
-  if (!m) return { raw: raw ?? null, major: 2, minor: 0, tfKeras: false };
+  if (!m) return { raw: raw ?? null, major: 2, minor: 0, tfKeras: false, loader: loader ?? 'keras' };
   const major = Number(m[1]);
   const minor = Number(m[2]);
   // tf.keras wrote "2.2.4-tf" and, from TF 2.4 on, plain "2.4.0"…; standalone multi-backend Keras ended at 2.3.1.
   const tfKeras = (raw ?? '').includes('-tf') || (major === 2 && minor >= 4);
-  return { raw: raw ?? null, major, minor, tfKeras };
+  return { raw: raw ?? null, major, minor, tfKeras, loader: loader ?? (tfKeras ? 'tf.keras' : 'keras') };
 }

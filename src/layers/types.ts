@@ -5,12 +5,21 @@ import type { Shape } from '../types.js';
 /** A layer config as stored, with Keras 1 argument names already mapped to Keras 2/3 names (src/graph/legacy.ts). */
 export type Cfg = Record<string, unknown>;
 
+/**
+ * The program that will load the file: Keras (standalone or Keras 3), tf.keras, or TensorFlow.js
+ * (tfjs-layers `tf.loadLayersModel`). Where it computes a layer differently from Keras, its own rule
+ * decides (RuleVariant), because that is what the stored tensors were built for.
+ */
+export type Loader = 'keras' | 'tf.keras' | 'tfjs';
+
+/** The rule context: which Keras version wrote the config, and which loader reads the file. */
 export interface KerasVersion {
   raw: string | null;
   major: number; // 1, 2 or 3; 2 when unknown
   minor: number;
   /** True for tf.keras (versions like "2.2.4-tf", ≥ 2.4 without multi-backend) as opposed to standalone Keras 2.0–2.3. */
   tfKeras: boolean;
+  loader: Loader;
 }
 
 /** A wrapped layer as found in a config: `{class_name, config}`. */
@@ -101,6 +110,30 @@ export interface RuleOutput {
    * file's own `__keras_tensor__` shapes) instead of guessing.
    */
   shapeUnknown?: boolean;
+  /**
+   * (set by evaluateLayer) The loader's own rule was applied and gives other output shapes than
+   * Keras's: `kerasShapes` is what Keras computes, `reason` what the loader does differently.
+   */
+  variant?: { loader: Loader; reason: string; kerasShapes: Shape[] };
+}
+
+/**
+ * A layer under another loader's own rule, where that loader computes it differently from Keras
+ * (tfjs-layers' convOutputLength takes a causal padding as valid…). One entry per difference, in
+ * layers/loader-variants.ts; evaluateLayer applies the first that holds for the rule context.
+ */
+export interface RuleVariant {
+  /** The class names it applies to. */
+  classes: string[];
+  loader: Loader;
+  /** The versions of the writer or loader it holds for; every version when absent. */
+  versions?: (v: KerasVersion) => boolean;
+  /** Whether the difference touches this layer (a causal padding, a dilation above 1). */
+  applies(input: RuleInput): boolean;
+  /** What the loader does differently, with its source file. */
+  reason: string;
+  /** The layer as the loader computes it, from the rule's own apply. */
+  apply(input: RuleInput, keras: (input: RuleInput) => RuleOutput): RuleOutput;
 }
 
 export interface LayerRule {

@@ -110,8 +110,9 @@ const rank2: Move[] = [
   (tf, r, s) => {
     const k = r.int(1, Math.min(4, s[0]!));
     const strides = r.chance(0.7) ? 1 : r.int(2, 3);
-    // Not 'causal': tfjs computes its output length as 'valid' (see KNOWN in tfjs-property.test.ts).
-    const padding = r.pick(['valid', 'same']);
+    // 'causal': tfjs computes its output length as 'valid', and kerascope follows tfjs in a tfjs file
+    // (LOADER_RULES in tfjs-property.test.ts).
+    const padding = r.pick(['valid', 'same', 'causal']);
     const dilationRate = strides === 1 && r.chance(0.3) ? 2 : 1;
     return make(L(tf)['conv1d']!, { filters: r.int(1, 5), kernelSize: k, strides, padding, dilationRate, useBias: r.chance(0.8) });
   },
@@ -150,8 +151,8 @@ const rank3: Move[] = [
   (tf, r, s) => make(L(tf)['conv2dTranspose']!, { filters: r.int(1, 4), ...convArgs(r, s), dilationRate: 1 }),
   // depth_multiplier 1 only: tfjs's SeparableConv2D config omits it (see KNOWN in tfjs-property.test.ts).
   (tf, r, s) => make(L(tf)['separableConv2d']!, { filters: r.int(1, 5), ...convArgs(r, s) }),
-  // dilation 1 only: tfjs's DepthwiseConv2D output shape ignores dilation_rate (see KNOWN).
-  (tf, r, s) => make(L(tf)['depthwiseConv2d']!, { depthMultiplier: r.int(1, 3), ...convArgs(r, s), dilationRate: 1 }),
+  // tfjs's DepthwiseConv2D output shape ignores dilation_rate; kerascope follows tfjs (LOADER_RULES).
+  (tf, r, s) => make(L(tf)['depthwiseConv2d']!, { depthMultiplier: r.int(1, 3), ...convArgs(r, s) }),
   (tf, r, s) => {
     const pool = kernel2(r, s);
     return make(L(tf)[r.pick(['maxPooling2d', 'averagePooling2d'])]!, {
