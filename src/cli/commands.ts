@@ -4,6 +4,7 @@ import type { Finding, Report } from '../types.js';
 import { errorEntry, renderBatch, type BatchResult } from '../report/batch.js';
 import { explainJson, renderExplain } from '../report/explain.js';
 import { fails, findingLines, type FailOn } from '../report/findings.js';
+import { display, terminalSafeJson } from '../report/display.js';
 import { paint, useColor } from '../report/format.js';
 import { renderTable } from '../report/table.js';
 import type { Engine } from './engine.js';
@@ -32,7 +33,7 @@ export interface AnalyzeCliOptions extends CommonOptions {
 const color = (ctx: Ctx) => useColor(ctx.io.isTTY, ctx.io.env);
 /** Tables are fitted to a terminal; piped output keeps whole lines (for grep and diff). */
 const width = (ctx: Ctx) => (ctx.io.isTTY ? ctx.io.columns : undefined);
-const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+const json = (v: unknown) => terminalSafeJson(JSON.stringify(v, null, 2)) + '\n';
 
 /** 1 when any finding fails the run (a consistency error, or security at/above --fail-on), else 0. */
 export function exitFor(findings: readonly Finding[], failOn: FailOn): number {
@@ -65,9 +66,10 @@ function securityOnly(r: Report): Finding[] {
 
 function auditText(r: Report, findings: Finding[], ctx: Ctx): string {
   const p = paint(color(ctx));
-  if (findings.length === 0) return `${p.bold(r.file)}: no security findings\n`;
+  const file = p.bold(display(r.file));
+  if (findings.length === 0) return `${file}: no security findings\n`;
   const lines = findingLines(findings, p);
-  return [`${p.bold(r.file)}: ${findings.length} security finding${findings.length === 1 ? '' : 's'}`, ...lines].join('\n') + '\n';
+  return [`${file}: ${findings.length} security finding${findings.length === 1 ? '' : 's'}`, ...lines].join('\n') + '\n';
 }
 
 /** `kerascope audit FILE…`: security findings only; exit 1 at/above --fail-on, 3 if a file is unreadable. */
@@ -106,7 +108,7 @@ async function checkOne(ctx: Ctx, entry: Entry, o: CommonOptions): Promise<Batch
 export async function runCheck(ctx: Ctx, paths: string[], o: CommonOptions & { jobs: number }): Promise<number> {
   const entries = await expandPaths(paths);
   const progress = ctx.io.stderr.isTTY === true ? ctx.io.stderr : null;
-  const results = await runPool(entries, o.jobs, (e) => checkOne(ctx, e, o), progress, (e) => e.path);
+  const results = await runPool(entries, o.jobs, (e) => checkOne(ctx, e, o), progress, (e) => display(e.path));
   if (o.json) ctx.io.stdout.write(json(results.map((r) => r.report ?? errorEntry(r))));
   else ctx.io.stdout.write(renderBatch(results, { color: color(ctx), width: width(ctx) }));
   return results.reduce((worst, r) => Math.max(worst, r.exitCode), EXIT.ok as number);

@@ -1,5 +1,6 @@
 // Turning an error into ONE line and an exit code: `kerascope: FILE: message`, no stack unless --debug.
 import { EXIT, UnreadableError, UsageError } from '../errors.js';
+import { display } from '../report/display.js';
 import type { Io } from './io.js';
 
 /** Exit code for a bug in kerascope itself (not 0–3, so fuzzing and scripts can tell it apart). */
@@ -23,11 +24,12 @@ export function errorLine(err: unknown, file: string | null): string {
   const where = err instanceof UnreadableError ? err.file : file;
   const hint = exitCodeOf(err) === EXIT_INTERNAL ? ' (a bug in kerascope; --debug shows where)' : '';
   const text = oneLine(err) + hint;
-  return where ? `kerascope: ${where}: ${text}` : `kerascope: ${text}`;
+  // The path and the message may quote a file's own strings: escaped, so the line stays one line.
+  return display(where ? `kerascope: ${where}: ${text}` : `kerascope: ${text}`);
 }
 
 export function writeStack(io: Io, err: unknown, debug: boolean): void {
-  if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+  if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack.split('\n').map(display).join('\n') + '\n');
 }
 
 /** Report the error on stderr and return its exit code. */

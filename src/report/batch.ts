@@ -2,6 +2,7 @@
 import { sep } from 'node:path';
 import type { Report } from '../types.js';
 import { boxTable, type Column } from './box.js';
+import { display, displayAll } from './display.js';
 import { countBySeverity } from './findings.js';
 import { fmtCount, paint, type Paint } from './format.js';
 
@@ -54,7 +55,9 @@ export function batchSummary(results: readonly BatchResult[]): string {
   return `${results.length} file${results.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
-export function renderBatch(results: readonly BatchResult[], options: { color?: boolean; width?: number } = {}): string {
+export function renderBatch(raw: readonly BatchResult[], options: { color?: boolean; width?: number } = {}): string {
+  // File names found in a folder, error lines and reports all carry strings from files.
+  const results = displayAll(raw);
   const p = paint(options.color ?? false);
   const columns: Column[] = [
     { header: 'File', align: 'left' },

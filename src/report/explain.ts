@@ -2,6 +2,7 @@
 // numbers — the formula for the count, then each tensor's shape and where each factor comes from.
 import { UsageError } from '../errors.js';
 import type { LayerReport, Report, WeightReport } from '../types.js';
+import { displayAll } from './display.js';
 import { fmtCount, fmtShape, padEnd, paint, type Paint } from './format.js';
 
 export interface Located {
@@ -113,7 +114,8 @@ export function selectLayers(report: Report, names: readonly string[]): Located[
 export function renderExplain(report: Report, names: readonly string[] = [], options: { color?: boolean } = {}): string {
   const p = paint(options.color ?? false);
   const lines: string[] = [];
-  for (const loc of selectLayers(report, names)) lines.push(...explainOne(loc, names.length ? '' : '  '.repeat(loc.depth), p));
+  // Layers are found by their exact names, then printed with every string from the file escaped.
+  for (const loc of selectLayers(report, names)) lines.push(...explainOne(displayAll(loc), names.length ? '' : '  '.repeat(loc.depth), p));
   if (lines.length === 0) lines.push('The model has no layers.');
   return lines.join('\n') + '\n';
 }

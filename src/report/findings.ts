@@ -1,6 +1,7 @@
 // Findings: the --fail-on threshold and their plain-text lines, in the one order of src/findings.ts.
 import type { Finding, Severity } from '../types.js';
 import { SEVERITY_ORDER, sortFindings } from '../findings.js';
+import { displayAll } from './display.js';
 import { padEnd, type Paint } from './format.js';
 
 /** Security severities, lowest to highest, as `--fail-on` accepts them; `none` never fails. */
@@ -39,7 +40,8 @@ export function findingLine(f: Finding, p: Paint, codeWidth = 0): string {
 }
 
 /** Findings, most serious first, their codes in one aligned column. */
-export function findingLines(findings: readonly Finding[], p: Paint): string[] {
+export function findingLines(raw: readonly Finding[], p: Paint): string[] {
+  const findings = displayAll(raw); // messages quote names from the file
   const width = Math.max(0, ...findings.map((f) => f.code.length));
   return sortFindings(findings).map((f) => findingLine(f, p, width));
 }

@@ -3,6 +3,7 @@
 // a stored-vs-expected line and the findings.
 import type { LayerReport, LayerStatus, Report } from '../types.js';
 import { boxTable, type Cell, type Column } from './box.js';
+import { displayAll } from './display.js';
 import { renderFindings } from './findings.js';
 import { fmtCount, fmtOutput, paint, readableMemorySize, type Paint } from './format.js';
 
@@ -118,7 +119,8 @@ function headerLines(report: Report, p: Paint): string[] {
 }
 
 /** The whole default report, as lines joined by newlines (with a final newline). */
-export function renderTable(report: Report, options: TableOptions = {}): string {
+export function renderTable(raw: Report, options: TableOptions = {}): string {
+  const report = displayAll(raw); // every string from the file escaped for the terminal
   const opts: Opts = { expand: options.expand ?? false, color: options.color ?? false, width: options.width };
   const p = paint(opts.color);
   const lines = [
