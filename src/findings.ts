@@ -68,6 +68,7 @@ export const CATALOGUE = {
   'weight-extra': c('consistency', 'error', 'A stored tensor that no layer of the architecture owns.'),
   'layer-name-differs': c('consistency', 'info', 'A stored weight group was paired with a layer by position, as Keras loads it, under another name.'),
   'layer-order': c('consistency', 'warning', 'The file stores layer weights in another order than the model lists its layers.'),
+  'store-numbered-twice': c('consistency', 'warning', 'A weights store numbered the tf.keras 2.12–2.13 way: consistent, but tf.keras 2.14+ and Keras 3 do not load it as stored.'),
   'store-name-differs': c('consistency', 'warning', "A weights-store group is labelled with another layer's name."),
   'graph-problem': c('consistency', 'error', 'The layer graph cannot be rebuilt as stored (an unknown inbound layer, a cycle, a bad node reference).'),
   'stored-shape-disagrees': c('consistency', 'error', 'A shape the file records disagrees with the shape worked out from the config.'),

@@ -38,6 +38,14 @@ describe('tf.keras 2.13: _layer_checkpoint_dependencies numbered per entry', () 
     });
     expect(r.totals.storedParams).toBe(1598);
   });
+
+  it('warns that only tf.keras 2.12–2.13 load it: Keras 3.15.1 load_weights refused conv2d_1, conv2d_2, conv2d_3', async () => {
+    const r = await analyze(fixture('tfk-2.13-functional-decoder.keras'));
+    const w = r.findings.filter((f) => f.code === 'store-numbered-twice');
+    expect(w).toHaveLength(1);
+    expect(w[0]!.severity).toBe('warning');
+    expect(w[0]!.message).toMatch(/find no weights for conv2d_1, conv2d_2, conv2d_3$/);
+  });
 });
 
 describe('tf.keras 2.14: _layer_checkpoint_dependencies, each layer numbered once', () => {
@@ -48,5 +56,7 @@ describe('tf.keras 2.14: _layer_checkpoint_dependencies, each layer numbered onc
     const paths = pairedPaths(r);
     expect(paths['conv2d_1']).toEqual(['_layer_checkpoint_dependencies/conv2d_1/vars/0', '_layer_checkpoint_dependencies/conv2d_1/vars/1']);
     expect(paths['conv2d_3']).toEqual(['_layer_checkpoint_dependencies/conv2d_3/vars/0', '_layer_checkpoint_dependencies/conv2d_3/vars/1']);
+    // Keras 3.15.1 load_weights reads this file into the same model without complaint.
+    expect(r.findings.filter((f) => f.code === 'store-numbered-twice')).toEqual([]);
   });
 });

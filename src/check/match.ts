@@ -3,11 +3,12 @@
 //   weights, in order, then weight order inside each layer; names are only hints;
 // - Keras 3 store (keras/src/saving/saving_lib.py): by container path, `vars/N` by index;
 // - tfjs (tfjs-layers models.ts loadWeights): by weight name.
+import { findingOf } from '../findings.js';
 import type { Finding, StoredGroup, StoredTensor, StoredWeights, WeightReport } from '../types.js';
 import type { LayerResult, ModelResult } from '../graph/infer.js';
 import { fmtShape, prod } from '../layers/util.js';
 import { isOpaque, layerPath, legacyOrder, ownedWeights, topLayers, type OwnedWeight } from './expected.js';
-import { candidateWalks, pickWalk } from './store-paths.js';
+import { candidateWalks, pickWalk, storeContainers, TF213_WALK, TF214_WALK, type HasWeights } from './store-paths.js';
 
 export interface MatchResult {
   /** Weight rows per leaf layer (and per opaque layer: its stored tensors). */
@@ -222,7 +223,8 @@ function matchKeras3(model: ModelResult, weights: StoredWeights, m: Matcher): vo
   const holdsTensors = (path: string): boolean => [...groups].some(([p, g]) => (p === path || p.startsWith(`${path}/`)) && g.tensors.length > 0);
   // A layer kerascope has no rule for has weights when the file keeps tensors under its path.
   const hasWeights = (r: LayerResult, path: string): boolean => (isOpaque(r) ? holdsTensors(path) : ownedWeights(r).length > 0);
-  const { containers } = pickWalk(model, candidateWalks(groups.keys()), hasWeights, holdsTensors);
+  const { walk, containers } = pickWalk(model, candidateWalks(groups.keys()), hasWeights, holdsTensors);
+  if (walk === TF213_WALK) m.findings.push(...onlyTfKeras213(model, containers, hasWeights));
   const claimed = new Set<string>();
 
   const visit = (r: LayerResult): void => {
@@ -274,6 +276,28 @@ function matchKeras3(model: ModelResult, weights: StoredWeights, m: Matcher): vo
     if (claimed.has(path) || g.tensors.length === 0) continue;
     for (const s of g.tensors) m.extra(null, s, path);
   }
+}
+
+/**
+ * A store numbered the tf.keras 2.12–2.13 way loads only there: tf.keras 2.14+ and Keras 3 number
+ * each layer once when they load it (keras 2.14.0 saving_lib.py _load_container_state; Keras 3's
+ * H5IOStore.get reads `_layer_checkpoint_dependencies` with its own `layers` numbering), so every
+ * layer whose group moved is refused (checked with Keras 3.15.1 load_weights on
+ * fixtures/tf-keras/tfk-2.13-functional-decoder.keras: "Layer 'conv2d_1' expected 2 variables, but
+ * received 0").
+ */
+function onlyTfKeras213(model: ModelResult, containers: Map<LayerResult, string>, hasWeights: HasWeights): Finding[] {
+  const once = storeContainers(model, TF214_WALK, hasWeights);
+  const moved = [...containers].filter(([r, path]) => !r.inner && hasWeights(r, path) && once.get(r) !== path).map(([r]) => layerPath(r));
+  if (moved.length === 0) return [];
+  const list = moved.length > 6 ? `${moved.slice(0, 6).join(', ')} and ${moved.length - 6} more` : moved.join(', ');
+  return [
+    findingOf(
+      'store-numbered-twice',
+      null,
+      `the weights store is numbered as tf.keras 2.12–2.13 wrote it (each layer with weights counted twice under _layer_checkpoint_dependencies), and only those versions load it as stored: tf.keras 2.14+ and Keras 3 number each layer once and find no weights for ${list}`,
+    ),
+  ];
 }
 
 /** Elements of a stored tensor. */

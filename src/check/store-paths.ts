@@ -31,8 +31,8 @@ export interface StoreWalk {
 }
 
 export const KERAS3_WALK: StoreWalk = { writer: 'Keras 3 or tf.keras 2.15', attribute: 'layers', numbersRevisits: false };
-const TF214_WALK: StoreWalk = { writer: 'tf.keras 2.14', attribute: '_layer_checkpoint_dependencies', numbersRevisits: false };
-const TF213_WALK: StoreWalk = { writer: 'tf.keras 2.12–2.13', attribute: '_layer_checkpoint_dependencies', numbersRevisits: true };
+export const TF214_WALK: StoreWalk = { writer: 'tf.keras 2.14', attribute: '_layer_checkpoint_dependencies', numbersRevisits: false };
+export const TF213_WALK: StoreWalk = { writer: 'tf.keras 2.12–2.13', attribute: '_layer_checkpoint_dependencies', numbersRevisits: true };
 
 /**
  * The walks that could have written a store with these container paths (separators already `/`):
