@@ -43,16 +43,14 @@ export function analyzeSource(source: ModelSource): Report {
 }
 
 /**
- * The Keras version the rules follow. A legacy HDF5 file without `keras_version` is Keras 1 (Keras 2's
- * loader reads a missing version as "1", tf_keras hdf5_format.py); a JSON config or archive without one
- * is Keras 3 (Keras 3's to_json() and config.json carry none; every earlier to_json() did).
+ * The Keras version the rules follow: the file's, its weights', or the one its reader says its
+ * format implies (ModelSource.assumedKerasVersion); else Keras 3 (Keras 3's to_json() and
+ * config.json carry none; every earlier to_json() did).
  */
 function versionOf(source: ModelSource): KerasVersion {
   // A TensorFlow.js folder is loaded by tfjs-layers, whichever Keras wrote its config.
   const loader = source.format === 'tfjs-layers' ? 'tfjs' : undefined;
-  const raw = source.kerasVersion ?? source.weights?.kerasVersion ?? null;
-  if (raw !== null) return parseKerasVersion(raw, loader);
-  return parseKerasVersion(source.format === 'h5-model' || source.format === 'h5-weights' ? '1.0' : '3.0', loader);
+  return parseKerasVersion(source.kerasVersion ?? source.weights?.kerasVersion ?? source.assumedKerasVersion ?? '3.0', loader);
 }
 
 function safeAudit(source: ModelSource): Finding[] {

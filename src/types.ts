@@ -87,6 +87,11 @@ export interface ModelSource {
   /** Human words for the format: "legacy HDF5 full model (Keras 2.2.4)". */
   formatLabel: string;
   kerasVersion: string | null;
+  /**
+   * The Keras version the rules follow when neither the file nor its weights name one, if its
+   * format implies one (a legacy HDF5 file: Keras 1); otherwise Keras 3.
+   */
+  assumedKerasVersion?: string;
   backend: string | null;
   /** The model config as parsed JSON: `{class_name, config, …}`, or null (weights only, subclassed). */
   config: unknown | null;

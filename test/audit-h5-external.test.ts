@@ -8,13 +8,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeZip } from '../fixtures/audit/zip-writer.js';
 import { writeLegacyH5 } from '../fixtures/builder/h5.js';
-import { markExternalDatasets } from '../src/formats/h5audit.js';
-import { getH5Engine } from '../src/formats/h5engine.js';
-import { runJob } from '../src/formats/h5jobs.js';
-import { externalFilesAt } from '../src/formats/h5native/external.js';
-import { readObjectHeader } from '../src/formats/h5native/header.js';
-import { readNative } from '../src/formats/h5native/index.js';
-import { ByteSource } from '../src/formats/h5native/source.js';
+import { markExternalDatasets } from '../src/formats/hdf5/audit.js';
+import { getH5Engine } from '../src/formats/hdf5/engine.js';
+import { runJob } from '../src/formats/hdf5/jobs.js';
+import { externalFilesAt } from '../src/formats/hdf5/native/external.js';
+import { readObjectHeader } from '../src/formats/hdf5/native/header.js';
+import type { BlockCache } from '../src/formats/hdf5/native/index.js';
+import { fileCache, readNativeJob } from './helpers/h5.js';
 import { analyzeSource, readSource } from '../src/index.js';
 import type { Finding } from '../src/types.js';
 import { run } from './cli-harness.js';
@@ -104,7 +104,7 @@ describe('external datasets (H5Pset_external)', () => {
     for (const name of ['h5-external-dataset.h5', 'h5-external-dataset-v2.h5']) {
       const file = alone(name);
       const job = { kind: 'host' as const, file, size: statSync(file).size, label: file, source: file, inArchive: false };
-      const native = readNative(job);
+      const native = await readNativeJob(job);
       expect(native.gaveUp).toBeNull();
       expect(native.contents!.issues).toEqual([{ kind: 'external-dataset', path: KERNEL, detail: EXTERNAL_DETAIL }]);
       expect((await runJob(job)).contents.issues).toEqual(native.contents!.issues);
@@ -120,7 +120,7 @@ describe('external datasets (H5Pset_external)', () => {
     await writeLegacyH5(file, { modelConfig: { class_name: 'Sequential', config: { name: 's', layers: [] } }, layers });
     const size = statSync(file).size;
     expect(size).toBeGreaterThan(50e6);
-    let src: ByteSource | null = null;
+    let src: BlockCache | null = null;
     const engine = await getH5Engine();
     const f = engine.open(file);
     try {
@@ -132,7 +132,7 @@ describe('external datasets (H5Pset_external)', () => {
         }
       });
       expect(datasets).toHaveLength(10);
-      markExternalDatasets(f, datasets, () => (src = new ByteSource(file, 0, size)));
+      markExternalDatasets(f, datasets, () => (src = fileCache(file)));
       expect(datasets.filter((d) => d.meta.external_files)).toEqual([]);
       // 4 kB blocks: the superblock's and the ten headers' (never a weight value).
       expect(src!.bytesRead).toBeGreaterThan(0);
@@ -239,7 +239,7 @@ describe('the object header reader on hand-built bytes', () => {
   const source = (buf: Buffer, budget = Infinity) => {
     const file = join(dir, `image-${++n}.bin`);
     writeFileSync(file, buf);
-    return new ByteSource(file, 0, buf.length, budget);
+    return fileCache(file, budget);
   };
 
   it('follows a continuation chunk to the External Data Files message and its name heap', () => {

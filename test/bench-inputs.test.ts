@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analyze.js';
-import { h5BytesRead } from '../src/formats/h5client.js';
+import { h5BytesRead } from '../src/formats/hdf5/payload.js';
 import { chainParams, keras3Config } from '../bench/configs.js';
 import { inputPaths, makeInputs, TINY, writeLegacy, type BenchInputs } from '../bench/inputs.js';
 import { buildBigKerasZip } from '../fixtures/builder/bigZip.js';

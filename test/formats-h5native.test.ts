@@ -7,10 +7,8 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runH5Job } from '../src/formats/h5client.js';
-import type { H5Job } from '../src/formats/h5jobs.js';
-import { readNative } from '../src/formats/h5native/index.js';
-import { lookup3 } from '../src/formats/h5native/lookup3.js';
+import { hostJob, readNativeJob, runH5Job, type H5Job } from './helpers/h5.js';
+import { lookup3 } from '../src/formats/hdf5/native/lookup3.js';
 import { editH5, writeDataset, writeKeras3WeightsH5, writeLegacyH5, type LayerSpec, type StringEncoding } from '../fixtures/builder/h5.js';
 import { withReader } from './helpers/reader.js';
 import { CORPUS, hasCorpus, hasZoo, ZOO } from './helpers/zoo.js';
@@ -19,10 +17,6 @@ const ROOT = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'kerascope-h5native-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const tmp = (name: string) => join(dir, name);
-
-function hostJob(file: string): H5Job {
-  return { kind: 'host', file, size: statSync(file).size, label: file, source: file, inArchive: false };
-}
 
 /** The engine's answer for `job` (the native reader switched off), or its one-line error. */
 function engine(job: H5Job): Promise<unknown> {
@@ -37,7 +31,7 @@ function engine(job: H5Job): Promise<unknown> {
 /** Native and engine agree on `file`; returns why the native reader handed over, or null. */
 async function agree(file: string): Promise<string | null> {
   const job = hostJob(file);
-  const native = readNative(job);
+  const native = await readNativeJob(job);
   if (!native.contents) return native.gaveUp ?? 'gave up';
   expect(JSON.parse(JSON.stringify(native.contents)), file).toEqual(await engine(job));
   return null;
@@ -138,27 +132,27 @@ describe('hands the file to the engine when it is not sure', () => {
     await writeLegacyH5(good, { modelConfig: { class_name: 'Sequential', config: { layers: [] } }, kerasVersion: '2.2.4', backend: 'tensorflow', layers: [{ name: 'd', weights: [{ name: 'd/kernel:0', shape: [2, 2] }] }], stringEncoding: 'vlen' });
   });
 
-  it('a truncated file (its end-of-file address lies past the end)', () => {
+  it('a truncated file (its end-of-file address lies past the end)', async () => {
     const bytes = readFileSync(good);
     const file = tmp('truncated.h5');
     writeFileSync(file, bytes.subarray(0, bytes.length - 100));
-    const r = readNative(hostJob(file));
+    const r = await readNativeJob(hostJob(file));
     expect(r.gaveUp).toMatch(/end of file address/);
     expect(r.corrupt).toBe(true);
   });
 
-  it('a flipped byte in a checksummed header', () => {
+  it('a flipped byte in a checksummed header', async () => {
     const bytes = Buffer.from(readFileSync(good));
     const at = bytes.indexOf('OHDR', 100) + 12;
     bytes[at] ^= 0xff;
     const file = tmp('flipped.h5');
     writeFileSync(file, bytes);
-    const r = readNative(hostJob(file));
+    const r = await readNativeJob(hostJob(file));
     expect(r.gaveUp).toMatch(/object header at \d+: checksum/);
     expect(r.corrupt).toBe(true);
   });
 
-  it('a vlen string whose heap object runs past its collection (libhdf5 aborts or loops on it)', () => {
+  it('a vlen string whose heap object runs past its collection (libhdf5 aborts or loops on it)', async () => {
     const bytes = Buffer.from(readFileSync(good));
     let at = -1;
     for (let i = bytes.indexOf('tensorflow'); i >= 0; i = bytes.indexOf('tensorflow', i + 1))
@@ -168,13 +162,13 @@ describe('hands the file to the engine when it is not sure', () => {
       bytes[at - 7] = high;
       const file = tmp(`heap-${high}.h5`);
       writeFileSync(file, bytes);
-      const r = readNative(hostJob(file));
+      const r = await readNativeJob(hostJob(file));
       expect(r.gaveUp).toMatch(why);
       expect(r.corrupt).toBe(true); // the engine gets a short try only
     }
   });
 
-  it('a group B-tree that lists one symbol node twice (each listing would repeat its links)', () => {
+  it('a group B-tree that lists one symbol node twice (each listing would repeat its links)', async () => {
     const bytes = Buffer.from(readFileSync(join(ROOT, 'fixtures/keras/models/activations.h5')));
     // A leaf node of a group B-tree (type 0, level 0) with one child: claim two, the same one.
     let at = -1;
@@ -186,21 +180,21 @@ describe('hands the file to the engine when it is not sure', () => {
     bytes.copy(bytes, at + 56, at + 40, at + 48); // key 2 = key 1
     const file = tmp('tree-twice.h5');
     writeFileSync(file, bytes);
-    expect(readNative(hostJob(file)).gaveUp).toMatch(/listed twice/);
+    expect((await readNativeJob(hostJob(file))).gaveUp).toMatch(/listed twice/);
   });
 
-  it('a file that is not HDF5 at all', () => {
+  it('a file that is not HDF5 at all', async () => {
     const file = tmp('not.h5');
     writeFileSync(file, 'not an HDF5 file at all, just text');
-    const r = readNative(hostJob(file));
+    const r = await readNativeJob(hostJob(file));
     expect(r.gaveUp).toMatch(/no HDF5 signature/);
     expect(r.corrupt).toBe(false);
   });
 
-  it('serves a copy of a good file (the checks above are not always true)', () => {
+  it('serves a copy of a good file (the checks above are not always true)', async () => {
     const file = tmp('copy.h5');
     copyFileSync(good, file);
-    const r = readNative(hostJob(file));
+    const r = await readNativeJob(hostJob(file));
     expect(r.gaveUp).toBeNull();
     expect(r.contents?.kerasVersion).toBe('2.2.4');
     expect(r.contents?.backend).toBe('tensorflow');
@@ -221,17 +215,17 @@ describe('on damaged files: hands over, or gives what the engine gives', () => {
     ['legacy/multi_io_shared.h5', 1088, 0x00, 'h5py: "attribute name has different length than stored length"', /attribute name of a length other than stored/],
     ['activations.h5', 1024, 0xff, 'h5py: "integer offset out of bounds"', /integer type with bits/],
     ['seed_embedding_lstm.h5', 1856, 0x00, 'h5py: "dataspace dim 0 size of 4 is greater than maxdim size of 0"', /dataspace dimension 4 above its maximum 0/],
-  ])('%s with byte %i set to %i (%s) is handed over', (name, at, value, _, why) => {
+  ])('%s with byte %i set to %i (%s) is handed over', async (name, at, value, _, why) => {
     const bytes = Buffer.from(readFileSync(join(ROOT, 'fixtures/keras/models', name)));
     bytes[at] = value;
     const file = tmp(`byte-${at}-${name.replace('/', '_')}`);
     writeFileSync(file, bytes);
-    const r = readNative(hostJob(file));
+    const r = await readNativeJob(hostJob(file));
     expect(r.gaveUp).toMatch(why);
     expect(r.corrupt).toBe(true);
   });
 
-  it('a fill value message turned into an old one whose size runs off its end (h5py: "ran off end of input buffer while decoding")', () => {
+  it('a fill value message turned into an old one whose size runs off its end (h5py: "ran off end of input buffer while decoding")', async () => {
     const bytes = Buffer.from(readFileSync(join(ROOT, 'fixtures/keras/models/activations.h5')));
     // A version 1 header's fill value message: type 0x0005, 8 bytes, flags 1; then version 2,
     // allocation time 2, write time 2, defined 1. As type 0x0004 those bytes declare 16 MB.
@@ -240,7 +234,7 @@ describe('on damaged files: hands over, or gives what the engine gives', () => {
     bytes[at] = 0x04;
     const file = tmp('old-fill.h5');
     writeFileSync(file, bytes);
-    expect(readNative(hostJob(file)).gaveUp).toMatch(/structure ends early/);
+    expect((await readNativeJob(hostJob(file))).gaveUp).toMatch(/structure ends early/);
   });
 
   it('300 damaged files from four seeds', async () => {
@@ -263,7 +257,7 @@ describe('on damaged files: hands over, or gives what the engine gives', () => {
         const file = tmp(`damaged-${i}.h5`);
         writeFileSync(file, bytes);
         const job = hostJob(file);
-        const native = readNative(job);
+        const native = await readNativeJob(job);
         if (!native.contents) {
           tally.handedOver++;
           continue;

@@ -1,11 +1,29 @@
-// Detects a file's family by its content (never by extension) and hands it to its reader.
-// Also pairs an architecture with a weights file: `--weights`, `--config`, or a weights file with the
-// same stem beside a JSON architecture.
-import { closeSync, existsSync, openSync, readSync, readFileSync, statSync, type Stats } from 'node:fs';
+// The readers, and the one dispatch that picks one: a file's head is read once, and the first
+// reader of READERS that claims it by content (never by extension) reads it — as a model, or as
+// the weights paired with an architecture. Also the pairing itself: `--weights`, `--config`, a
+// weights file with the same stem beside a JSON architecture, an unzipped .keras folder.
+//
+// A new file format is one folder with a FormatReader (reader.ts) and one entry in READERS
+// (docs/adding-a-format.md).
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Finding, ModelSource, StoredWeights } from '../types.js';
 import { fileSystemError, UnreadableError, UsageError } from '../errors.js';
-import { asKerasJson, isObject, MAX_JSON_BYTES, parseJsonText } from './json.js';
+import { hdf5Reader } from './hdf5/index.js';
+import { NOT_A_MODEL, kerasJsonReader } from './keras-json/index.js';
+import { kerasZipReader } from './keras-zip/index.js';
+import { kerasShardsReader } from './keras-zip/shards.js';
+import type { FormatReader, Head, JsonHead, ReadContext } from './reader.js';
+import { savedModelError, savedModelReader } from './savedmodel/index.js';
+import { FileSource, type ByteSource } from './source.js';
+import { tfjsReader } from './tfjs/index.js';
+import { parseJsonText, readText } from './text.js';
+
+export type { ByteSource } from './source.js';
+export type { FormatReader, Head, ReadContext } from './reader.js';
+
+/** Every reader, asked in this order (a file is claimed by the first that recognises it). */
+export const READERS: readonly FormatReader[] = [hdf5Reader, kerasZipReader, tfjsReader, kerasJsonReader, kerasShardsReader, savedModelReader];
 
 export interface ReadOptions {
   /** A weights file for an architecture-only input (`--weights`). */
@@ -16,43 +34,82 @@ export interface ReadOptions {
   noPairing?: boolean;
 }
 
-type Kind = 'hdf5' | 'zip' | 'json' | 'savedmodel' | 'empty' | 'other';
-
-const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** HDF5 magic sits at 0, or at 512, 1024, 2048… when a user block precedes it. */
-function hdf5At(fd: number, size: number): boolean {
-  const buf = Buffer.alloc(8);
-  for (let off = 0; off + 8 <= size && off <= 1 << 20; off = off === 0 ? 512 : off * 2) {
-    readSync(fd, buf, 0, 8, off);
-    if (buf.equals(HDF5_MAGIC)) return true;
-  }
-  return false;
+/** Reads any supported file (or model folder) into the neutral description. */
+export async function readSource(file: string, opts: ReadOptions = {}): Promise<ModelSource> {
+  const st = statOrThrow(file);
+  if (st.isDirectory()) return readDirectory(file, opts);
+  if (st.size === 0) throw new UnreadableError(file, 'empty file');
+  const source = await withFile(file, (src) => readModelFrom(src, file));
+  return attachCompanion(source, opts);
 }
 
-function sniff(file: string, size: number): Kind {
-  if (size === 0) return 'empty';
-  let fd: number;
-  try {
-    fd = openSync(file, 'r'); // EACCES lands here: stat needs no read permission
-  } catch (e) {
-    throw fileSystemError(file, e);
-  }
-  try {
-    const head = Buffer.alloc(Math.min(size, 64));
-    readSync(fd, head, 0, head.length, 0);
-    if (head.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) || head.subarray(0, 4).equals(Buffer.from('PK\x05\x06', 'latin1'))) return 'zip';
-    if (hdf5At(fd, size)) return 'hdf5';
-    const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
-    if (text.startsWith('{') || text.startsWith('"') || text.startsWith('[')) return 'json';
-    if (basename(file) === 'saved_model.pb') return 'savedmodel';
-    return 'other';
-  } catch (e) {
-    throw fileSystemError(file, e); // EIO and the like from readSync
-  } finally {
-    closeSync(fd);
-  }
+/**
+ * Reads a model from any byte source. `path`: where it sits on this machine, for formats that
+ * span several files (tfjs shards, sharded weights); null when it sits nowhere.
+ */
+export async function readModelFrom(src: ByteSource, path: string | null): Promise<ModelSource> {
+  const ctx = await contextOf(src, path);
+  const reader = READERS.find((r) => r.claims(ctx.head, src.name));
+  if (reader) return reader.readModel(src, ctx);
+  throw unclaimed(src, ctx.head, 'not a Keras model file: neither HDF5, a zip archive nor JSON', NOT_A_MODEL);
 }
+
+/** Reads only the stored tensors of a weights file, from any byte source. */
+export async function readWeightsFrom(src: ByteSource, path: string | null): Promise<StoredWeights> {
+  const ctx = await contextOf(src, path);
+  const reader = READERS.find((r) => r.readWeights && r.claims(ctx.head, src.name));
+  if (reader) return reader.readWeights!(src, ctx);
+  const why = 'not a weights file: expected HDF5 (.h5, .weights.h5), a sharded .weights.json or a .keras archive';
+  throw unclaimed(src, ctx.head, why, 'JSON without a weight_map: not a sharded-weights manifest');
+}
+
+// ---------------------------------------------------------------- the head
+
+/** Bytes read before any reader is asked. */
+const HEAD_BYTES = 64;
+/** How far a signature is looked for after a prefix (an HDF5 user block). */
+const PROBE_UP_TO = 1 << 20;
+
+/** A JSON text that could not be read (too large, not JSON): said only if no other reader claims the file. */
+const jsonErrors = new WeakMap<Head, UnreadableError>();
+
+async function contextOf(src: ByteSource, path: string | null): Promise<ReadContext> {
+  return { head: await readHead(src), path };
+}
+
+/** The first bytes, the probes past them, and the whole text parsed when the file is JSON. */
+export async function readHead(src: ByteSource): Promise<Head> {
+  const offsets: number[] = [];
+  for (let at = 512; at + 8 <= src.size && at <= PROBE_UP_TO; at *= 2) offsets.push(at);
+  const [start, ...probed] = await src.readMany([{ offset: 0, length: Math.min(src.size, HEAD_BYTES) }, ...offsets.map((offset) => ({ offset, length: 8 }))]);
+  const head: Head = { size: src.size, start: start!, probes: new Map(offsets.map((o, i) => [o, probed[i]!])), json: null };
+  if (looksLikeJson(start!)) {
+    try {
+      head.json = await parseJson(src);
+    } catch (e) {
+      if (!(e instanceof UnreadableError)) throw e;
+      jsonErrors.set(head, e);
+    }
+  }
+  return head;
+}
+
+function looksLikeJson(start: Uint8Array): boolean {
+  const text = new TextDecoder('utf-8').decode(start).replace(/^\uFEFF/, '').trimStart();
+  return text.startsWith('{') || text.startsWith('"') || text.startsWith('[');
+}
+
+async function parseJson(src: ByteSource): Promise<JsonHead> {
+  const text = await readText(src);
+  return { value: parseJsonText(src.name, text), doubleEncoded: /^\s*"/.test(text) };
+}
+
+/** No reader claimed the file: why, in one line. */
+function unclaimed(src: ByteSource, head: Head, why: string, whyJson: string): UnreadableError {
+  return jsonErrors.get(head) ?? new UnreadableError(src.name, head.json ? whyJson : why);
+}
+
+// ---------------------------------------------------------------- files and folders
 
 function statOrThrow(file: string): Stats {
   try {
@@ -62,82 +119,23 @@ function statOrThrow(file: string): Stats {
   }
 }
 
-function readText(file: string, size: number): string {
-  if (size > MAX_JSON_BYTES) throw new UnreadableError(file, `JSON file of ${size} bytes is larger than kerascope reads (${MAX_JSON_BYTES} bytes)`);
+/** Opens `file` as a byte source for `fn`, and closes it after. */
+async function withFile<T>(file: string, fn: (src: ByteSource) => Promise<T>): Promise<T> {
+  const src = FileSource.open(file);
   try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw fileSystemError(file, e);
+    return await fn(src);
+  } finally {
+    src.close();
   }
-}
-
-/** Reads any supported file into the neutral description. */
-export async function readSource(file: string, opts: ReadOptions = {}): Promise<ModelSource> {
-  const st = statOrThrow(file);
-  if (st.isDirectory()) return readDirectory(file, opts);
-  const kind = sniff(file, st.size);
-  let source: ModelSource;
-  switch (kind) {
-    case 'empty':
-      throw new UnreadableError(file, 'empty file');
-    case 'hdf5': {
-      const { readHdf5 } = await import('./hdf5.js');
-      source = await readHdf5(file);
-      break;
-    }
-    case 'zip': {
-      const { readKerasZip } = await import('./kerasZip.js');
-      source = await readKerasZip(file);
-      break;
-    }
-    case 'json':
-      source = await readJsonFile(file, st.size);
-      break;
-    case 'savedmodel': {
-      const { savedModelError } = await import('./tfjs.js');
-      throw savedModelError(file) ?? new UnreadableError(file, 'not a Keras layers model: a TensorFlow SavedModel (protocol buffer graph)');
-    }
-    default:
-      throw new UnreadableError(file, 'not a Keras model file: neither HDF5, a zip archive nor JSON');
-  }
-  return attachCompanion(source, opts);
 }
 
 async function readDirectory(dir: string, opts: ReadOptions): Promise<ModelSource> {
-  if (existsSync(join(dir, 'saved_model.pb')) || existsSync(join(dir, 'saved_model.pbtxt'))) {
-    const { savedModelError } = await import('./tfjs.js');
+  if (existsSync(join(dir, 'saved_model.pb')) || existsSync(join(dir, 'saved_model.pbtxt')))
     throw savedModelError(dir) ?? new UnreadableError(dir, 'not a Keras layers model: a TensorFlow SavedModel folder');
-  }
   for (const name of ['model.json', 'config.json']) {
     if (existsSync(join(dir, name))) return readSource(join(dir, name), opts);
   }
   throw new UnreadableError(dir, 'is a directory (use `kerascope check DIR` to analyse every model in it)');
-}
-
-async function readJsonFile(file: string, size: number): Promise<ModelSource> {
-  const text = readText(file, size);
-  const doubleEncoded = /^\s*"/.test(text);
-  const value = parseJsonText(file, text);
-  const { isWeightsManifest } = await import('./tfjs.js');
-  if (isWeightsManifest(value) || (isObject(value) && ('modelTopology' in value || 'weightsManifest' in value || value['format'] === 'graph-model' || value['format'] === 'layers-model'))) {
-    const { readTfjs } = await import('./tfjs.js');
-    return readTfjs(file, value);
-  }
-  const keras = asKerasJson(value, doubleEncoded);
-  if (!keras) throw new UnreadableError(file, 'JSON but not a Keras model: no class_name and config, no model_config, no modelTopology');
-  return {
-    file,
-    format: 'keras-json',
-    formatLabel: keras.label,
-    kerasVersion: keras.kerasVersion,
-    backend: keras.backend,
-    config: keras.config,
-    trainingConfig: keras.trainingConfig,
-    weights: null,
-    weightsFile: null,
-    findings: [],
-    container: { size },
-  };
 }
 
 // ---------------------------------------------------------------- pairing
@@ -145,23 +143,8 @@ async function readJsonFile(file: string, size: number): Promise<ModelSource> {
 async function readWeights(file: string): Promise<StoredWeights> {
   const st = statOrThrow(file);
   if (st.isDirectory()) throw new UnreadableError(file, 'is a directory, not a weights file');
-  const kind = sniff(file, st.size);
-  if (kind === 'hdf5') {
-    const { readWeightsHdf5 } = await import('./hdf5.js');
-    return readWeightsHdf5(file);
-  }
-  if (kind === 'zip') {
-    const { readKerasZip } = await import('./kerasZip.js');
-    const src = await readKerasZip(file);
-    if (src.weights) return src.weights;
-    throw new UnreadableError(file, 'archive holds no readable weights');
-  }
-  if (kind === 'json') {
-    // Sharded weights (Keras ≥ 3.10 save_weights(…, max_shard_size)): x.weights.json + shards beside it.
-    const { readShardedWeights } = await import('./shards.js');
-    return readShardedWeights(file);
-  }
-  throw new UnreadableError(file, 'not a weights file: expected HDF5 (.h5, .weights.h5), a sharded .weights.json or a .keras archive');
+  if (st.size === 0) throw new UnreadableError(file, 'not a weights file: expected HDF5 (.h5, .weights.h5), a sharded .weights.json or a .keras archive');
+  return withFile(file, (src) => readWeightsFrom(src, file));
 }
 
 async function readConfig(file: string): Promise<{ config: unknown; kerasVersion: string | null; label: string }> {

@@ -1,0 +1,111 @@
+// What an HDF5 payload holds, read from an open file: the layout detected, the config and
+// weights listed, the audit's objects found. The same walk for both readers (native/types.ts
+// H5Reader): the native one in the main thread, the engine in its worker.
+import { UnreadableError } from '../../errors.js';
+import type { Finding, FormatId, H5ObjectIssue, StoredWeights } from '../../types.js';
+import { oneLine } from '../text.js';
+import { datasetIssues, linkIssues, markExternalDatasets } from './audit.js';
+import { readChunkedAttr, walkKeras3, walkLegacy, walkLegacyOptimizer, type WalkResult } from './layout.js';
+import type { BlockCache, H5Reader } from './native/index.js';
+import { text } from './values.js';
+
+/** What an HDF5 payload holds, wherever it sits (a host file, or a zip member served in place). */
+export interface H5Contents {
+  format: Extract<FormatId, 'h5-model' | 'h5-weights' | 'keras3-weights'>;
+  kerasVersion: string | null;
+  backend: string | null;
+  config: unknown | null;
+  trainingConfig: unknown | null;
+  weights: StoredWeights | null;
+  issues: H5ObjectIssue[];
+  findings: Finding[];
+}
+
+/**
+ * Detects the layout and reads it. `size` is the payload size (for the shape-bomb check).
+ * `inArchive`: the weights member of a `.keras`, which is a Keras 3 store even when empty.
+ * `payload`: opens the payload's bytes, for what the engine does not expose (external raw data).
+ */
+export function readContents(f: H5Reader, file: string, size: number, inArchive = false, payload?: () => BlockCache): H5Contents {
+  const rootAttrs = f.attrNames('/');
+  const has = (n: string) => rootAttrs.includes(n) || rootAttrs.includes(`${n}0`);
+  const paths = f.paths('/');
+  const top = new Set(paths.filter((p) => !p.includes('/')));
+  let format: H5Contents['format'];
+  let walk: WalkResult;
+  if (has('model_config') || (top.has('model_weights') && !has('layer_names'))) {
+    format = 'h5-model';
+    walk = top.has('model_weights') ? walkLegacy(f, 'model_weights') : emptyWalk();
+    if (top.has('optimizer_weights')) walkLegacyOptimizer(f, walk);
+  } else if (has('layer_names')) {
+    format = 'h5-weights';
+    walk = walkLegacy(f, '/', rootAttrs);
+  } else if (inArchive || ['layers', 'vars', '_layer_checkpoint_dependencies', 'optimizer'].some((t) => top.has(t))) {
+    format = 'keras3-weights';
+    walk = walkKeras3(f, paths);
+  } else {
+    throw new UnreadableError(file, 'HDF5 file but not a Keras file (no model_config, layer_names or layers/ group)');
+  }
+  const attr = (name: string) => (has(name) ? text(readChunkedAttr(f, '/', name, rootAttrs) ?? null) : null);
+  const findings: Finding[] = walk.problems.map((message) => ({
+    severity: 'warning',
+    code: 'h5-unreadable-object',
+    category: 'format',
+    layer: null,
+    message,
+  }));
+  const config = format === 'h5-model' ? parseJsonAttr(attr('model_config'), 'model_config', findings) : null;
+  const trainingConfig = format === 'h5-model' ? parseJsonAttr(attr('training_config'), 'training_config', findings) : null;
+  const kerasVersion = attr('keras_version');
+  const backend = attr('backend');
+  const weightsRoot = format === 'h5-model' ? 'model_weights' : '/';
+  const weights: StoredWeights | null =
+    format === 'h5-model' && !top.has('model_weights')
+      ? null
+      : {
+          layout: format === 'keras3-weights' ? 'keras3' : 'legacy',
+          file,
+          groups: walk.groups,
+          optimizer: walk.optimizer,
+          kerasVersion: weightsRoot === '/' ? kerasVersion : groupText(f, weightsRoot, 'keras_version'),
+          backend: weightsRoot === '/' ? backend : groupText(f, weightsRoot, 'backend'),
+        };
+  if (payload) markExternalDatasets(f, walk.datasets, payload);
+  const issues = [...linkIssues(f, paths, walk.datasets), ...datasetIssues(walk.datasets, size)];
+  return { format, kerasVersion, backend, config, trainingConfig, weights, issues, findings };
+}
+
+function emptyWalk(): WalkResult {
+  return { groups: [], optimizer: [], datasets: [], problems: [] };
+}
+
+function groupText(f: H5Reader, path: string, name: string): string | null {
+  try {
+    return text(f.attr(path, name));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `model_config` / `training_config`: JSON text, sometimes a JSON string holding the JSON.
+ * Unparseable text is a finding, not a crash: the weights can still be listed.
+ */
+function parseJsonAttr(raw: string | null, name: string, findings: Finding[]): unknown | null {
+  if (raw === null) return null;
+  try {
+    let v: unknown = JSON.parse(raw);
+    if (typeof v === 'string') v = JSON.parse(v);
+    return v;
+  } catch (e) {
+    findings.push({
+      severity: 'error',
+      code: 'h5-bad-json-attribute',
+      category: 'format',
+      layer: null,
+      message: `root attribute ${name} is not valid JSON (${oneLine(e)})`,
+    });
+    return null;
+  }
+}
+

@@ -1,0 +1,173 @@
+// The bytes of one HDF5 payload as the native reader sees them: synchronous reads by position
+// through small cached blocks. The reader never reads a file whole (a 4 GB .h5 is served a few
+// kB), and every read is bounded.
+//
+// The reader is synchronous (one object header after another, thousands per file, no promise per
+// read). A source that can answer at once (a local file, a buffer) fills the cache as the reader
+// goes. A source that cannot (a remote file, a browser File) makes a read that misses throw
+// NeedBytes: the caller fetches every range the pass wanted in one batch (`fetchWanted`) and runs
+// the reader again; what it already parsed is kept, so each pass goes further.
+import { corrupt, giveUp } from './cursor.js';
+
+/** `length` bytes at `offset`. */
+export interface Range {
+  offset: number;
+  length: number;
+}
+
+/** What the cache reads from: the shape of the byte-source contract it needs (src/formats/source.ts). */
+export interface PositionalBytes {
+  readonly size: number;
+  /** At once, into `into` when given (no allocation per block). */
+  readonly readNow?: (offset: number, length: number, into?: Uint8Array) => Uint8Array;
+  readMany(ranges: readonly Range[]): Promise<Uint8Array[]>;
+}
+
+/** A read the source cannot answer at once: fetch `BlockCache.wanted`, then run the reader again. */
+export class NeedBytes extends Error {
+  override name = 'NeedBytes';
+}
+
+const BLOCK = 4096;
+const SLAB = 64 * BLOCK;
+/** Reads above this size are not cached (a long config string). */
+const CACHE_UP_TO = 64 * 1024;
+/** No single structure of a Keras file's metadata comes near this; a larger claim is a lie. */
+const MAX_READ = 256 * 1024 * 1024;
+/** Metadata blocks kept in memory at most (64 MB): a file past that goes to the engine. */
+const MAX_CACHED_BLOCKS = 16 * 1024;
+
+export class BlockCache {
+  /** Bytes read from the source so far (tests prove that weight values are never read). */
+  bytesRead = 0;
+  /** Ranges (from the source's 0) a read wanted that the source could not give at once. */
+  readonly wanted = new Map<string, Range>();
+  private readonly blocks = new Map<number, Buffer>();
+  /** Reads too large to cache in blocks, fetched in a batch for a source without `readNow`. */
+  private readonly large = new Map<string, Buffer>();
+  private slab = Buffer.alloc(0);
+  private slabUsed = SLAB;
+  private closed = false;
+
+  /**
+   * `start`/`length`: where the payload sits in the source (past a user block), addresses given to
+   * `read` are relative to it. `budget`: bytes the cache may read in all; past them it gives up.
+   */
+  constructor(
+    private readonly src: PositionalBytes,
+    readonly start: number,
+    readonly length: number,
+    private readonly budget = Infinity,
+    /** Runs once on close (the caller's file released). */
+    private readonly onClose?: () => void,
+  ) {}
+
+  /** `n` bytes at payload address `at`; past the payload's end the reader gives up. */
+  read(at: number, n: number): Buffer {
+    if (!Number.isSafeInteger(at) || !Number.isSafeInteger(n) || at < 0 || n < 0) giveUp(`bad read ${at}+${n}`);
+    if (at + n > this.length) corrupt(`address ${at} (+${n} bytes) lies past the end of the HDF5 data (${this.length} bytes)`);
+    if (n > MAX_READ) giveUp(`read of ${n} bytes`);
+    if (n > CACHE_UP_TO) return this.readLarge(at, n);
+    const first = Math.floor(at / BLOCK);
+    const last = Math.floor((at + n - 1) / BLOCK);
+    if (first === last) {
+      const b = this.block(first);
+      const start = at - first * BLOCK;
+      if (start + n > b.length) corrupt(`short read at ${at}`);
+      return b.subarray(start, start + n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let done = 0;
+    for (let i = first; i <= last; i++) {
+      const b = this.block(i);
+      const start = i === first ? at - first * BLOCK : 0;
+      const take = Math.min(b.length - start, n - done);
+      if (take <= 0) corrupt(`short read at ${at}`);
+      b.copy(out, done, start, start + take);
+      done += take;
+    }
+    return out;
+  }
+
+  /**
+   * Says that `n` bytes at `at` will be wanted soon (the object headers a group links to): a source
+   * without `readNow` fetches them with the next batch. Nothing happens otherwise.
+   */
+  prefetch(at: number, n: number): void {
+    if (this.src.readNow || at < 0 || n <= 0 || at + n > this.length || n > CACHE_UP_TO) return;
+    for (let i = Math.floor(at / BLOCK); i <= Math.floor((at + n - 1) / BLOCK); i++) if (!this.blocks.has(i)) this.want(i);
+  }
+
+  /** Fetches every range the last pass wanted, in one batch, for the next pass. */
+  async fetchWanted(): Promise<void> {
+    const keys = [...this.wanted.keys()];
+    const ranges = [...this.wanted.values()];
+    this.wanted.clear();
+    const got = await this.src.readMany(ranges);
+    keys.forEach((key, i) => {
+      const b = Buffer.from(got[i]!.buffer, got[i]!.byteOffset, got[i]!.byteLength);
+      this.count(b.length);
+      if (key.startsWith('b')) this.blocks.set(Number(key.slice(1)), b);
+      else this.large.set(key, b);
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.blocks.clear();
+    this.large.clear();
+    this.onClose?.();
+  }
+
+  private block(i: number): Buffer {
+    let b = this.blocks.get(i);
+    if (!b) {
+      if (this.blocks.size >= MAX_CACHED_BLOCKS) giveUp('metadata larger than the native reader keeps');
+      b = this.readRaw(i * BLOCK, Math.min(BLOCK, this.length - i * BLOCK), this.slabPart(), `b${i}`);
+      this.blocks.set(i, b);
+    }
+    return b;
+  }
+
+  private readLarge(at: number, n: number): Buffer {
+    const key = `${at}+${n}`;
+    return this.large.get(key) ?? this.readRaw(at, n, undefined, key);
+  }
+
+  /**
+   * Blocks are cut from 256 kB slabs: one ArrayBuffer per block made the garbage collector the
+   * largest cost on a 2,000-layer file (thousands of external buffers).
+   */
+  private slabPart(): Buffer {
+    if (this.slabUsed + BLOCK > SLAB) {
+      this.slab = Buffer.allocUnsafeSlow(SLAB);
+      this.slabUsed = 0;
+    }
+    const part = this.slab.subarray(this.slabUsed, this.slabUsed + BLOCK);
+    this.slabUsed += BLOCK;
+    return part;
+  }
+
+  private readRaw(at: number, n: number, into: Buffer | undefined, key: string): Buffer {
+    if (this.closed) giveUp('closed');
+    const now = this.src.readNow;
+    if (!now) {
+      this.wanted.set(key, { offset: this.start + at, length: n });
+      throw new NeedBytes(`${n} bytes at ${at}`);
+    }
+    this.count(n);
+    const b = now(this.start + at, n, into?.subarray(0, n));
+    if (b.length !== n) corrupt(`short read at ${at}`);
+    return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  private count(n: number): void {
+    if (this.bytesRead + n > this.budget) giveUp(`read budget of ${this.budget} bytes spent`);
+    this.bytesRead += n;
+  }
+
+  private want(i: number): void {
+    this.wanted.set(`b${i}`, { offset: this.start + i * BLOCK, length: Math.min(BLOCK, this.length - i * BLOCK) });
+  }
+}

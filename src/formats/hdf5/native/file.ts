@@ -1,0 +1,238 @@
+// An open HDF5 payload read by kerascope itself: the same questions as the engine's H5File
+// (../engine.ts), answered from the file's bytes in the main thread without loading h5wasm.
+// Anything outside what these files handle gives up (NativeGiveUp) and the caller hands the file
+// to the engine; `failure` records a give-up even when a caller's catch swallowed it. A read the
+// byte source could not answer at once (NeedBytes) is neither: the caller fetches what the block
+// cache wanted and asks again (`startPass`), and what this file already parsed is kept.
+import { denseObjects } from './dense.js';
+import { externalFileList } from './external.js';
+import { groupLinks } from './groups.js';
+import { cursor, MSG, messagesOf, readObjectHeader, type RawMessage, type Sizes } from './header.js';
+import { GlobalHeap } from './heaps.js';
+import { MAX_PATHS } from './limits.js';
+import {
+  attribute,
+  attributeInfo,
+  checkFillValue,
+  checkFilterPipeline,
+  dataLayout,
+  dataspace,
+  datatype,
+  single,
+  type Attribute,
+  type Link,
+} from './messages.js';
+import { NeedBytes, type BlockCache } from './blocks.js';
+import { Cursor, giveUp, NativeGiveUp } from './cursor.js';
+import { readSuperblock } from './superblock.js';
+import { attrValue, H5Error, type AttrValue, type H5Meta, type H5Reader } from './types.js';
+import { decodeAttribute } from './values.js';
+
+interface H5Object {
+  messages: RawMessage[];
+  links?: Link[] | null;
+  /** The links by name, built on the first lookup (a group may hold thousands). */
+  byName?: Map<string, Link>;
+  attributes?: Attribute[];
+}
+
+/** Bytes of an object header asked for ahead of its reading (its prefix and first messages). */
+const HEADER_PREFETCH = 512;
+
+/** The time budget is checked once per this many object headers read. */
+const CHECK_TIME_EVERY = 1024;
+
+export class NativeH5File implements H5Reader {
+  /** The first give-up, even when a caller's catch swallowed it. */
+  failure: NativeGiveUp | null = null;
+  private readonly s: Sizes;
+  private readonly root: number;
+  private readonly objects = new Map<number, H5Object>();
+  private readonly heap: GlobalHeap;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly src: BlockCache,
+    userBlock: number,
+    private readonly budgetMs: number,
+  ) {
+    const sb = this.guard(() => readSuperblock(src, userBlock));
+    this.s = { o: sb.sizeOfOffsets, l: sb.sizeOfLengths };
+    this.root = sb.root;
+    this.heap = new GlobalHeap(src, this.s);
+  }
+
+  paths(path = '/'): string[] {
+    return this.guard(() => this.visit(path));
+  }
+
+  attrNames(path: string): string[] {
+    return this.guard(() => this.attributes(this.resolve(path)).map((a) => a.name));
+  }
+
+  attr(path: string, name: string): AttrValue {
+    return this.guard(() => {
+      const a = this.attributes(this.resolve(path)).find((x) => x.name === name);
+      if (!a) throw new H5Error(`attribute ${name} not found at ${path}`);
+      return attrValue(decodeAttribute(a, this.heap, this.s));
+    });
+  }
+
+  datasetMeta(path: string): H5Meta {
+    return this.guard(() => this.meta(this.resolve(path)));
+  }
+
+  link(path: string): { kind: 'hard' } | { kind: 'soft' | 'external'; target: string } {
+    return this.guard(() => {
+      const parts = split(path);
+      const last = parts.pop();
+      if (last === undefined) return { kind: 'hard' as const };
+      const l = this.child(this.walk(parts), last);
+      return l.target.kind === 'hard' ? { kind: 'hard' as const } : l.target;
+    });
+  }
+
+  objectAddress(path: string): bigint {
+    return this.guard(() => BigInt(this.resolve(path)));
+  }
+
+  close(): void {
+    this.src.close();
+  }
+
+  /** Forgets the last pass's give-up: it may have come from bytes the source had not given yet. */
+  startPass(): void {
+    this.failure = null;
+  }
+
+  /** Runs `fn`; a give-up is remembered, so a caller that swallows errors cannot hide it. */
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof NeedBytes) throw e;
+      if (e instanceof NativeGiveUp) this.failure ??= e;
+      else if (!(e instanceof H5Error)) this.failure ??= new NativeGiveUp(e instanceof Error ? e.message : String(e));
+      throw e;
+    }
+  }
+
+  private object(at: number): H5Object {
+    let o = this.objects.get(at);
+    if (!o) {
+      if (this.objects.size % CHECK_TIME_EVERY === 0 && performance.now() - this.started > this.budgetMs) giveUp('out of time');
+      o = { messages: readObjectHeader(this.src, at, this.s) };
+      this.objects.set(at, o);
+    }
+    return o;
+  }
+
+  private links(at: number): Link[] | null {
+    const o = this.object(at);
+    if (o.links === undefined) {
+      o.links = groupLinks(this.src, o.messages, this.s);
+      // A source that cannot answer at once fetches the children's headers in one batch.
+      for (const l of o.links ?? []) if (l.target.kind === 'hard') this.src.prefetch(l.target.address, HEADER_PREFETCH);
+    }
+    return o.links;
+  }
+
+  private child(group: number, name: string): Link {
+    const links = this.links(group);
+    if (!links) giveUp(`${name}: parent is not a group`);
+    const o = this.object(group);
+    o.byName ??= new Map(links.map((x) => [x.name, x]));
+    const l = o.byName.get(name);
+    if (!l) giveUp(`${name}: no such link`);
+    return l;
+  }
+
+  /** The object at the end of `parts`, through hard links only. */
+  private walk(parts: string[]): number {
+    let at = this.root;
+    for (const p of parts) {
+      const l = this.child(at, p);
+      if (l.target.kind !== 'hard') giveUp(`${p}: a ${l.target.kind} link on the way`);
+      at = l.target.address;
+    }
+    return at;
+  }
+
+  private resolve(path: string): number {
+    return this.walk(split(path));
+  }
+
+  private attributes(at: number): Attribute[] {
+    const o = this.object(at);
+    if (o.attributes) return o.attributes;
+    const list = messagesOf(o.messages, MSG.attribute).map((m) => attribute(cursor(m, this.s)));
+    const info = single(messagesOf(o.messages, MSG.attributeInfo), this.s, attributeInfo);
+    if (info && info.heap !== -1) {
+      if (list.length) giveUp('object with both compact and dense attributes');
+      for (const b of denseObjects(this.src, info.heap, info.nameIndex, this.s, 'attributes')) list.push(attribute(new Cursor(b, 0, this.s.o, this.s.l)));
+    }
+    o.attributes = list;
+    return list;
+  }
+
+  private meta(at: number): H5Meta {
+    const ms = this.object(at).messages;
+    const layout = single(messagesOf(ms, MSG.layout), this.s, dataLayout);
+    const type = single(messagesOf(ms, MSG.datatype), this.s, (x) => datatype(x));
+    const space = single(messagesOf(ms, MSG.dataspace), this.s, dataspace);
+    if (!layout || !type || !space) giveUp('not a dataset');
+    // Virtual datasets: the engine describes their sources to the audit.
+    if (layout.kind === 'virtual') giveUp('virtual dataset');
+    const external = messagesOf(ms, MSG.externalFiles).flatMap((m) => externalFileList(m, this.src, this.s, true));
+    if (space.kind === 'null') giveUp('dataset with a null dataspace');
+    for (const m of ms) {
+      if (m.type === MSG.fillValue || m.type === MSG.fillValueOld) checkFillValue(cursor(m, this.s), m.type === MSG.fillValueOld);
+      else if (m.type === MSG.filterPipeline) checkFilterPipeline(cursor(m, this.s));
+    }
+    const shape = space.dims;
+    return {
+      type: type.cls,
+      size: type.size,
+      signed: type.signed,
+      vlen: type.vlen,
+      littleEndian: type.littleEndian,
+      shape,
+      total_size: shape.reduce((n, d) => n * d, 1),
+      chunks: layout.chunks,
+      ...(external.length ? { external_files: external } : {}),
+    };
+  }
+
+  /** Every link below `path`, depth first, each group's links by name (H5Lvisit's order). */
+  private visit(path: string): string[] {
+    const start = this.resolve(path);
+    const out: string[] = [];
+    const seen = new Set<number>([start]);
+    const stack: { prefix: string; links: Link[]; i: number }[] = [];
+    const enter = (at: number, prefix: string) => {
+      const links = this.links(at);
+      if (links) stack.push({ prefix, links, i: 0 });
+    };
+    enter(start, '');
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top.i >= top.links.length) {
+        stack.pop();
+        continue;
+      }
+      const l = top.links[top.i++]!;
+      const p = top.prefix + l.name;
+      out.push(p);
+      if (out.length > MAX_PATHS) giveUp(`more than ${MAX_PATHS} links`);
+      if (l.target.kind === 'hard' && !seen.has(l.target.address)) {
+        seen.add(l.target.address);
+        enter(l.target.address, `${p}/`);
+      }
+    }
+    return out;
+  }
+}
+
+function split(path: string): string[] {
+  return path.split('/').filter((p) => p !== '' && p !== '.');
+}

@@ -1,0 +1,93 @@
+// The links of one group, in any of HDF5's three storages (File Format Specification v3, IV.A.2.f
+// and III.A.1): a symbol table (v1 B-tree of SNOD nodes naming entries in a local heap: h5py's
+// default), link messages in the header (compact), or a fractal heap indexed by name (dense).
+import { denseObjects } from './dense.js';
+import { cursor, MSG, messagesOf, type RawMessage, type Sizes } from './header.js';
+import { heapString, localHeap } from './heaps.js';
+import { link, linkInfo, single, symbolTable, type Link } from './messages.js';
+import { MAX_LINKS } from './limits.js';
+import type { BlockCache } from './blocks.js';
+import { corrupt, Cursor, giveUp } from './cursor.js';
+
+/** A group's links, sorted by name as HDF5's name index iterates them; null: not a group. */
+export function groupLinks(src: BlockCache, messages: RawMessage[], s: Sizes): Link[] | null {
+  const table = single(messagesOf(messages, MSG.symbolTable), s, symbolTable);
+  const info = single(messagesOf(messages, MSG.linkInfo), s, linkInfo);
+  let links: Link[];
+  if (table) links = symbolTableLinks(src, table.btree, table.heap, s);
+  else if (info) {
+    links = messagesOf(messages, MSG.link).map((m) => link(cursor(m, s)));
+    if (info.heap !== -1) {
+      if (links.length) giveUp('group with both compact and dense links');
+      links = denseObjects(src, info.heap, info.nameIndex, s, 'links').map((b) => link(new Cursor(b, 0, s.o, s.l)));
+    }
+  } else return null;
+  links.sort((a, b) => Buffer.compare(a.nameBytes, b.nameBytes));
+  for (let i = 1; i < links.length; i++) if (links[i]!.nameBytes.equals(links[i - 1]!.nameBytes)) giveUp('two links with one name');
+  return links;
+}
+
+const MAX_BTREE_DEPTH = 64;
+
+
+function symbolTableLinks(src: BlockCache, btree: number, heapAt: number, s: Sizes): Link[] {
+  const heap = localHeap(src, heapAt, s);
+  const links: Link[] = [];
+  const seen = new Set<number>();
+  const visit = (at: number, depth: number) => {
+    if (seen.has(at) || depth > MAX_BTREE_DEPTH) corrupt('group B-tree loop');
+    seen.add(at);
+    const head = new Cursor(src.read(at, 8 + 2 * s.o), 0, s.o, s.l);
+    head.signature('TREE');
+    if (head.u8() !== 0) giveUp('group B-tree node of another type');
+    const level = head.u8();
+    const used = head.u16();
+    const body = new Cursor(src.read(at + 8 + 2 * s.o, s.l + used * (s.o + s.l)), 0, s.o, s.l);
+    // Key i is the name of the last link below child i − 1: libhdf5 finds a link by name through
+    // these keys, so a link whose name falls outside its keys could not be opened by name.
+    let below = heapString(heap, body.len());
+    for (let i = 0; i < used; i++) {
+      const child = body.addr();
+      const upTo = heapString(heap, body.len());
+      if (level > 0) visit(child, depth + 1);
+      else {
+        // A symbol node listed twice would list its links twice (or a million times).
+        if (seen.has(child)) corrupt('symbol table node listed twice');
+        seen.add(child);
+        const from = links.length;
+        symbolNode(src, child, heap, s, links);
+        for (const l of links.slice(from))
+          if (Buffer.compare(l.nameBytes, below) <= 0 || Buffer.compare(l.nameBytes, upTo) > 0) corrupt(`group B-tree at ${at}: link "${l.name}" outside its node's keys`);
+        if (links.length > MAX_LINKS) giveUp(`more than ${MAX_LINKS} links in one group`);
+      }
+      below = upTo;
+    }
+  };
+  visit(btree, 0);
+  // In B-tree order the names rise strictly (libhdf5 keeps them sorted to find them).
+  for (let i = 1; i < links.length; i++)
+    if (Buffer.compare(links[i - 1]!.nameBytes, links[i]!.nameBytes) >= 0) corrupt(`symbol table: link "${links[i]!.name}" out of order`);
+  return links;
+}
+
+/** One SNOD node's entries: hard links, and soft links (cache type 2) with their value. */
+function symbolNode(src: BlockCache, at: number, heap: Buffer, s: Sizes, links: Link[]): void {
+  const head = new Cursor(src.read(at, 8), 0, s.o, s.l);
+  head.signature('SNOD');
+  if (head.u8() !== 1) giveUp('symbol table node version');
+  head.u8();
+  const count = head.u16();
+  const entry = 2 * s.o + 4 + 4 + 16;
+  const c = new Cursor(src.read(at + 8, count * entry), 0, s.o, s.l);
+  for (let i = 0; i < count; i++) {
+    const nameBytes = heapString(heap, c.addr());
+    const address = c.addr();
+    const cache = c.u32();
+    c.u32();
+    const scratch = new Cursor(c.bytes(16));
+    const name = nameBytes.toString('utf8');
+    if (cache > 2) corrupt(`symbol table node at ${at}: unknown cache type ${cache}`);
+    if (cache === 2) links.push({ name, nameBytes, target: { kind: 'soft', target: heapString(heap, scratch.u32()).toString('utf8') } });
+    else links.push({ name, nameBytes, target: { kind: 'hard', address } });
+  }
+}

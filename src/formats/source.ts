@@ -1,0 +1,244 @@
+// The one way every reader gets at a file's bytes: a byte source. A reader never opens a file
+// itself; it asks its source for bounded ranges by position. Two implementations live here: a
+// local file (read in place, never whole) and an in-memory buffer. A remote file (HTTP range
+// requests) and a browser `File` (`File.slice`) are two more, with no reader changed: that is
+// why reads are asynchronous, why several ranges can be asked for at once (a remote source turns
+// them into few requests), and why `readNow` is optional (only sources that can answer at once
+// have it; the native HDF5 reader uses it when it is there, and asks in batches when it is not).
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fileSystemError, UnreadableError } from '../errors.js';
+
+/** `length` bytes at `offset`. */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** Where a source's bytes sit on this machine, for what can only open host files (the HDF5 engine). */
+export interface LocalBytes {
+  /** The host file. */
+  path: string;
+  /** Where the source's first byte sits in it. */
+  offset: number;
+  /** The source is the whole host file (not a member inside an archive). */
+  whole: boolean;
+}
+
+export type ReadNow = (offset: number, length: number, into?: Uint8Array) => Uint8Array;
+
+export interface ByteSource {
+  /** Names the bytes in messages and reports: a path, `archive.keras:model.weights.h5`, a URL. */
+  readonly name: string;
+  /** Size in bytes. */
+  readonly size: number;
+  /** Bytes handed to readers so far (tests prove that weight values are never read). */
+  readonly bytesRead: number;
+  /** Exactly `length` bytes at `offset`; a range past the end is refused (RangeError). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  /** Several ranges at once, answered in order: a remote source coalesces them into few requests. */
+  readMany(ranges: readonly ByteRange[]): Promise<Uint8Array[]>;
+  /**
+   * The same read answered at once, by sources that can (a local file, a buffer); absent otherwise.
+   * `into`: where to put the bytes (at least `length` long), so a caller can spare an allocation.
+   */
+  readonly readNow?: ReadNow;
+  /** `length` bytes at `offset` as a source of their own, read in place (a STORED zip member). */
+  window(offset: number, length: number, name: string): ByteSource;
+  /** The host file behind the bytes, when there is one. */
+  readonly local?: LocalBytes;
+  /** Releases what the source holds (a file descriptor, a temporary file). Idempotent. */
+  close(): void;
+}
+
+/** Throws RangeError unless `[offset, offset + length)` lies inside `size` bytes. */
+export function checkRange(name: string, size: number, offset: number, length: number): void {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size)
+    throw new RangeError(`${name}: read of ${length} bytes at ${offset} outside its ${size} bytes`);
+}
+
+
+/**
+ * What every source shares: range checks, the count of bytes read, `readMany` and `window`. A
+ * subclass gives `fetch` (async), or `fetchNow` when it can answer at once (then `fetch` is it).
+ */
+abstract class BaseSource implements ByteSource {
+  bytesRead = 0;
+  private now: ReadNow | null | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly size: number,
+  ) {}
+
+  /** The unchecked positional read at once, or null when this source cannot answer at once. */
+  protected abstract fetchNow(): ReadNow | null;
+  abstract get local(): LocalBytes | undefined;
+  abstract close(): void;
+
+  /** The unchecked positional read; by default the one at once. */
+  protected fetch(offset: number, length: number): Promise<Uint8Array> {
+    return Promise.resolve(this.fetchNow()!(offset, length));
+  }
+
+  get readNow(): ReadNow | undefined {
+    if (this.now === undefined) {
+      const raw = this.fetchNow();
+      this.now = raw && ((offset, length, into) => {
+        checkRange(this.name, this.size, offset, length);
+        const b = raw(offset, length, into);
+        this.bytesRead += length;
+        return b;
+      });
+    }
+    return this.now ?? undefined;
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    checkRange(this.name, this.size, offset, length);
+    const b = await this.fetch(offset, length);
+    this.bytesRead += length;
+    return b;
+  }
+
+  readMany(ranges: readonly ByteRange[]): Promise<Uint8Array[]> {
+    return Promise.all(ranges.map((r) => this.read(r.offset, r.length)));
+  }
+
+  window(offset: number, length: number, name: string): ByteSource {
+    checkRange(this.name, this.size, offset, length);
+    return new WindowSource(this, offset, length, name);
+  }
+}
+
+/** A range of another source, addressed from its own 0; closing it leaves the parent open. */
+class WindowSource extends BaseSource {
+  constructor(
+    private readonly parent: BaseSource,
+    private readonly start: number,
+    size: number,
+    name: string,
+  ) {
+    super(name, size);
+  }
+
+  protected fetchNow(): ReadNow | null {
+    const now = this.parent.readNow;
+    return now ? (offset, length, into) => now(this.start + offset, length, into) : null;
+  }
+
+  protected override fetch(offset: number, length: number): Promise<Uint8Array> {
+    return this.parent.read(this.start + offset, length);
+  }
+
+  get local(): LocalBytes | undefined {
+    const p = this.parent.local;
+    return p && { path: p.path, offset: p.offset + this.start, whole: false };
+  }
+
+  close(): void {}
+}
+
+/** A local file, read in place by position (a 4 GB file is served the few kB asked for). */
+export class FileSource extends BaseSource {
+  private fd: number | null;
+
+  private constructor(
+    readonly path: string,
+    fd: number,
+    size: number,
+    name: string,
+    private readonly onClose?: () => void,
+  ) {
+    super(name, size);
+    this.fd = fd;
+  }
+
+  /**
+   * Opens `path` read-only; `name` names it in messages (default: the path). A missing file, a
+   * folder or a special file is one UnreadableError line. `onClose` runs once the source is closed
+   * (a temporary file removed).
+   */
+  static open(path: string, name = path, onClose?: () => void): FileSource {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r'); // EACCES lands here: stat needs no read permission
+    } catch (e) {
+      throw fileSystemError(name, e);
+    }
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new UnreadableError(name, st.isDirectory() ? 'is a directory' : 'not a regular file');
+      return new FileSource(path, fd, st.size, name, onClose);
+    } catch (e) {
+      closeSync(fd);
+      throw e instanceof UnreadableError ? e : fileSystemError(name, e);
+    }
+  }
+
+  protected fetchNow(): ReadNow {
+    return (offset, length, into) => this.readAt(offset, length, into);
+  }
+
+  private readAt(offset: number, length: number, into?: Uint8Array): Uint8Array {
+    if (this.fd === null) throw new UnreadableError(this.name, 'read after close');
+    const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
+    let done = 0;
+    try {
+      while (done < length) {
+        const got = readSync(this.fd, buf, done, length - done, offset + done);
+        if (got <= 0) break;
+        done += got;
+      }
+    } catch (e) {
+      throw fileSystemError(this.name, e); // EIO and the like
+    }
+    if (done < length) throw new UnreadableError(this.name, `file shrank while it was read (${done} of ${length} bytes at ${offset})`);
+    return buf;
+  }
+
+  /** A local file always answers at once. */
+  override get readNow(): ReadNow {
+    return super.readNow!;
+  }
+
+  get local(): LocalBytes {
+    return { path: this.path, offset: 0, whole: true };
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    closeSync(this.fd);
+    this.fd = null;
+    this.onClose?.();
+  }
+}
+
+/** Bytes already in memory (a test's buffer, a small inflated member, a browser's ArrayBuffer). */
+export class MemorySource extends BaseSource {
+  constructor(
+    private readonly bytes: Uint8Array,
+    name: string,
+  ) {
+    super(name, bytes.length);
+  }
+
+  protected fetchNow(): ReadNow {
+    return (offset, length, into) => {
+      const b = this.bytes.subarray(offset, offset + length);
+      if (!into) return b;
+      into.set(b);
+      return into.subarray(0, length);
+    };
+  }
+
+  get local(): undefined {
+    return undefined;
+  }
+
+  close(): void {}
+}
+
+/** A Buffer view of bytes from a source (no copy): Node's Buffer methods for readers that want them. */
+export function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
