@@ -9,10 +9,10 @@ import { normalizeConfig } from './legacyArgs.js';
 import { ruleFor } from '../layers/registry.js';
 import { fmtCount } from '../layers/util.js';
 import { asShape, storedBatchShape } from './input-shape.js';
+import { MODEL_CLASSES } from '../keras/models.js';
 
 type Json = Record<string, unknown>;
 
-const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
 const MAX_DEPTH = 64;
 /**
  * Most layers kerascope analyses in one model, nested models included. Real models have hundreds to

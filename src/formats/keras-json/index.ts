@@ -5,6 +5,7 @@ import { UnreadableError } from '../../errors.js';
 import type { ModelSource } from '../../types.js';
 import type { FormatReader } from '../reader.js';
 import { isObject } from '../text.js';
+import { MODEL_CLASSES } from '../../keras/models.js';
 
 /** What a JSON file that no reader claims is told. */
 export const NOT_A_MODEL = 'JSON but not a Keras model: no class_name and config, no model_config, no modelTopology';
@@ -15,6 +16,8 @@ export const kerasJsonReader: FormatReader = {
   readModel: async (src, ctx) => {
     const keras = asKerasJson(ctx.head.json?.value, ctx.head.json?.doubleEncoded ?? false);
     if (!keras) throw new UnreadableError(src.name, NOT_A_MODEL);
+    const other = notAModel(keras.config);
+    if (other) throw new UnreadableError(src.name, `JSON but not a Keras model: ${other}`);
     const source: ModelSource = {
       file: src.name,
       format: 'keras-json',
@@ -56,4 +59,25 @@ export function asKerasJson(value: unknown, doubleEncoded: boolean): KerasJson |
     trainingConfig: value['training_config'] ?? top['compile_config'] ?? null,
     label: `${flavour}${doubleEncoded ? ', double-encoded (a JSON string holding the JSON)' : ''}`,
   };
+}
+
+/**
+ * Why a serialized Keras object is not a model, or null when it is one. Every Keras 1/2 `to_json()`
+ * of a model holds its layers (`config.layers`, or a Keras 1 Sequential's list): Keras 2 cannot
+ * serialise a subclassed model to JSON (training.py get_config raises NotImplementedError), so a
+ * class without layers there is another object — `keras.preprocessing.text.Tokenizer.to_json()`
+ * writes `{"class_name": "Tokenizer", "config": {"word_index": …}}`. A Keras 3 `config.json` of a
+ * subclassed model carries no layers either (`{"module": null, "class_name": "VAE", "config": {}}`)
+ * and stays a model; there, a tokenizer (keras.preprocessing's, or a KerasHub `*Tokenizer` class)
+ * and a `keras.layers` object are not.
+ */
+export function notAModel(top: Record<string, unknown>): string | null {
+  const cls = String(top['class_name']);
+  const config = top['config'];
+  if (Array.isArray(config) || (isObject(config) && Array.isArray(config['layers'])) || MODEL_CLASSES.has(cls)) return null;
+  const module = typeof top['module'] === 'string' ? top['module'] : '';
+  if (/Tokenizer$/.test(cls)) return `a serialized ${cls} (a tokenizer's vocabulary and settings, no layers)`;
+  if (/^keras(\.src)?\.layers\b/.test(module)) return `a serialized ${cls} layer, not a model`;
+  const keras3 = 'module' in top || 'registered_name' in top || 'build_config' in top;
+  return keras3 ? null : `a serialized ${cls} with no layers (Keras 1/2 write every model's layers into to_json())`;
 }
