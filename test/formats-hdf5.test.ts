@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreadableError } from '../src/errors.js';
 import { h5EngineStarts } from '../src/formats/hdf5/client.js';
-import * as hdf5 from '../src/formats/hdf5/index.js';
-import { h5BytesRead, isHdf5 } from '../src/formats/hdf5/index.js';
+import * as hdf5 from '../src/formats/hdf5/read.js';
+import { h5BytesRead, isHdf5 } from '../src/formats/hdf5/read.js';
 import { onFile, runH5Job } from './helpers/h5.js';
 
 const readHdf5 = (file: string) => onFile(file, hdf5.readHdf5);

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readPayload } from '../src/formats/hdf5/index.js';
+import { readPayload } from '../src/formats/hdf5/read.js';
 import { readModelFrom, readWeightsFrom } from '../src/formats/index.js';
 import { FileSource, MemorySource, type ByteRange, type ByteSource } from '../src/formats/source.js';
 import { writeKeras3WeightsH5, writeLegacyH5 } from '../fixtures/builder/h5.js';

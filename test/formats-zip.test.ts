@@ -8,10 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useReader } from './helpers/reader.js';
 import { UnreadableError } from '../src/errors.js';
 import { h5EngineLoaded } from '../src/formats/hdf5/client.js';
-import { h5BytesRead } from '../src/formats/hdf5/index.js';
+import { h5BytesRead } from '../src/formats/hdf5/read.js';
 import { readWeightsFrom } from '../src/formats/index.js';
-import { isZip } from '../src/formats/keras-zip/archive.js';
-import * as kerasZip from '../src/formats/keras-zip/index.js';
+import { isZip } from '../src/formats/keras-zip/index.js';
+import * as kerasZip from '../src/formats/keras-zip/read.js';
 import { onFile } from './helpers/h5.js';
 
 const readKerasZip = (file: string) => onFile(file, kerasZip.readKerasZip);

@@ -17,17 +17,9 @@ import type { ByteSource } from '../source.js';
 import { asBuffer } from '../source.js';
 import { oneLine } from '../text.js';
 
-const ZIP_MAGIC = [0x50, 0x4b];
 const LOCAL_HEADER = 0x04034b50;
 /** A config.json or metadata.json bigger than this is refused (a 2,000-layer config is a few MB). */
 export const MAX_TEXT_MEMBER = 256 * 1024 * 1024;
-
-/** True when `bytes` start with a zip record signature (local header, empty archive, spanned). */
-export function isZip(bytes: Uint8Array): boolean {
-  if (bytes.length < 4 || bytes[0] !== ZIP_MAGIC[0] || bytes[1] !== ZIP_MAGIC[1]) return false;
-  const sig = asBuffer(bytes).readUInt32LE(0);
-  return sig === LOCAL_HEADER || sig === 0x06054b50 || sig === 0x08074b50;
-}
 
 export interface ZipMember extends ZipMemberInfo {
   /** General-purpose flags (bit 0: encrypted). */

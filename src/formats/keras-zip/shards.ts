@@ -5,23 +5,16 @@
 import { dirname, join } from 'node:path';
 import { UnreadableError } from '../../errors.js';
 import type { ModelSource, StoredGroup, StoredWeights } from '../../types.js';
-import { naturalCompare, readPayload, type H5Contents } from '../hdf5/index.js';
-import type { FormatReader, ReadContext } from '../reader.js';
+import { naturalCompare, readPayload, type H5Contents } from '../hdf5/read.js';
+import type { ReadContext } from '../reader.js';
 import { FileSource, type ByteSource } from '../source.js';
-import { isObject, parseJsonText, readText } from '../text.js';
+import { parseJsonText, readText } from '../text.js';
+import { isShardManifest } from './signs.js';
 
-/** True for a parsed `*.weights.json` manifest. */
-export function isShardManifest(v: unknown): v is { weight_map: Record<string, unknown> } {
-  return isObject(v) && isObject(v['weight_map']);
+/** A sharded-weights manifest on disk read as a weights-only model (`kerascope x.weights.json`). */
+export async function readShardedModel(src: ByteSource, ctx: ReadContext): Promise<ModelSource> {
+  return weightsOnly(src, await readShardedWeights(src, ctx));
 }
-
-/** A sharded-weights manifest on disk, its shards beside it. */
-export const kerasShardsReader: FormatReader = {
-  id: 'keras-shards',
-  claims: (head) => isShardManifest(head.json?.value),
-  readModel: async (src, ctx) => weightsOnly(src, await readShardedWeights(src, ctx)),
-  readWeights: (src, ctx) => readShardedWeights(src, ctx),
-};
 
 /** The weights of a sharded store, every shard read as metadata; a missing shard is unreadable. */
 export async function readShardedWeights(src: ByteSource, ctx: ReadContext): Promise<StoredWeights> {
