@@ -95,6 +95,8 @@ export const CATALOGUE = {
   'zip-member-out-of-bounds': c('format', 'warning', 'An archive member declares sizes the archive cannot hold.'),
   'npz-weights-not-read': c('format', 'info', 'Weights are in a NumPy .npz member, which is never opened: weights are not verified.'),
   'weights-inflated': c('format', 'info', 'A compressed weights member was inflated to a temporary file to be read (slower than a STORED member).'),
+  'store-windows-paths': c('format', 'info', 'A Keras weights store written on Windows: its group names use \\ as the separator, read as /.'),
+  'store-metrics': c('format', 'info', "A Keras weights store that also keeps compiled metrics' state (tf.keras 2.13–2.15): not parameters, not counted."),
   'tfjs-quantized': c('format', 'info', 'TensorFlow.js weights are stored quantized; shapes and counts are unchanged.'),
   'h5-unreadable-object': c('format', 'warning', 'An HDF5 object could not be read; the rest of the file was.'),
   'h5-bad-json-attribute': c('format', 'error', 'An HDF5 root attribute that must hold JSON (model_config, training_config) is not valid JSON.'),

@@ -49,6 +49,13 @@ export interface StoredWeights {
   groups: StoredGroup[];
   /** Optimizer state (`optimizer_weights`, `optimizer/vars`, tfjs group "optimizer"). */
   optimizer: StoredTensor[];
+  /**
+   * State of compiled metrics that tf.keras 2.13–2.15 saved in the Keras 3 store (`metrics/mean/vars/…`):
+   * not model parameters, so neither matched nor counted. Absent where the format keeps none.
+   */
+  metrics?: StoredTensor[];
+  /** What the reader found in a weights file read on its own (`--weights`, a paired file): passed on to the report. */
+  findings?: Finding[];
   /** Attributes of the weights file itself, when it has them. */
   kerasVersion: string | null;
   backend: string | null;

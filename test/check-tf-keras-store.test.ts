@@ -1,10 +1,15 @@
-// tf.keras 2.12–2.15 `.keras` weights stores (issue 9, defect 2): the committed fixtures of
+// tf.keras 2.12–2.15 `.keras` weights stores (issue 9, defects 2 and 3): the committed fixtures of
 // fixtures/tf-keras/ (laid out from tf.keras's own saving code, see its README) are read as those
 // versions' loaders read them: every layer paired with the group its own walk wrote.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/index.js';
 import type { LayerReport, Report } from '../src/types.js';
+import { writeKeras3WeightsH5 } from '../fixtures/builder/h5.js';
+import { WINDOWS_CONV1D, windowsGroups } from '../fixtures/tf-keras/cases.js';
+import { CORPUS, hasCorpus } from './helpers/zoo.js';
 
 const fixture = (name: string): string => join(import.meta.dirname, '..', 'fixtures', 'tf-keras', name);
 
@@ -58,5 +63,41 @@ describe('tf.keras 2.14: _layer_checkpoint_dependencies, each layer numbered onc
     expect(paths['conv2d_3']).toEqual(['_layer_checkpoint_dependencies/conv2d_3/vars/0', '_layer_checkpoint_dependencies/conv2d_3/vars/1']);
     // Keras 3.15.1 load_weights reads this file into the same model without complaint.
     expect(r.findings.filter((f) => f.code === 'store-numbered-twice')).toEqual([]);
+  });
+});
+
+describe('tf.keras 2.15 on Windows: group names joined with \\, compiled metrics saved', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kerascope-windows-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const codes = (r: Report) => r.findings.map((f) => f.code);
+
+  it('pairs every layer through the \\ paths, keeps the metric state out of the count, says it was written on Windows', async () => {
+    const r = await analyze(fixture('tfk-2.15-windows-conv1d.keras'));
+    expect(errors(r)).toEqual([]);
+    expect(r.verdict).toBe('consistent');
+    expect(pairedPaths(r)).toEqual({ conv1d: ['layers\\conv1d/vars/0', 'layers\\conv1d/vars/1'], dense: ['layers\\dense/vars/0', 'layers\\dense/vars/1'] });
+    expect(r.totals.storedParams).toBe(201);
+    expect(r.totals.optimizerParams).toBe(403);
+    expect(codes(r)).toEqual(expect.arrayContaining(['store-windows-paths', 'store-metrics']));
+    expect(r.findings.find((f) => f.code === 'store-metrics')!.message).toContain('4 tensors, 4 values');
+  });
+
+  it('a standalone Windows .weights.h5 with its architecture', async () => {
+    const h5 = join(dir, 'model.weights.h5');
+    await writeKeras3WeightsH5(h5, { groups: windowsGroups() });
+    const arch = join(dir, 'arch.json');
+    writeFileSync(arch, JSON.stringify(WINDOWS_CONV1D.config));
+    const r = await analyze(arch, { weights: h5 });
+    expect(errors(r)).toEqual([]);
+    expect(r.verdict).toBe('consistent');
+    expect(codes(r)).toContain('store-windows-paths');
+  });
+
+  it.runIf(hasCorpus)('the real tf.keras 2.14 archive saved on Windows (corpus keras-zip-k2-14-vae-subclassed): read as / and said so', async () => {
+    const r = await analyze(join(CORPUS, 'keras-zip-k2-14-vae-subclassed', 'model.keras'));
+    expect(codes(r)).toContain('store-windows-paths');
+    expect(r.totals.storedParams).toBe(93125);
+    const groups = r.layers.map((l) => l.name);
+    expect(groups).toContain('dec/_layer_checkpoint_dependencies/conv2d_transpose_2');
   });
 });

@@ -212,9 +212,9 @@ function matchByLayer(model: ModelResult, weights: StoredWeights, m: Matcher): v
 
 // ---------------------------------------------------------------- Keras 3 store
 
-/** A store path with `/` separators: tf.keras on Windows joined them with `\\` (os.path.join). */
+/** A store path without a leading `/` (the reader already turned Windows' `\\` into `/`). */
 function storePath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^\/+/, '');
+  return path.replace(/^\/+/, '');
 }
 
 function matchKeras3(model: ModelResult, weights: StoredWeights, m: Matcher): void {

@@ -179,7 +179,7 @@ async function attachCompanion(source: ModelSource, opts: ReadOptions): Promise<
     if (!source.config) throw new UsageError(`${source.file} holds no architecture to pair --weights with; use --config`);
     source.weights = await readWeights(opts.weights);
     source.weightsFile = opts.weights;
-    source.findings.push(info('weights-from-file', `weights read from ${opts.weights}`));
+    source.findings.push(info('weights-from-file', `weights read from ${opts.weights}`), ...(source.weights.findings ?? []));
     return source;
   }
   if (opts.config) {
@@ -196,7 +196,7 @@ async function attachCompanion(source: ModelSource, opts: ReadOptions): Promise<
     if (w) {
       source.weights = await readWeights(w);
       source.weightsFile = w;
-      source.findings.push(info('weights-paired', `weights paired automatically from ${basename(w)} (same name beside the architecture)`));
+      source.findings.push(info('weights-paired', `weights paired automatically from ${basename(w)} (same name beside the architecture)`), ...(source.weights.findings ?? []));
     }
   }
   return source;

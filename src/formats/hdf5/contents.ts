@@ -2,6 +2,7 @@
 // weights listed, the audit's objects found. The same walk for both readers (native/types.ts
 // H5Reader): the native one in the main thread, the engine in its worker.
 import { UnreadableError } from '../../errors.js';
+import { findingOf } from '../../findings.js';
 import type { Finding, FormatId, H5ObjectIssue, StoredWeights } from '../../types.js';
 import { oneLine } from '../text.js';
 import { datasetIssues, linkIssues, markExternalDatasets } from './audit.js';
@@ -40,7 +41,7 @@ export function readContents(f: H5Reader, file: string, size: number, inArchive 
   } else if (has('layer_names')) {
     format = 'h5-weights';
     walk = walkLegacy(f, '/', rootAttrs);
-  } else if (inArchive || ['layers', 'vars', '_layer_checkpoint_dependencies', 'optimizer'].some((t) => top.has(t))) {
+  } else if (inArchive || [...top].some((t) => /^(layers|vars|_layer_checkpoint_dependencies|optimizer)($|\\)/.test(t))) {
     format = 'keras3-weights';
     walk = walkKeras3(f, paths);
   } else {
@@ -67,12 +68,28 @@ export function readContents(f: H5Reader, file: string, size: number, inArchive 
           file,
           groups: walk.groups,
           optimizer: walk.optimizer,
+          ...(walk.metrics?.length ? { metrics: walk.metrics } : {}),
           kerasVersion: weightsRoot === '/' ? kerasVersion : groupText(f, weightsRoot, 'keras_version'),
           backend: weightsRoot === '/' ? backend : groupText(f, weightsRoot, 'backend'),
         };
+  findings.push(...storeNotes(walk));
   if (payload) markExternalDatasets(f, walk.datasets, payload);
   const issues = [...linkIssues(f, paths, walk.datasets), ...datasetIssues(walk.datasets, size)];
   return { format, kerasVersion, backend, config, trainingConfig, weights, issues, findings };
+}
+
+/** What a reader of the Keras 3 store says about how it was written: on Windows, with metric state. */
+function storeNotes(walk: WalkResult): Finding[] {
+  const out: Finding[] = [];
+  if (walk.windowsPaths) {
+    out.push(findingOf('store-windows-paths', null, 'the weights store was written on Windows: its group names use \\ as the separator (tf.keras joined them with os.path.join), read here as /'));
+  }
+  const metrics = walk.metrics ?? [];
+  if (metrics.length) {
+    const values = metrics.reduce((t, s) => t + s.shape.reduce((a, b) => a * b, 1), 0);
+    out.push(findingOf('store-metrics', null, `the weights store also keeps the state of compiled metrics (${metrics.length} tensors, ${values} values under metrics/): not model parameters, neither matched nor counted`));
+  }
+  return out;
 }
 
 function emptyWalk(): WalkResult {

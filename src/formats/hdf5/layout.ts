@@ -18,6 +18,10 @@ export interface SeenDataset {
 export interface WalkResult {
   groups: StoredGroup[];
   optimizer: StoredTensor[];
+  /** Keras 3 store: compiled metrics' state (tf.keras 2.13–2.15 `metrics/…`). */
+  metrics?: StoredTensor[];
+  /** Keras 3 store: group names joined with `\` (tf.keras saving on Windows). */
+  windowsPaths?: boolean;
   datasets: SeenDataset[];
   /** Problems that do not stop the walk: a weight name without its dataset… */
   problems: string[];
@@ -128,9 +132,14 @@ export function walkLegacyOptimizer(f: H5Reader, out: WalkResult): void {
 const VARS = /(^|\/)vars$/;
 const VAR = /(^|\/)vars\/(\d+)$/;
 
-/** The Keras 3 store: every `…/vars` group with its `vars/<i>` datasets, `optimizer/vars` apart. */
+/**
+ * The Keras 3 store: every `…/vars` group with its `vars/<i>` datasets; `optimizer/vars` and the
+ * compiled metrics (`metrics/…`, tf.keras 2.13–2.15) apart. tf.keras on Windows joined the group path
+ * with `os.path.join` (keras 2.13–2.15 saving_lib.py `_save_state` uses `tf.io.gfile.join`), so
+ * `H5IOStore.make` created root groups named `layers\conv1d` with `vars` inside: `\` is read as `/`.
+ */
 export function walkKeras3(f: H5Reader, allPaths: string[]): WalkResult {
-  const out: WalkResult = { groups: [], optimizer: [], datasets: [], problems: [] };
+  const out: WalkResult = { groups: [], optimizer: [], metrics: [], datasets: [], problems: [] };
   const varsGroups = allPaths.filter((p) => VARS.test(p)).sort(naturalCompare);
   const members = new Map<string, { index: number; path: string }[]>();
   for (const p of allPaths) {
@@ -144,9 +153,15 @@ export function walkKeras3(f: H5Reader, allPaths: string[]): WalkResult {
   for (const vars of varsGroups) {
     const list = (members.get(vars) ?? []).sort((a, b) => a.index - b.index);
     const tensors = list.map((v) => tensorAt(f, v.path, v.path.slice(vars.length - 4), out.datasets));
-    const container = vars.replace(VARS, '');
+    const raw = vars.replace(VARS, '');
+    const container = raw.replace(/\\/g, '/');
+    if (container !== raw) out.windowsPaths = true;
     if (container === 'optimizer') {
       out.optimizer = tensors;
+      continue;
+    }
+    if (container === 'metrics' || container.startsWith('metrics/')) {
+      out.metrics!.push(...tensors);
       continue;
     }
     const label = tryAttr(f, vars, 'name');

@@ -45,7 +45,7 @@ export async function readHdf5(src: ByteSource): Promise<ModelSource> {
 export async function readWeightsHdf5(src: ByteSource): Promise<StoredWeights> {
   const { contents } = await readWhole(src);
   if (!contents.weights) throw new UnreadableError(src.name, 'HDF5 file holds no Keras weights');
-  return contents.weights;
+  return contents.findings.length ? { ...contents.weights, findings: contents.findings } : contents.weights;
 }
 
 async function readWhole(src: ByteSource): Promise<{ contents: H5Contents; userBlock: number }> {

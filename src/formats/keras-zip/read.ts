@@ -125,7 +125,10 @@ async function readMember(zip: ZipArchive, m: ZipMember, findings: Finding[]): P
         layer: null,
         message: `${m.name} is compressed (method ${m.method}) in the archive: it was inflated to a temporary file to be read, which is slower than reading a STORED member in place`,
       });
-    return await readPayload(src, { label: zip.file, inArchive: true });
+    const c = await readPayload(src, { label: zip.file, inArchive: true });
+    // What the HDF5 reader says of the member (a store written on Windows, metric state, an unreadable object), once.
+    for (const f of c.findings) if (!findings.some((g) => g.code === f.code && g.message === f.message)) findings.push(f);
+    return c;
   } finally {
     src.close();
   }

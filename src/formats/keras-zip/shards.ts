@@ -84,6 +84,7 @@ export function mergeShards(file: string, parts: H5Contents[]): StoredWeights {
     file,
     groups,
     optimizer: parts.flatMap((p) => p.weights?.optimizer ?? []),
+    ...(parts.some((p) => p.weights?.metrics?.length) ? { metrics: parts.flatMap((p) => p.weights?.metrics ?? []) } : {}),
     kerasVersion: null,
     backend: null,
   };
