@@ -61,17 +61,19 @@ export async function superblockOffset(src: ByteSource, limit = Infinity): Promi
 
 /** What an HDF5 payload holds: the native reader's answer, or the engine's. */
 export async function readPayload(src: ByteSource, opts: PayloadOptions): Promise<H5Contents> {
+  let gaveUp: string | null = null;
   if (nativeEnabled()) {
     const r = await readNative(src, opts);
     nativeBytesRead += r.bytesRead;
     if (r.contents) return r.contents;
+    gaveUp = r.gaveUp;
     if (process.env['KERASCOPE_DEBUG_NATIVE']) process.stderr.write(`kerascope: ${opts.label}: native HDF5 reader gave up: ${r.gaveUp}\n`);
     if (r.corrupt) {
       const seconds = Math.min(h5Deadline(), CORRUPT_FILE_SECONDS);
       return runEngineJob(engineJob(src, opts, r.gaveUp), { seconds, onTimeout: `HDF5 file is corrupt: ${r.gaveUp}` } satisfies Limit);
     }
   }
-  return runEngineJob(engineJob(src, opts, null));
+  return runEngineJob(engineJob(src, opts, gaveUp));
 }
 
 /**
