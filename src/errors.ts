@@ -23,6 +23,18 @@ export class UnreadableError extends Error {
 }
 
 /**
+ * The file is readable and is not a model at all (a tokenizer's JSON, a data file). Named on its own
+ * it is the one-line error (exit 3) of any unreadable file; found by a folder walk or a glob, `check`
+ * skips it with a count instead. Readers throw it where they know the file is not a model.
+ */
+export class NotAModelError extends UnreadableError {
+  constructor(file: string, message: string) {
+    super(file, message);
+    this.name = 'NotAModelError';
+  }
+}
+
+/**
  * A file system error on `file` (from stat, open or read) as one line: "permission denied",
  * "no such file", or "cannot read: CODE". Never the raw message, which repeats the path.
  */

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RuleError } from '../src/layers/types.js';
 import { UsageError } from '../src/errors.js';
 import { run } from './cli-harness.js';
@@ -235,8 +235,11 @@ describe('kerascope layers', () => {
 });
 
 describe('kerascope check (batch)', () => {
+  const made: string[] = [];
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
   function folder(): string {
     const dir = mkdtempSync(join(tmpdir(), 'kerascope-check-'));
+    made.push(dir);
     mkdirSync(join(dir, 'sub', 'deeper'), { recursive: true });
     for (const f of ['a.h5', 'sub/bad.keras', 'sub/deeper/c.h5', 'notes.txt', 'shards.weights.json']) writeFileSync(join(dir, f), 'x');
     // A JSON that looks like a model (and is broken), and one that is not a model at all.
@@ -280,11 +283,12 @@ describe('kerascope check (batch)', () => {
     expect(files).toEqual(['sub/deeper/c.h5', 'missing.h5', 'a.h5']);
   });
 
-  it('--json gives one entry per file: reports, and errors for the unreadable', async () => {
+  it('--json gives one entry per file: reports, errors for the unreadable, then what the walk skipped', async () => {
     const dir = folder();
     const r = await run(['check', '--json', dir], served);
-    const out = JSON.parse(r.stdout) as { file: string; schemaVersion: number; verdict?: string; error?: { exitCode: number; message: string } }[];
-    expect(out).toHaveLength(4);
+    const out = JSON.parse(r.stdout) as { file: string; schemaVersion: number; verdict?: string; error?: { exitCode: number; message: string }; skipped?: object }[];
+    expect(out).toHaveLength(5);
+    expect(out[4]).toEqual({ schemaVersion: 1, file: join(dir, 'sub/vocab.json'), skipped: { reason: 'not-a-model', message: 'JSON that is not a Keras or TensorFlow.js model' } });
     expect(out.every((e) => e.schemaVersion === 1)).toBe(true);
     const junk = out.find((e) => e.file.endsWith('junk.json'))!;
     expect(junk.error).toEqual({ exitCode: 3, message: 'not an HDF5 file, a zip archive or JSON' });

@@ -87,7 +87,7 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
     .action(async (file: string, layers: string[], o) => setCode(await runExplain(ctx, file, layers, o)));
 
   judged(program.command('check').argument('<paths...>'))
-    .description('check many files: files, folders (recursive) and globs; one table, the worst exit code')
+    .description('check many files: files, folders (recursive; symlinks out of a folder are skipped) and globs; one table, the worst exit code')
     .option('--jobs <n>', 'files analysed at once', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 2)
     .action(async (paths: string[], o) => setCode(await runCheck(ctx, paths, o)));
 

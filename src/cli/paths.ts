@@ -1,81 +1,115 @@
-// `kerascope check PATH…`: files as given, folders walked recursively, globs expanded (tinyglobby).
-import { open, stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+// `kerascope check PATH…`: files as given, folders walked (walk.ts: inside the folder only,
+// bounded), globs matched with picomatch over the same walk from the pattern's fixed base folder.
+// One file, one entry: files are told apart by their real path.
+import { realpath, stat } from 'node:fs/promises';
+import picomatch from 'picomatch';
+import { looksLikeModelJson } from './sniff.js';
+import { WALK_LIMITS, walkFolder, type Found, type Skip, type WalkLimits, type WalkResult } from './walk.js';
 
-/** tinyglobby is loaded by `check` only, so that one-file runs start faster. */
-const globber = () => import('tinyglobby');
+export { WALK_LIMITS, type Skip };
 
-/** What a folder walk picks up: the extensions Keras and TensorFlow.js write models with. */
-const MODEL_FILES = '**/*.{h5,hdf5,keras,json}';
-/** Shard indexes of sharded Keras 3 weights are not models by themselves. */
-const NOT_MODELS = ['**/*.weights.json', '**/node_modules/**'];
-
-/** A file to check, or a PATH that gave none (`problem`: missing, an empty folder, a glob matching nothing). */
+/** A file to check, or a PATH that gave none (`problem`: missing, an empty folder, a walk cut short). */
 export interface Entry {
   path: string;
   problem?: string;
+  /** Found by a folder walk or a glob (not named): a file that is not a model is skipped, not an error. */
+  walked?: boolean;
+  /** The file's real path (symlinks resolved). */
+  real?: string;
 }
+
+export interface Expansion {
+  entries: Entry[];
+  /** What walks found and did not take: symlinks out of the folder, broken links, data JSON… */
+  skipped: Skip[];
+}
+
+export interface ExpandOptions {
+  limits?: WalkLimits;
+  now?: () => number;
+}
+
+/** What a folder walk picks up: the extensions Keras and TensorFlow.js write models with. */
+const MODEL_FILE = /\.(h5|hdf5|keras|json)$/i;
+/** Shard indexes of sharded Keras 3 weights are not models by themselves. */
+const SHARD_INDEX = /\.weights\.json$/i;
+
+const modelFileName = (rel: string): boolean => MODEL_FILE.test(rel) && !SHARD_INDEX.test(rel);
 
 async function kind(path: string): Promise<'file' | 'dir' | null> {
   try {
-    const s = await stat(path);
-    return s.isDirectory() ? 'dir' : 'file';
+    return (await stat(path)).isDirectory() ? 'dir' : 'file';
   } catch {
     return null;
   }
 }
 
-/** JSON words every Keras or TensorFlow.js model file holds near its start (escaped or not). */
-const MODEL_JSON = /class_name|modelTopology|weightsManifest/;
+interface Walked {
+  walk: WalkResult;
+  /** What an empty result is called. */
+  empty: string;
+}
 
-/**
- * In a folder walk, a .json file is taken only if it looks like a model: folders also hold
- * metadata, vocabularies and package files. A file named on the command line is always taken.
- */
-async function looksLikeModelJson(path: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-    const buf = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    return MODEL_JSON.test(buf.toString('latin1', 0, bytesRead));
-  } catch {
-    return true; // unreadable: let the analysis say why
-  } finally {
-    await handle?.close();
+async function walkGlob(pattern: string, o: Required<ExpandOptions>): Promise<Walked | null> {
+  const scan = picomatch.scan(pattern);
+  if (!scan.isGlob) return null;
+  const base = scan.base || '.';
+  if ((await kind(base)) !== 'dir') return { walk: { files: [], skipped: [], problems: [] }, empty: 'no file matches this pattern' };
+  const match = picomatch(scan.glob, { dot: false });
+  // A pattern without ** reaches only as deep as its own folders.
+  const maxDepth = scan.glob.includes('**') ? o.limits.depth : scan.glob.split('/').length - 1;
+  const walk = await walkFolder(base, { limits: o.limits, now: o.now, take: match, maxDepth });
+  return { walk, empty: 'no file matches this pattern' };
+}
+
+/** Drop .json files that are data, not models (skipped, with why). Sequential: thousands of files, few open at once. */
+async function modelJsonOnly(walk: WalkResult): Promise<Found[]> {
+  const kept: Found[] = [];
+  for (const f of walk.files) {
+    if (!/\.json$/i.test(f.path) || (await looksLikeModelJson(f.real))) kept.push(f);
+    else walk.skipped.push({ path: f.path, why: 'not-a-model', detail: 'JSON that is not a Keras or TensorFlow.js model' });
   }
+  return kept;
 }
 
-async function walk(dir: string): Promise<string[]> {
-  const { glob } = await globber();
-  const found = (await glob(MODEL_FILES, { cwd: dir, ignore: NOT_MODELS, onlyFiles: true })).sort().map((f) => join(dir, f));
-  const keep = await Promise.all(found.map((f) => (f.endsWith('.json') ? looksLikeModelJson(f) : true)));
-  return found.filter((_, i) => keep[i]);
-}
-
-async function expandOne(path: string): Promise<Entry[]> {
+async function expandOne(path: string, o: Required<ExpandOptions>): Promise<{ found: Found[]; named: boolean; problems: Entry[]; skipped: Skip[] }> {
   const k = await kind(path);
-  if (k === 'file') return [{ path }];
-  if (k === 'dir') {
-    const files = await walk(path);
-    return files.length ? files.map((f) => ({ path: f })) : [{ path, problem: 'no .h5, .hdf5, .keras or .json file in this folder' }];
+  if (k === 'file') return { found: [{ path, real: await realpath(path).catch(() => path), viaLink: false }], named: true, problems: [], skipped: [] };
+  const w: Walked | null =
+    k === 'dir' ? { walk: await walkFolder(path, { limits: o.limits, now: o.now, take: modelFileName }), empty: 'no .h5, .hdf5, .keras or .json model file in this folder' }
+    : await walkGlob(path, o);
+  if (!w) return { found: [], named: true, problems: [{ path, problem: 'no such file or directory' }], skipped: [] };
+  const found = await modelJsonOnly(w.walk);
+  const problems: Entry[] = w.walk.problems.map((p) => ({ path: p.path, problem: p.message }));
+  if (found.length === 0 && problems.length === 0) {
+    const skippedNote = w.walk.skipped.length ? ` (${w.walk.skipped.length} skipped)` : '';
+    problems.push({ path, problem: `${w.empty}${skippedNote}` });
   }
-  const { glob, isDynamicPattern } = await globber();
-  if (!isDynamicPattern(path)) return [{ path, problem: 'no such file or directory' }];
-  const files = (await glob(path, { onlyFiles: true, absolute: isAbsolute(path) })).sort();
-  return files.length ? files.map((f) => ({ path: f })) : [{ path, problem: 'no file matches this pattern' }];
+  const byPath = <T extends { path: string }>(a: T, b: T): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { found: found.sort(byPath), named: false, problems, skipped: w.walk.skipped.sort(byPath) };
 }
 
-/** Expand every PATH, in the order given; a file reached twice is checked once. */
-export async function expandPaths(paths: readonly string[]): Promise<Entry[]> {
-  const seen = new Set<string>();
-  const out: Entry[] = [];
+/** Expand every PATH, in the order given; a file reached twice (a symlink, a repeated PATH) is checked once. */
+export async function expandPaths(paths: readonly string[], options: ExpandOptions = {}): Promise<Expansion> {
+  const o: Required<ExpandOptions> = { limits: options.limits ?? WALK_LIMITS, now: options.now ?? Date.now };
+  const byReal = new Map<string, { entry: Entry; viaLink: boolean }>();
+  const entries: Entry[] = [];
+  const skipped: Skip[] = [];
   for (const p of paths) {
-    for (const e of await expandOne(p)) {
-      if (seen.has(e.path)) continue;
-      seen.add(e.path);
-      out.push(e);
+    const one = await expandOne(p, o);
+    skipped.push(...one.skipped);
+    entries.push(...one.problems);
+    for (const f of one.found) {
+      const seen = byReal.get(f.real);
+      if (seen) {
+        // The same file again: shown under its own path rather than a link's.
+        if (seen.viaLink && !f.viaLink && !one.named) Object.assign(seen, { viaLink: false }).entry.path = f.path;
+        continue;
+      }
+      const entry: Entry = one.named ? { path: f.path, real: f.real } : { path: f.path, walked: true, real: f.real };
+      byReal.set(f.real, { entry, viaLink: f.viaLink });
+      entries.push(entry);
     }
   }
-  return out;
+  return { entries, skipped };
 }

@@ -1,8 +1,8 @@
 // `kerascope check PATH…`: one row per file (file, format, layers, params, verdict, findings).
-import { sep } from 'node:path';
+import { basename, sep } from 'node:path';
 import type { Report } from '../types.js';
 import { boxTable, type Column } from './box.js';
-import { display, displayAll } from './display.js';
+import { displayAll } from './display.js';
 import { countBySeverity } from './findings.js';
 import { fmtCount, paint, type Paint } from './format.js';
 
@@ -12,6 +12,35 @@ export interface BatchResult {
   exitCode: number;
   report?: Report;
   error?: string;
+  /** The file's real path, and that of the weights file its report paired (to fold that file's own row). */
+  real?: string;
+  weightsReal?: string;
+}
+
+/** A file a walk found and did not check: a symlink out of the folder, a broken link, JSON that is not a model. */
+export interface SkippedFile {
+  file: string;
+  reason: 'link-outside' | 'broken-link' | 'not-a-file' | 'not-a-model';
+  message: string;
+}
+
+const WEIGHTS_ONLY = new Set(['h5-weights', 'keras3-weights']);
+const key = (f: Report['findings'][number]): string => `${f.code}\u0000${f.message}`;
+
+/**
+ * One file, one row: a weights file that another row's architecture already read (a JSON's
+ * same-stem .h5) is not listed again as "unverified" — unless its own row says something the
+ * pairing row does not (a security finding about the weights file itself).
+ */
+export function foldPairedWeights(results: readonly BatchResult[]): BatchResult[] {
+  const pairedBy = new Map<string, BatchResult>();
+  for (const r of results) if (r.weightsReal) pairedBy.set(r.weightsReal, r);
+  return results.filter((r) => {
+    const by = r.real ? pairedBy.get(r.real) : undefined;
+    if (!by || by === r || !r.report || r.report.model !== null || !WEIGHTS_ONLY.has(r.report.format)) return true;
+    const known = new Set(by.report!.findings.map(key));
+    return r.report.findings.some((f) => f.code !== 'weights-only' && !known.has(key(f)));
+  });
 }
 
 function layerCount(r: Report): number {
@@ -40,8 +69,9 @@ function row(res: BatchResult, folder: string, p: Paint): string[] {
   const r = res.report;
   const file = res.file.slice(folder.length);
   if (!r) return [file, '-', '-', '-', verdictCell(res, p), res.error ?? ''];
+  const paired = r.weightsFile ? ` + ${basename(r.weightsFile)}` : '';
   const params = r.totals.trainableParams + r.totals.nonTrainableParams;
-  return [file, r.format, String(layerCount(r)), fmtCount(params), verdictCell(res, p), countBySeverity(r.findings)];
+  return [`${file}${paired}`, r.format, String(layerCount(r)), fmtCount(params), verdictCell(res, p), countBySeverity(r.findings)];
 }
 
 /** "3 files: 1 consistent, 1 inconsistent, 1 unreadable" */
@@ -55,9 +85,25 @@ export function batchSummary(results: readonly BatchResult[]): string {
   return `${results.length} file${results.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
-export function renderBatch(raw: readonly BatchResult[], options: { color?: boolean; width?: number } = {}): string {
+/** Shown under the table: what the walks skipped, most common reason first, a few names each. */
+export function skippedLines(skipped: readonly SkippedFile[], folder: string, shown = 5): string[] {
+  if (skipped.length === 0) return [];
+  const lines = [`Skipped ${skipped.length} path${skipped.length === 1 ? '' : 's'} found by the walk (not checked):`];
+  for (const s of skipped.slice(0, shown)) lines.push(`  ${s.file.startsWith(folder) ? s.file.slice(folder.length) : s.file}: ${s.message}`);
+  if (skipped.length > shown) lines.push(`  … and ${skipped.length - shown} more (--json lists them all)`);
+  return lines;
+}
+
+export interface BatchOptions {
+  color?: boolean;
+  width?: number;
+  skipped?: readonly SkippedFile[];
+}
+
+export function renderBatch(rawResults: readonly BatchResult[], options: BatchOptions = {}): string {
   // File names found in a folder, error lines and reports all carry strings from files.
-  const results = displayAll(raw);
+  const results = displayAll(rawResults);
+  const skipped = displayAll(options.skipped ?? []);
   const p = paint(options.color ?? false);
   const columns: Column[] = [
     { header: 'File', align: 'left' },
@@ -67,14 +113,19 @@ export function renderBatch(raw: readonly BatchResult[], options: { color?: bool
     { header: 'Verdict', align: 'left' },
     { header: 'Findings', align: 'left' },
   ];
-  const folder = commonFolder(results.map((r) => r.file));
+  const folder = commonFolder([...results.map((r) => r.file), ...skipped.map((x) => x.file)]);
   const lines = folder ? [`${p.bold('In:')} ${folder}`] : [];
   lines.push(...boxTable(columns, results.map((r) => row(r, folder, p)), p.bold, options.width));
-  lines.push(batchSummary(results));
+  lines.push(batchSummary(results), ...skippedLines(skipped, folder));
   return lines.join('\n') + '\n';
 }
 
 /** The `--json` entry for a file that could not be analysed. */
 export function errorEntry(res: BatchResult): { schemaVersion: 1; file: string; error: { exitCode: number; message: string } } {
   return { schemaVersion: 1, file: res.file, error: { exitCode: res.exitCode, message: res.error ?? 'failed' } };
+}
+
+/** The `--json` entry for a path a walk skipped. */
+export function skippedEntry(s: SkippedFile): { schemaVersion: 1; file: string; skipped: { reason: SkippedFile['reason']; message: string } } {
+  return { schemaVersion: 1, file: s.file, skipped: { reason: s.reason, message: s.message } };
 }

@@ -1,0 +1,30 @@
+// What every command shares: its context (where it writes, what analyses), options, and how it
+// prints (colour and width from the terminal, JSON safe on a terminal) and judges (exit codes).
+import { EXIT } from '../errors.js';
+import type { Finding } from '../types.js';
+import { terminalSafeJson } from '../report/display.js';
+import { fails, type FailOn } from '../report/findings.js';
+import { useColor } from '../report/format.js';
+import type { Engine } from './engine.js';
+import type { Io } from './io.js';
+
+export interface Ctx {
+  io: Io;
+  engine: Engine;
+}
+
+export interface CommonOptions {
+  json?: boolean;
+  debug?: boolean;
+  failOn: FailOn;
+}
+
+export const color = (ctx: Ctx) => useColor(ctx.io.isTTY, ctx.io.env);
+/** Tables are fitted to a terminal; piped output keeps whole lines (for grep and diff). */
+export const width = (ctx: Ctx) => (ctx.io.isTTY ? ctx.io.columns : undefined);
+export const json = (v: unknown) => terminalSafeJson(JSON.stringify(v, null, 2)) + '\n';
+
+/** 1 when any finding fails the run (a consistency error, or security at/above --fail-on), else 0. */
+export function exitFor(findings: readonly Finding[], failOn: FailOn): number {
+  return findings.some((f) => fails(f, failOn)) ? EXIT.findings : EXIT.ok;
+}
