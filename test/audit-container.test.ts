@@ -13,12 +13,14 @@ import { writeLegacyH5 } from '../fixtures/builder/h5.js';
 import { h5Seed } from '../scripts/fuzz/seeds.js';
 
 const member = (name: string, extra: Partial<ZipMemberInfo> = {}): ZipMemberInfo => ({ name, method: 8, compressedSize: 100, uncompressedSize: 300, offset: 0, ...extra });
+/** Members one after another, as a zip writer lays them out (200 bytes apart: none overlaps the next). */
+const laidOut = (ms: ZipMemberInfo[]): ZipMemberInfo[] => ms.map((m, i) => ({ ...m, offset: i * 200 }));
 const pairs = (fs: Finding[]): [string, string][] => fs.map((f) => [f.code, f.severity]);
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'kerascope-audit-'));
 
 describe('auditZip', () => {
   it('a normal Keras 3 archive gives nothing', () => {
-    expect(auditZip([member('metadata.json'), member('config.json'), member('model.weights.h5', { method: 0, uncompressedSize: 100 })], 10_000)).toEqual([]);
+    expect(auditZip(laidOut([member('metadata.json'), member('config.json'), member('model.weights.h5', { method: 0, uncompressedSize: 100 })]), 10_000)).toEqual([]);
   });
 
   it('two members with one name, and the npz store, are high', () => {
@@ -34,7 +36,7 @@ describe('auditZip', () => {
   });
 
   it('code, pickles and executables', () => {
-    expect(pairs(auditZip([member('hook.py'), member('data.pkl'), member('run.sh')], 10_000))).toEqual([
+    expect(pairs(auditZip(laidOut([member('hook.py'), member('data.pkl'), member('run.sh')]), 10_000))).toEqual([
       ['zip-python-member', 'medium'], ['zip-pickle-member', 'high'], ['zip-executable-member', 'high'],
     ]);
   });
@@ -44,6 +46,26 @@ describe('auditZip', () => {
     expect(pairs(auditZip([member('config.json', { method: 0, compressedSize: 10, uncompressedSize: 20 })], 10_000))).toEqual([['zip-size-mismatch', 'medium']]);
     expect(pairs(auditZip([member('config.json', { compressedSize: 5_000, uncompressedSize: 5_000_000_000 })], 10_000))).toEqual([['zip-bomb-ratio', 'high']]);
     expect(pairs(auditZip([member('config.json', { method: 99 })], 10_000))).toEqual([['zip-unusual-method', 'low']]);
+  });
+
+  it('the bomb ratio names Keras refusing it past 4 GiB and 100:1 (saving_lib._reject_zip_bomb)', () => {
+    const [small] = auditZip([member('model.weights.h5', { compressedSize: 20_000, uncompressedSize: 2 ** 30 })], 100_000);
+    expect(small?.message).toMatch(/ratio 53687:1.*never inflates it\.$/);
+    const [big] = auditZip([member('model.weights.h5', { compressedSize: 5_000, uncompressedSize: 5_000_000_000 })], 10_000);
+    expect(big?.message).toMatch(/Keras refuses to load it too/);
+  });
+
+  it('members sharing stored bytes, as Python\'s zipfile finds them: one finding per group', () => {
+    // Python's zipfile (Lib/zipfile, _end_offset) ends each member at the next member's offset.
+    const shards = ['model_00000.weights.h5', 'model_00001.weights.h5', 'model_00002.weights.h5'].map((n) => member(n, { offset: 500 }));
+    const fs = auditZip([member('config.json'), ...shards], 10_000).filter((f) => f.code === 'zip-overlapping-members');
+    expect(fs).toHaveLength(1);
+    expect(fs[0]?.severity).toBe('high');
+    expect(fs[0]?.message).toMatch(/^3 archive members share stored bytes \("model_00000\.weights\.h5", "model_00001\.weights\.h5", "model_00002\.weights\.h5", at offsets 500\)/);
+    // A member reaching past the next one's offset (30-byte header + 100 stored bytes from 0, next at 129).
+    const codes = (next: number) => auditZip([member('config.json'), member('metadata.json', { offset: next })], 10_000).map((f) => f.code);
+    expect(codes(129)).toContain('zip-overlapping-members');
+    expect(codes(130)).not.toContain('zip-overlapping-members');
   });
 });
 

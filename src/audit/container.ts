@@ -1,5 +1,6 @@
 // Security findings about the container itself: zip members, HDF5 objects, tfjs weight paths.
 import type { ContainerInfo, Finding, H5ObjectIssue, Severity, ZipMemberInfo } from '../types.js';
+import { isBomb, kerasRefuses, overlappingGroups, ratioOf } from '../formats/keras-zip/limits.js';
 import { finding } from './finding.js';
 
 const q = (s: string): string => JSON.stringify(s);
@@ -9,9 +10,6 @@ const EXPECTED = /^(config\.json|metadata\.json|model\.weights\.(h5|npz|json)|va
 const PICKLE = /\.(pkl|pickle|joblib|dill|pt|pth|ckpt|npy)$/i;
 const EXECUTABLE = /\.(exe|dll|so|dylib|sh|bash|bat|cmd|ps1|jar|bin|elf|com|scr|vbs|js)$/i;
 const PYTHON = /\.(py|pyc|pyo|pyw|pyd|ipynb)$/i;
-/** Deflate tops out near 1032:1; archives declaring more are built to exhaust memory or disk. */
-const BOMB_RATIO = 200;
-const BOMB_MIN_BYTES = 16 * 1024 * 1024;
 const KNOWN_METHODS = new Set([0, 8, 9, 12, 14, 93, 95]);
 
 function nameFindings(m: ZipMemberInfo): Finding[] {
@@ -52,14 +50,28 @@ function sizeFindings(m: ZipMemberInfo, size: number): Finding[] {
   } else if (m.method === 0 && m.compressedSize !== m.uncompressedSize) {
     out.push(finding('medium', 'zip-size-mismatch', null, `archive member ${q(n)} is stored uncompressed but declares ${m.compressedSize} stored and ${m.uncompressedSize} unpacked bytes.`));
   }
-  const ratio = m.uncompressedSize / Math.max(1, m.compressedSize);
-  if (m.uncompressedSize >= BOMB_MIN_BYTES && ratio > BOMB_RATIO) {
-    out.push(finding('high', 'zip-bomb-ratio', null, `archive member ${q(n)} unpacks ${m.compressedSize} bytes into ${m.uncompressedSize} (ratio ${Math.round(ratio)}:1), the signature of a zip bomb.`));
+  // The reader never inflates such a member (src/formats/keras-zip/member.ts): the same rule.
+  if (isBomb(m)) {
+    const keras = kerasRefuses(m) ? ' Keras refuses to load it too (saving_lib._reject_zip_bomb).' : '';
+    out.push(finding('high', 'zip-bomb-ratio', null, `archive member ${q(n)} unpacks ${m.compressedSize} bytes into ${m.uncompressedSize} (ratio ${Math.round(ratioOf(m))}:1), the signature of a zip bomb; kerascope never inflates it.${keras}`));
   }
   if (!KNOWN_METHODS.has(m.method)) {
     out.push(finding('low', 'zip-unusual-method', null, `archive member ${q(n)} uses compression method ${m.method}, which Python's zipfile (and so Keras) may not read.`));
   }
   return out;
+}
+
+/** Members sharing stored bytes (limits.ts): the reader reads none of them. */
+function overlapFinding(group: ZipMemberInfo[]): Finding {
+  const names = [...new Set(group.map((m) => m.name))];
+  const shown = names.slice(0, 3).map(q).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+  const at = [...new Set(group.map((m) => m.offset))].slice(0, 3).join(', ');
+  return finding(
+    'high',
+    'zip-overlapping-members',
+    null,
+    `${group.length} archive members share stored bytes (${shown}, at offsets ${at}): one copy read under many names is how a zip bomb multiplies; Python's zipfile (so Keras) refuses them ("Overlapped entries") and kerascope reads none of them.`,
+  );
 }
 
 export function auditZip(members: ZipMemberInfo[], size: number): Finding[] {
@@ -71,6 +83,7 @@ export function auditZip(members: ZipMemberInfo[], size: number): Finding[] {
       out.push(finding('high', 'zip-duplicate-member', null, `the archive holds ${n} members named ${q(name)}: Python's zipfile (so Keras) takes the last one, other readers the first, so what is inspected may not be what is loaded.`));
     }
   }
+  for (const group of overlappingGroups(members)) out.push(overlapFinding(group));
   const reported = new Set<string>();
   for (const m of members) {
     const key = `${m.name}\u0000${m.offset}`;

@@ -9,6 +9,8 @@ import { defaultEngine, type Engine } from './engine.js';
 import { processIo, type Io } from './io.js';
 import { fail } from './outcome.js';
 
+export { cleanUpOnSignals } from './signals.js';
+
 const HELP_AFTER = `
 Options of kerascope FILE (each command lists its own: kerascope <command> --help):
   --weights <file>      weights file for an architecture-only FILE (a JSON's same-stem .h5 is paired by itself)

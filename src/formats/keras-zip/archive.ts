@@ -1,6 +1,9 @@
 // A zip archive read through its central directory (yauzl), never loaded whole: jszip's
 // loadAsync needs 1.07 GB to reach config.json of a 1 GB .keras (docs/measurements.md).
-// Members are located by offset; a STORED member can then be served in place.
+// Members are located by offset; a STORED member can then be served in place, a DEFLATED one is
+// inflated by member.ts from its raw bytes (yauzl's own streams are not used). The central
+// directory itself is bounded (limits.ts): refused past 10,000 entries or 16 MiB, before any entry
+// is read when the end record says so.
 //
 // yauzl reads through a RandomAccessReader over the archive's byte source (source.ts), so the
 // archive can be a local file, a buffer, or later a remote file or a browser File; yauzl's path
@@ -8,18 +11,21 @@
 // events through the bundler's polyfills). Measured against @zip.js/zip.js 2.24 (made for both):
 // the same central-directory time, but zip.js inflated the 1 GB DEFLATED member of the bench in
 // 4.5 s against yauzl's 2.5 s, and kept every hostile-archive behaviour of yauzl to re-check.
-import { Readable, Transform, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { UnreadableError } from '../../errors.js';
 import type { ZipMemberInfo } from '../../types.js';
 import type { ByteSource } from '../source.js';
 import { asBuffer } from '../source.js';
 import { oneLine } from '../text.js';
+import { InflateBudget } from './inflate.js';
+import { MAX_CENTRAL_DIRECTORY_BYTES, MAX_ZIP_ENTRIES, overlappingGroups } from './limits.js';
 
 const LOCAL_HEADER = 0x04034b50;
-/** A config.json or metadata.json bigger than this is refused (a 2,000-layer config is a few MB). */
-export const MAX_TEXT_MEMBER = 256 * 1024 * 1024;
+/** A central-directory file header before its name, extra field and comment (APPNOTE 4.3.12). */
+const CENTRAL_HEADER_BYTES = 46;
+
+/** Central-directory entries read since the process started (tests read it). */
+export const zipCounters = { entriesRead: 0 };
 
 export interface ZipMember extends ZipMemberInfo {
   /** General-purpose flags (bit 0: encrypted). */
@@ -27,16 +33,18 @@ export interface ZipMember extends ZipMemberInfo {
 }
 
 export class ZipArchive {
-  private readonly entries = new Map<ZipMember, yauzl.Entry>();
+  /** What may still be inflated out of this archive, all members together (member.ts spends it). */
+  readonly budget = new InflateBudget();
+  /** Each member whose bytes overlap another's, with the first other member it overlaps. */
+  readonly overlaps = new Map<ZipMember, ZipMember>();
 
   private constructor(
     /** The archive's bytes; its name is the file the user gave. */
     readonly source: ByteSource,
     private readonly zip: yauzl.ZipFile,
     readonly members: ZipMember[],
-    entries: yauzl.Entry[],
   ) {
-    members.forEach((m, i) => this.entries.set(m, entries[i]!));
+    for (const group of overlappingGroups(members)) for (const m of group) this.overlaps.set(m, group.find((o) => o !== m)!);
   }
 
   /** The file the user gave (named by errors). */
@@ -58,11 +66,15 @@ export class ZipArchive {
     } catch (e) {
       throw new UnreadableError(source.name, `not a readable zip archive: ${oneLine(e)}`);
     }
+    if (zip.entryCount > MAX_ZIP_ENTRIES) {
+      zip.close();
+      throw tooMany(source.name, `lists ${zip.entryCount} entries`);
+    }
     try {
-      const entries = await readEntries(zip);
-      return new ZipArchive(source, zip, entries.map(memberOf), entries);
+      return new ZipArchive(source, zip, (await readEntries(zip, source.name)).map(memberOf));
     } catch (e) {
       zip.close();
+      if (e instanceof UnreadableError) throw e;
       throw new UnreadableError(source.name, `broken zip central directory: ${oneLine(e)}`);
     }
   }
@@ -90,40 +102,12 @@ export class ZipArchive {
     return m.method !== 0 || m.compressedSize === m.uncompressedSize;
   }
 
-  /** A small member's bytes (config.json, metadata.json), with a hard cap on the inflated size. */
-  async readSmall(m: ZipMember, limit = MAX_TEXT_MEMBER): Promise<Buffer> {
-    this.checkReadable(m);
-    if (m.uncompressedSize > limit) throw new UnreadableError(this.file, `zip member ${m.name} is too large (${m.uncompressedSize} bytes)`);
-    if (m.method === 0) return asBuffer(await this.source.read(await this.dataStart(m), m.compressedSize));
-    const chunks: Buffer[] = [];
-    let total = 0;
-    await pipeline(await this.stream(m), capped(m, limit, this.file), async function* (src) {
-      for await (const c of src) {
-        chunks.push(c as Buffer);
-        total += (c as Buffer).length;
-      }
-    });
-    return Buffer.concat(chunks, total);
-  }
-
-  /** Inflates a member into `dest` as a stream: never whole in memory, never past its declared size. */
-  async inflateTo(m: ZipMember, dest: Writable): Promise<void> {
-    this.checkReadable(m);
-    await pipeline(await this.stream(m), capped(m, m.uncompressedSize, this.file), dest);
-  }
-
-  private checkReadable(m: ZipMember): void {
+  /** Throws unless the member's bytes can be read: not encrypted, STORED or DEFLATE, sizes that fit. */
+  checkReadable(m: ZipMember): void {
     if (m.flags & 1) throw new UnreadableError(this.file, `zip member ${m.name} is encrypted`);
     if (m.method !== 0 && m.method !== 8)
       throw new UnreadableError(this.file, `zip member ${m.name} uses compression method ${m.method} (only STORED and DEFLATE are read)`);
     if (!this.fits(m)) throw new UnreadableError(this.file, `zip member ${m.name}: declared sizes do not fit the archive`);
-  }
-
-  private stream(m: ZipMember): Promise<NodeJS.ReadableStream> {
-    const entry = this.entries.get(m)!;
-    return new Promise((resolve, reject) =>
-      this.zip.openReadStream(entry, (err, s) => (err ? reject(wrap(this.file, m, err)) : resolve(s))),
-    );
   }
 
   /** Closes yauzl's side; the byte source belongs to the caller. */
@@ -132,10 +116,7 @@ export class ZipArchive {
   }
 }
 
-/** Bytes handed to yauzl per chunk of a member's stream. */
-const STREAM_CHUNK = 256 * 1024;
-
-/** yauzl's view of a byte source: positional reads, and streams of a range for members. */
+/** yauzl's view of a byte source: positional reads for the central directory and local headers. */
 class SourceReader extends yauzl.RandomAccessReader {
   constructor(private readonly source: ByteSource) {
     super();
@@ -151,14 +132,9 @@ class SourceReader extends yauzl.RandomAccessReader {
     );
   }
 
-  override _readStreamForRange(start: number, end: number): Readable {
-    const source = this.source;
-    return Readable.from(
-      (async function* () {
-        for (let at = start; at < end; at += STREAM_CHUNK) yield asBuffer(await source.read(at, Math.min(STREAM_CHUNK, end - at)));
-      })(),
-      { objectMode: false },
-    );
+  /** Never called: members are inflated from their raw bytes (member.ts), not through yauzl's streams. */
+  override _readStreamForRange(): never {
+    throw new Error('zip members are read through member.ts');
   }
 }
 
@@ -173,10 +149,23 @@ function openZip(source: ByteSource): Promise<yauzl.ZipFile> {
   );
 }
 
-function readEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+/** Refused past the entry or byte cap: a Keras archive holds a handful of members. */
+function tooMany(file: string, what: string): UnreadableError {
+  return new UnreadableError(
+    file,
+    `zip central directory ${what}; kerascope reads at most ${MAX_ZIP_ENTRIES} entries and ${MAX_CENTRAL_DIRECTORY_BYTES} bytes of it (a Keras archive holds a handful of members)`,
+  );
+}
+
+/** Every entry, the central directory's bytes counted as they are read (stopped past the cap). */
+function readEntries(zip: yauzl.ZipFile, file: string): Promise<yauzl.Entry[]> {
   return new Promise((resolve, reject) => {
     const entries: yauzl.Entry[] = [];
+    let bytes = 0;
     zip.on('entry', (e: yauzl.Entry) => {
+      zipCounters.entriesRead++;
+      bytes += CENTRAL_HEADER_BYTES + e.fileNameLength + e.extraFieldLength + e.fileCommentLength;
+      if (bytes > MAX_CENTRAL_DIRECTORY_BYTES) return reject(tooMany(file, `holds more than ${MAX_CENTRAL_DIRECTORY_BYTES} bytes`));
       entries.push(e);
       zip.readEntry();
     });
@@ -198,20 +187,4 @@ function memberOf(e: yauzl.Entry): ZipMember {
     offset: e.relativeOffsetOfLocalHeader,
     flags: e.generalPurposeBitFlag,
   };
-}
-
-/** Stops an inflating stream that produces more than the member declared (a zip bomb). */
-function capped(m: ZipMember, limit: number, file: string): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      seen += chunk.length;
-      if (seen > limit) done(new UnreadableError(file, `zip member ${m.name} inflates past its declared ${limit} bytes`));
-      else done(null, chunk);
-    },
-  });
-}
-
-function wrap(file: string, m: ZipMember, err: Error): UnreadableError {
-  return new UnreadableError(file, `zip member ${m.name}: ${oneLine(err)}`);
 }

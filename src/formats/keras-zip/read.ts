@@ -3,14 +3,16 @@
 // sharded `*.weights.json` + shards (Keras ≥ 3.10), or `model.weights.npz` (never opened).
 //
 // Each weights member becomes a byte source of its own (member.ts: in place when STORED, as Keras
-// writes it; inflated to a temporary file when DEFLATED) and is read as HDF5 (../hdf5/).
+// writes it; inflated to a temporary file when DEFLATED) and is read as HDF5 (../hdf5/). A member
+// member.ts refuses (overlapping bytes, a zip bomb, past the inflation budget) is reported and left
+// unread: the weights are then unknown, never "missing".
 import { UnreadableError } from '../../errors.js';
 import type { Finding, H5ObjectIssue, ModelSource, StoredWeights } from '../../types.js';
 import { readPayload, type H5Contents } from '../hdf5/read.js';
 import type { ByteSource } from '../source.js';
 import { oneLine } from '../text.js';
 import { ZipArchive, type ZipMember } from './archive.js';
-import { memberSource } from './member.js';
+import { memberBytes, MemberRefused, memberSource } from './member.js';
 import { mergeShards, shardsOf } from './shards.js';
 
 const WEIGHT_MEMBERS = ['model.weights.h5', 'variables.h5'];
@@ -79,7 +81,7 @@ async function jsonMember(zip: ZipArchive, name: string, required: boolean): Pro
     if (required) throw new UnreadableError(zip.file, `zip archive has no ${name}: not a Keras archive`);
     return null;
   }
-  const text = (await zip.readSmall(m)).toString('utf8');
+  const text = (await memberBytes(zip, m)).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -97,7 +99,7 @@ async function readWeights(zip: ZipArchive, findings: Finding[]): Promise<Weight
   const member = WEIGHT_MEMBERS.map((n) => zip.find(n)).find(Boolean);
   if (member) {
     const c = await readMember(zip, member, findings);
-    return { weights: c.weights, issues: c.issues };
+    return { weights: c?.weights ?? null, issues: c?.issues ?? [] };
   }
   const manifest = zip.members.find((m) => m.name.endsWith('.weights.json'));
   if (manifest) return readShardedMembers(zip, manifest, findings);
@@ -113,9 +115,22 @@ async function readWeights(zip: ZipArchive, findings: Finding[]): Promise<Weight
   return { weights: null, issues: [] };
 }
 
-/** One HDF5 member, through its own byte source (member.ts). */
-async function readMember(zip: ZipArchive, m: ZipMember, findings: Finding[]): Promise<H5Contents> {
-  const src = await memberSource(zip, m);
+/** One HDF5 member, through its own byte source (member.ts); null when member.ts refuses it. */
+async function readMember(zip: ZipArchive, m: ZipMember, findings: Finding[]): Promise<H5Contents | null> {
+  let src: ByteSource;
+  try {
+    src = await memberSource(zip, m);
+  } catch (e) {
+    if (!(e instanceof MemberRefused)) throw e;
+    findings.push({
+      severity: 'warning',
+      code: 'zip-member-not-read',
+      category: 'format',
+      layer: null,
+      message: `${m.name} not read: ${e.reason}; its weights are not verified`,
+    });
+    return null;
+  }
   try {
     if (m.method !== 0)
       findings.push({
@@ -138,13 +153,14 @@ async function readMember(zip: ZipArchive, m: ZipMember, findings: Finding[]): P
 async function readShardedMembers(zip: ZipArchive, manifest: ZipMember, findings: Finding[]): Promise<WeightsRead> {
   let map: Record<string, unknown>;
   try {
-    map = (JSON.parse((await zip.readSmall(manifest)).toString('utf8')) as { weight_map: Record<string, unknown> }).weight_map;
+    map = (JSON.parse((await memberBytes(zip, manifest)).toString('utf8')) as { weight_map: Record<string, unknown> }).weight_map;
   } catch {
     throw new UnreadableError(zip.file, `${manifest.name} is not a valid sharded-weights manifest`);
   }
   const dir = manifest.name.includes('/') ? manifest.name.slice(0, manifest.name.lastIndexOf('/') + 1) : '';
   const shardNames = shardsOf(map ?? {});
   const parts: H5Contents[] = [];
+  let refused = false;
   for (const shard of shardNames) {
     const m = zip.find(dir + shard) ?? zip.find(shard);
     if (!m) {
@@ -157,9 +173,16 @@ async function readShardedMembers(zip: ZipArchive, manifest: ZipMember, findings
       });
       continue;
     }
-    parts.push(await readMember(zip, m, findings));
+    const part = await readMember(zip, m, findings);
+    if (!part) {
+      refused = true;
+      break;
+    }
+    parts.push(part);
   }
-  return { weights: mergeShards(`${zip.file}:${manifest.name}`, parts), issues: parts.flatMap((p) => p.issues) };
+  // A shard refused: what was read is not the whole store, so nothing is compared.
+  const weights = refused ? null : mergeShards(`${zip.file}:${manifest.name}`, parts);
+  return { weights, issues: parts.flatMap((p) => p.issues) };
 }
 
 /** Only the stored tensors of an archive (`--weights model.keras`). */
