@@ -85,6 +85,7 @@ export const CATALOGUE = {
   'tfjs-shard-size': c('consistency', 'error', 'TensorFlow.js shard files hold a different number of bytes than their manifest tensors need.'),
   'tfjs-unknown-dtype': c('consistency', 'warning', 'A TensorFlow.js manifest tensor has a dtype kerascope does not know, so its shard size is not checked.'),
   'tfjs-duplicate-weight': c('consistency', 'error', 'A TensorFlow.js manifest lists the same weight name more than once; tfjs loads by name, so one is ignored.'),
+  'tfjs-shard-not-file': c('consistency', 'error', 'A TensorFlow.js shard beside model.json is not a regular file (a FIFO, a device, a folder): never opened.'),
   'tfjs-shard-unchecked': c('consistency', 'info', "TensorFlow.js shard sizes not checked because their paths leave the model's folder."),
 
   // ---------------------------------------------------------------- format: how the file was read
@@ -139,6 +140,7 @@ export const CATALOGUE = {
   'h5-issue': c('security', 'medium', 'An unusual HDF5 object.'),
   'tfjs-remote-path': c('security', 'high', 'A TensorFlow.js weights path is a URL: a loader would fetch weights from the network.'),
   'tfjs-path-outside': c('security', 'high', "A TensorFlow.js weights path leaves the model's folder."),
+  'tfjs-shard-link-outside': c('security', 'high', "A TensorFlow.js shard beside model.json is a symbolic link to a file outside the model's folder."),
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Every finding code kerascope can report. */

@@ -84,6 +84,14 @@ export interface ContainerInfo {
   h5Issues?: H5ObjectIssue[];
   /** tfjs weight paths exactly as the manifest names them. */
   tfjsPaths?: string[];
+  /** tfjs shards beside model.json that are symbolic links to files outside its folder. */
+  tfjsLinksOutside?: ShardLink[];
+}
+
+/** A shard path as the manifest names it, and the real file outside the model's folder it links to. */
+export interface ShardLink {
+  path: string;
+  target: string;
 }
 
 /** What every reader returns: one neutral description of a Keras file. */

@@ -1,5 +1,5 @@
 // Security findings about the container itself: zip members, HDF5 objects, tfjs weight paths.
-import type { ContainerInfo, Finding, H5ObjectIssue, Severity, ZipMemberInfo } from '../types.js';
+import type { ContainerInfo, Finding, H5ObjectIssue, Severity, ShardLink, ZipMemberInfo } from '../types.js';
 import { isBomb, kerasRefuses, overlappingGroups, ratioOf } from '../formats/keras-zip/limits.js';
 import { finding } from './finding.js';
 
@@ -125,8 +125,16 @@ export function auditTfjsPaths(paths: string[]): Finding[] {
   return out;
 }
 
+/** Shards that are links out of the model's folder: what a loader serving the folder reads (never opened here). */
+export function auditTfjsLinks(links: ShardLink[]): Finding[] {
+  return links.map((l) =>
+    finding('high', 'tfjs-shard-link-outside', null, `weights shard ${q(l.path)} is a symbolic link to ${q(l.target)}, outside the model's folder: a loader reading the folder reads that file instead (kerascope does not open it).`),
+  );
+}
+
 export function auditContainer(c: ContainerInfo): Finding[] {
   return [
+    ...(c.tfjsLinksOutside ? auditTfjsLinks(c.tfjsLinksOutside) : []),
     ...(c.zipMembers ? auditZip(c.zipMembers, c.size) : []),
     ...(c.h5Issues ? auditH5(c.h5Issues) : []),
     ...(c.tfjsPaths ? auditTfjsPaths(c.tfjsPaths) : []),

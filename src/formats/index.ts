@@ -14,7 +14,7 @@ import { NOT_A_MODEL, kerasJsonReader } from './keras-json/index.js';
 import { kerasShardsReader, kerasZipReader } from './keras-zip/index.js';
 import type { FormatReader, Head, JsonHead, ReadContext } from './reader.js';
 import { savedModelError, savedModelReader } from './savedmodel/index.js';
-import { FileSource, type ByteSource } from './source.js';
+import { FileSource, notRegular, type ByteSource } from './source.js';
 import { tfjsReader } from './tfjs/index.js';
 import { parseJsonText, readText } from './text.js';
 
@@ -37,6 +37,8 @@ export interface ReadOptions {
 export async function readSource(file: string, opts: ReadOptions = {}): Promise<ModelSource> {
   const st = statOrThrow(file);
   if (st.isDirectory()) return readDirectory(file, opts);
+  const special = notRegular(st);
+  if (special) throw new UnreadableError(file, special);
   if (st.size === 0) throw new UnreadableError(file, 'empty file');
   const source = await withFile(file, (src) => readModelFrom(src, file));
   return attachCompanion(source, opts);

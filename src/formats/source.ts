@@ -5,7 +5,7 @@
 // why reads are asynchronous, why several ranges can be asked for at once (a remote source turns
 // them into few requests), and why `readNow` is optional (only sources that can answer at once
 // have it; the native HDF5 reader uses it when it is there, and asks in batches when it is not).
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { fileSystemError, UnreadableError } from '../errors.js';
 
 /** `length` bytes at `offset`. */
@@ -159,6 +159,14 @@ export class FileSource extends BaseSource {
    * (a temporary file removed).
    */
   static open(path: string, name = path, onClose?: () => void): FileSource {
+    // A FIFO or a device is refused before it is opened: opening a FIFO blocks until a writer comes.
+    let special: string | null = null;
+    try {
+      special = notRegular(statSync(path));
+    } catch {
+      // missing or not allowed: the open below says which
+    }
+    if (special) throw new UnreadableError(name, special);
     let fd: number;
     try {
       fd = openSync(path, 'r'); // EACCES lands here: stat needs no read permission
@@ -167,7 +175,8 @@ export class FileSource extends BaseSource {
     }
     try {
       const st = fstatSync(fd);
-      if (!st.isFile()) throw new UnreadableError(name, st.isDirectory() ? 'is a directory' : 'not a regular file');
+      const special = notRegular(st);
+      if (special) throw new UnreadableError(name, special);
       return new FileSource(path, fd, st.size, name, onClose);
     } catch (e) {
       closeSync(fd);
@@ -236,6 +245,17 @@ export class MemorySource extends BaseSource {
   }
 
   close(): void {}
+}
+
+/**
+ * Why a path that exists is not a file kerascope reads ("is a directory", "not a regular file (a
+ * FIFO)"), or null for a regular file. Found by stat, which never blocks: opening a FIFO would.
+ */
+export function notRegular(st: Stats): string | null {
+  if (st.isFile()) return null;
+  if (st.isDirectory()) return 'is a directory';
+  const kind = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'a special file';
+  return `not a regular file (${kind})`;
 }
 
 /** A Buffer view of bytes from a source (no copy): Node's Buffer methods for readers that want them. */

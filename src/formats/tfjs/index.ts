@@ -170,6 +170,6 @@ export async function readTfjs(file: string, json: unknown, size?: number): Prom
     weights: manifest?.weights ?? null,
     weightsFile: manifest?.shardFiles[0] ?? null,
     findings: [...(manifest?.findings ?? []), ...quantizedFinding(quantized)],
-    container: { size: size ?? sizeOf(file), tfjsPaths: manifest?.paths ?? [] },
+    container: { size: size ?? sizeOf(file), tfjsPaths: manifest?.paths ?? [], tfjsLinksOutside: manifest?.linksOutside ?? [] },
   };
 }

@@ -5,7 +5,8 @@
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UnreadableError } from '../../errors.js';
-import type { Finding, StoredGroup, StoredTensor, StoredWeights } from '../../types.js';
+import type { Finding, ShardLink, StoredGroup, StoredTensor, StoredWeights } from '../../types.js';
+import { notRegular } from '../source.js';
 
 /** One manifest group as written: its shard files and the tensors packed into them, in order. */
 export interface ManifestGroup {
@@ -33,6 +34,8 @@ export interface ManifestRead {
   findings: Finding[];
   /** Resolved shard files that exist beside model.json, in manifest order. */
   shardFiles: string[];
+  /** Shards beside model.json that are symbolic links to files outside its folder (for the audit). */
+  linksOutside: ShardLink[];
   quantized: Map<string, number>;
 }
 
@@ -167,22 +170,25 @@ export function outsideFolder(dir: string, p: string): boolean {
   return rel.startsWith('..') || isAbsolute(rel);
 }
 
-/** A shard that exists but whose real path (symbolic links followed) is outside the model's folder. */
-function leavesByLink(dir: string, p: string): boolean {
+/** Where a shard that exists really is (symbolic links followed) when that is outside the model's folder, else null. */
+function linkTarget(dir: string, p: string): string | null {
   try {
-    const rel = relative(realpathSync(dir), realpathSync(join(dir, p)));
-    return rel.startsWith('..') || isAbsolute(rel);
+    const target = realpathSync(join(dir, p));
+    const rel = relative(realpathSync(dir), target);
+    return rel.startsWith('..') || isAbsolute(rel) ? target : null;
   } catch {
-    return false; // missing: reported as such
+    return null; // missing: reported as such
   }
 }
 
-function fileSize(path: string): number | null {
+/** A shard's size, or why it has none: missing, or not a regular file (stat never opens it: a FIFO would block). */
+function shardSize(path: string): number | { why: string } {
   try {
     const st = statSync(path);
-    return st.isFile() ? st.size : null;
+    const special = notRegular(st);
+    return special ? { why: special } : st.size;
   } catch {
-    return null;
+    return { why: 'missing' };
   }
 }
 
@@ -192,17 +198,21 @@ function finding(severity: Finding['severity'], code: string, message: string): 
 
 function checkGroup(dir: string, g: ManifestGroup, index: number, out: ManifestRead): void {
   const label = `weightsManifest group ${index + 1}`;
-  if (g.paths.some((p) => outsideFolder(dir, p) || leavesByLink(dir, p))) {
+  const links = g.paths.filter((p) => !outsideFolder(dir, p)).map((path) => ({ path, target: linkTarget(dir, path) }));
+  for (const l of links) if (l.target !== null) out.linksOutside.push({ path: l.path, target: l.target });
+  if (g.paths.some((p) => outsideFolder(dir, p)) || links.some((l) => l.target !== null)) {
     out.findings.push(finding('info', 'tfjs-shard-unchecked', `${label}: shard sizes not checked, its paths leave the model's folder (${g.paths.join(', ')})`));
     return;
   }
   let actual = 0;
   let missing = false;
   for (const p of g.paths) {
-    const size = fileSize(join(dir, p));
-    if (size === null) {
+    const size = shardSize(join(dir, p));
+    if (typeof size !== 'number') {
       missing = true;
-      out.findings.push(finding('error', 'tfjs-shard-missing', `${p}: shard file missing beside model.json (${label} lists ${g.paths.length} shard${g.paths.length === 1 ? '' : 's'})`));
+      const lists = `${label} lists ${g.paths.length} shard${g.paths.length === 1 ? '' : 's'}`;
+      if (size.why === 'missing') out.findings.push(finding('error', 'tfjs-shard-missing', `${p}: shard file missing beside model.json (${lists})`));
+      else out.findings.push(finding('error', 'tfjs-shard-not-file', `${p}: shard beside model.json is ${size.why}, never opened (${lists})`));
     } else {
       actual += size;
       out.shardFiles.push(join(dir, p));
@@ -246,6 +256,7 @@ export function readManifest(file: string, raw: unknown, modelScope: string | nu
     paths: groups.flatMap((g) => g.paths),
     findings: duplicateNames(all),
     shardFiles: [],
+    linksOutside: [],
     quantized: new Map(),
   };
   const dir = dirname(file);
