@@ -10,6 +10,7 @@ import { audit } from './audit/index.js';
 import { findingOf } from './findings.js';
 import { assembleReport } from './report/assemble.js';
 import { convertBack } from './check/convert-back.js';
+import { tfjsRefusals } from './check/tfjs-loader.js';
 
 export interface AnalyzeOptions extends ReadOptions {
   /** Kept for the CLI: nested layers are always in the report, `--expand` only changes the table. */
@@ -31,7 +32,7 @@ export function analyzeSource(source: ModelSource): Report {
       if (graph.kind !== 'subclassed') {
         const version = versionOf(source);
         model = inferModel(graph, version);
-        findings.push(...convertBack(graph, model, version));
+        findings.push(...convertBack(graph, model, version), ...tfjsRefusals(source));
       }
       else findings.push(findingOf('subclassed-model', null, `${graph.className} is a subclassed model: its config stores no layers, so only the stored tensors can be listed`));
     } catch (e) {

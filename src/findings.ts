@@ -75,6 +75,7 @@ export const CATALOGUE = {
   'layer-rule-error': c('consistency', 'error', "A layer's config cannot be accepted by the rule for its class."),
   'lambda-shape': c('consistency', 'info', "How a Lambda layer's output shape was found (stored output_shape, or assumed)."),
   'layer-note': c('consistency', 'info', "A note from a layer's rule: an assumption made or a Keras version difference applied."),
+  'tfjs-refuses': c('consistency', 'error', "TensorFlow.js's own loader (tf.loadLayersModel) refuses the file, in its own words: a Keras 3 InputLayer shape, Keras 3 inbound nodes, weights named by Keras 3 store paths."),
   'loader-semantics': c('consistency', 'warning', "Shapes follow the file's own loader (TensorFlow.js) where it computes a layer differently from Keras, and the stored tensors depend on it: the model would not convert back to Keras as it is."),
   'shape-unknown': c('consistency', 'info', 'Output shapes that cannot be worked out because an input shape is unknown.'),
   'opaque-layer': c('consistency', 'warning', "A layer whose computation lives outside the config (JaxLayer, TFSMLayer…): its stored tensors are counted as stored."),

@@ -39,9 +39,10 @@ function againstTruth(results: Result[]): string[] {
     const guessed = report.layers.some((l) => l.status === 'unknown-class');
     if (!guessed && report.totals.trainableParams !== model.trainable_params) problems.push(`${at}: trainable ${report.totals.trainableParams}, Keras ${model.trainable_params}`);
     if (perLayer(report.layers) !== perLayer(model.layers)) problems.push(`${at}: per-layer params ${perLayer(report.layers)}, Keras ${perLayer(model.layers)}`);
-    if (report.verdict !== 'consistent' && !RULE_GAPS[at]) {
-      problems.push(`${at}: ${report.verdict}: ${report.findings.filter((f) => f.severity === 'error').map((f) => f.message).slice(0, 2).join(' | ')}`);
-    }
+    // tfjs 4.22's own loader refuses these conversions (Keras 3's batch_shape, Keras 3 inbound nodes,
+    // store-path weight names: tfjs-refuses, test/tfjs-loader-semantics.test.ts); nothing else may be wrong.
+    const errors = report.findings.filter((f) => f.severity === 'error' && f.code !== 'tfjs-refuses');
+    if (errors.length && !RULE_GAPS[at]) problems.push(`${at}: ${report.verdict}: ${errors.map((f) => f.message).slice(0, 2).join(' | ')}`);
   }
   return problems;
 }
@@ -91,9 +92,14 @@ describe.runIf(hasZoo)('keras3-zoo models as converted from .keras to TensorFlow
     ]);
   });
 
-  it('every convertible model agrees with Keras: totals, per-layer params, consistent', () => {
+  it('every convertible model agrees with Keras: totals, per-layer params, no error but what tfjs refuses', () => {
     expect(againstTruth(results)).toEqual([]);
     expect(results.filter((r) => r.report).length).toBeGreaterThan(100);
+  });
+
+  it("says that tfjs's loader refuses every one: weights named by Keras 3 store paths", () => {
+    const without = results.filter((r) => r.report && r.report.layers.some((l) => l.weights.length) && !r.report.findings.some((f) => f.code === 'tfjs-refuses' && f.message.includes('Keras 3 store paths')));
+    expect(without.map((r) => r.model.slug)).toEqual([]);
   });
 
   it('optimizer state (optimizer/vars) is counted apart, as Keras counts it', () => {

@@ -2,8 +2,8 @@
 // fixtures/tfjs/ made by make-loader-cases.ts were written by tfjs-layers 4.22 itself; tfjs's own
 // loader (tf.loadLayersModel through an IOHandler that hands it the folder) is the judge of which
 // load, and kerascope must agree with it.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { analyze } from '../src/index.js';
@@ -11,6 +11,7 @@ import { parseModel } from '../src/graph/parse.js';
 import { inferModel } from '../src/graph/infer.js';
 import { parseKerasVersion } from '../src/layers/evaluate.js';
 import { loadTf } from './helpers/tfjs-gen.js';
+import { convertKeras3 } from './helpers/tfjs-convert.js';
 
 const folder = (name: string): string => join(import.meta.dirname, '..', 'fixtures', 'tfjs', name);
 
@@ -72,5 +73,32 @@ describe('SeparableConv2D with depth_multiplier 2 saved by tfjs-layers (defect 6
     expect(mismatch[0]).toMatch(/^separable_conv2d\/depthwise_kernel: expected \(3, 3, 5, 1\).*stored \(3, 3, 5, 2\)/);
     expect(mismatch[0]).toContain('implies depth_multiplier=2, which the saved config lacks');
     expect(mismatch[0]).toContain('known tfjs serialization gap');
+  });
+});
+
+describe("a functional Keras 3 model converted to tfjs: Keras 3's inbound nodes", () => {
+  it("tfjs refuses them, and kerascope says so at the first layer with such nodes, in tfjs's words", async () => {
+    const models = join(import.meta.dirname, '..', 'fixtures', 'keras', 'models');
+    const file = (await convertKeras3('pooling', join(models, 'pooling.json'), join(models, 'pooling.weights.h5'), '3.15.1'))!;
+    try {
+      // Give the InputLayer tfjs's spelling and tfjs's weight names, so the nodes are what tfjs meets first.
+      const json = JSON.parse(readFileSync(file, 'utf8'));
+      for (const l of json.modelTopology.model_config.config.layers) if (l.class_name === 'InputLayer') l.config.batch_input_shape = l.config.batch_shape;
+      writeFileSync(file, JSON.stringify(json));
+      const tf = await loadTf();
+      const weightData = new Uint8Array(readFileSync(join(dirname(file), 'group1-shard1of1.bin'))).buffer;
+      const thrown = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData })).then(
+        () => 'loaded',
+        (e: Error) => e.message,
+      );
+      expect(thrown).toBe('Corrupted configuration, expected array for nodeData: [object Object]');
+      const r = await analyze(file);
+      const nodes = r.findings.find((f) => f.code === 'tfjs-refuses' && f.message.includes('inbound nodes'))!;
+      expect(nodes.layer).toBe(json.modelTopology.model_config.config.layers.find((l: { inbound_nodes: unknown[] }) => l.inbound_nodes.length)!.name);
+      expect(nodes.message).toContain('("Corrupted configuration, expected array for nodeData")');
+      expect(r.findings.filter((f) => f.code === 'tfjs-refuses' && f.message.includes('InputLayer'))).toEqual([]);
+    } finally {
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
   });
 });
