@@ -3,7 +3,9 @@ import type { Finding, ModelSource, Report } from './types.js';
 import { UnreadableError } from './errors.js';
 import { readSource, type ReadOptions } from './formats/index.js';
 import { parseModel, ConfigError } from './graph/parse.js';
-import { inferModel, type ModelResult } from './graph/infer.js';
+import type { ModelResult } from './graph/infer.js';
+import { inferAndMatch } from './check/solve.js';
+import type { MatchResult } from './check/match.js';
 import { parseKerasVersion } from './layers/evaluate.js';
 import type { KerasVersion } from './layers/types.js';
 import { audit } from './audit/index.js';
@@ -26,12 +28,13 @@ export async function analyze(file: string, opts: AnalyzeOptions = {}): Promise<
 export function analyzeSource(source: ModelSource): Report {
   const findings: Finding[] = [...source.findings];
   let model: ModelResult | null = null;
+  let match: MatchResult | null = null;
   if (source.config) {
     try {
       const graph = parseModel(source.config);
       if (graph.kind !== 'subclassed') {
         const version = versionOf(source);
-        model = inferModel(graph, version);
+        ({ model, match } = inferAndMatch(graph, version, source.weights));
         findings.push(...convertBack(graph, model, version), ...tfjsRefusals(source));
       }
       else findings.push(findingOf('subclassed-model', null, `${graph.className} is a subclassed model: its config stores no layers, so only the stored tensors can be listed`));
@@ -40,7 +43,7 @@ export function analyzeSource(source: ModelSource): Report {
       throw e;
     }
   }
-  return assembleReport(source, model, findings, safeAudit(source));
+  return assembleReport(source, model, match, findings, safeAudit(source));
 }
 
 /**
@@ -51,7 +54,9 @@ export function analyzeSource(source: ModelSource): Report {
 function versionOf(source: ModelSource): KerasVersion {
   // A TensorFlow.js folder is loaded by tfjs-layers, whichever Keras wrote its config.
   const loader = source.format === 'tfjs-layers' ? 'tfjs' : undefined;
-  return parseKerasVersion(source.kerasVersion ?? source.weights?.kerasVersion ?? source.assumedKerasVersion ?? '3.0', loader);
+  // The backend decides a Lambda's shape in Keras 1/2 (only Theano took the input shape: layers/lambda.ts).
+  const backend = source.backend ?? source.weights?.backend ?? null;
+  return { ...parseKerasVersion(source.kerasVersion ?? source.weights?.kerasVersion ?? source.assumedKerasVersion ?? '3.0', loader), backend };
 }
 
 function safeAudit(source: ModelSource): Finding[] {

@@ -145,6 +145,11 @@ export interface WeightReport {
   duplicateOf?: string;
   /** Why this file format does not keep the tensor (LoRA factors in the Keras 3 store). */
   notInFile?: string;
+  /**
+   * Axes of `expectedShape` whose size is the stored tensor's own: nothing else in the file tells
+   * it (it depends on a Lambda's output, which is not stored). The other sizes were checked.
+   */
+  fromStored?: number[];
 }
 
 export type LayerStatus = 'ok' | 'mismatch' | 'unknown-class' | 'unverified' | 'no-shape';

@@ -28,6 +28,7 @@ const KNOWN: Record<string, string> = {
   dz_jaxlayer: 'JaxLayer wraps a JAX function: its output shape needs the function run (printed "?")',
   dz_flaxlayer: 'FlaxLayer wraps a Flax module: its output shape needs the module run (printed "?")',
   dz_custom_layer: 'AffineChannel is a custom class with no rule: output shape unknown (printed "?")',
+  dz_lambda_neg: 'the Lambda (lambda x: -x, no output_shape) is the model output: Keras traced the function, no later edge stores its shape (printed "?")',
   dz_gqa: 'the file stores class_name "GroupQueryAttention" (the public alias); Keras prints the Python class GroupedQueryAttention',
   dz_reversible_embedding: 'rev_emb is called a second time with reverse=True: the rule gives the forward shape (None, 4, 6, 6) where Keras has (None, 4, 24)',
 };

@@ -88,6 +88,8 @@ interface SummaryCase {
   byPosition?: boolean;
   /** Per-field deviations, with the reason. */
   skipShapes?: string;
+  /** Sizes kerascope cannot know (left open, null) are not compared; every size it states must be Keras's. */
+  openShapes?: string;
   skipSplit?: string;
   skipOptimizer?: string;
 }
@@ -101,7 +103,12 @@ const SUMMARIES: SummaryCase[] = [
     byPosition: true,
     skipShapes: 'the notebook built the model with input_length=190; the saved JSON has no sequence length (None)',
   },
-  { dir: 'k1-2-0-functional-merge-weights-json', file: 'cnn.json', summary: 0 },
+  {
+    dir: 'k1-2-0-functional-merge-weights-json',
+    file: 'cnn.json',
+    summary: 0,
+    openShapes: 'lambda_1 has no stored output_shape and the JSON records no backend: Keras 1.2 traced the function on TensorFlow (its README summary shows (None, 46, 160, 3)); kerascope never runs it, so the sizes after it are open except where the stored weights pin them',
+  },
   { dir: 'k2-0-5-weights-json-fraud-mlp', file: 'model.json', summary: 0 },
   // SOURCE.md calls this summary's trainable split stale; it is not: Readout is frozen (trainable
   // false) and the BatchNormalization statistics are non-trainable: 11 + 120 = 131, as printed.
@@ -137,7 +144,10 @@ describe.runIf(hasCorpus)('corpus: summaries printed by Keras', () => {
         const layer = c.byPosition ? visible[i] : r.layers.find((l) => l.name === row.name);
         expect(layer, `layer ${row.name}`).toBeDefined();
         expect(layer!.params, `${row.name} params`).toBe(row.params);
-        if (!c.skipShapes && row.shape) expect(flat(layer!.outputShape), `${row.name} output shape`).toEqual(row.shape);
+        const ours = flat(layer!.outputShape);
+        if (c.openShapes && row.shape) {
+          if (ours) expect(ours.map((d, j) => (d === null ? row.shape![j] : d)), `${row.name} output shape (open sizes aside)`).toEqual(row.shape);
+        } else if (!c.skipShapes && row.shape) expect(ours, `${row.name} output shape`).toEqual(row.shape);
       });
       // Keras 3 prints Total = trainable + non-trainable + optimizer; Keras 1/2 had no optimizer line.
       if (s.total !== null) expect(r.totals.params + (s.optimizer ?? 0)).toBe(s.total);

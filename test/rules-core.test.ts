@@ -3,7 +3,7 @@
 // SOURCE.md summaries, and Keras 3.15 source facts (dense.py, einsum_dense.py, embedding.py).
 import { describe, expect, it } from 'vitest';
 import { run, params, shapes, K1, K2, K3, TFK } from './helpers/rules.js';
-import { RuleError } from '../src/layers/types.js';
+import { ConfigValueError } from '../src/layers/types.js';
 import { evaluateLayer } from '../src/layers/evaluate.js';
 
 describe('InputLayer', () => {
@@ -13,8 +13,25 @@ describe('InputLayer', () => {
     expect(run('InputLayer', { batch_input_shape: [null, 46, 160, 3], input_dtype: 'float32' }, [], K1).outputShapes).toEqual([[null, 46, 160, 3]]);
     expect(run('InputLayer', { batch_shape: [null, 9] }, []).weights).toEqual([]);
   });
-  it('refuses a config with no shape at all', () => {
-    expect(() => run('InputLayer', { name: 'x' }, [])).toThrow(RuleError);
+  it('says the shape is unknown for a config with no shape at all (an unbuilt model)', () => {
+    const out = run('InputLayer', { name: 'x' }, []);
+    expect(out.shapeUnknown).toBe(true);
+    expect(out.notes?.[0]).toMatch(/stores no input shape/);
+  });
+  it('refuses sizes that cannot be sizes, naming the key (issue 10 item 8)', () => {
+    for (const [shape, why] of [[[null, -5], /-5 is negative/], [[null, '3'], /"3" is a string/], [[null, 2.5], /2.5 is not a whole number/]] as const) {
+      const e = (() => {
+        try {
+          run('InputLayer', { batch_input_shape: shape }, []);
+        } catch (err) {
+          return err;
+        }
+        return null;
+      })();
+      expect(e).toBeInstanceOf(ConfigValueError);
+      expect((e as ConfigValueError).key).toBe('batch_input_shape');
+      expect((e as Error).message).toMatch(why);
+    }
   });
 });
 
@@ -201,16 +218,22 @@ describe('Lambda', () => {
     expect(fn.outputShapes).toEqual([]);
     expect(fn.notes?.[0]).toMatch(/function/);
   });
-  it('without output_shape: unknown for tf.keras and Keras 3, the input shape for Keras ≤ 2.3 as Keras itself assumed', () => {
-    for (const v of [K3, TFK]) {
+  it('without output_shape: unknown, unless the file says Keras 1/2 ran on Theano (which took the input shape)', () => {
+    // Keras 1.2 / 2.x Lambda.compute_output_shape traced the function on TensorFlow (and CNTK from
+    // 2.1) and defaulted to the input shape only on Theano (keras/layers/core.py).
+    for (const v of [K3, TFK, K1, { ...K1, backend: 'tensorflow' }, { ...K2, backend: 'tensorflow' }, { ...TFK, backend: 'theano' }]) {
       const out = run('Lambda', { output_shape: null }, [[null, 3]], v);
-      expect(out.shapeUnknown).toBe(true);
+      expect(out.shapeUnknown, v.raw ?? '').toBe(true);
       expect(out.notes?.[0]).toMatch(/no output_shape stored/);
     }
-    // corpus k1-2-0-functional-merge: lambda_1 (Lambda) (None, 46, 160, 3) with output_shape null.
-    const k1 = run('Lambda', { output_shape: null }, [[null, 46, 160, 3]], K1);
-    expect(k1.outputShapes).toEqual([[null, 46, 160, 3]]);
-    expect(k1.notes?.[0]).toMatch(/input shape/);
+    for (const v of [{ ...K1, backend: 'theano' }, { ...K2, backend: 'theano' }]) {
+      const out = run('Lambda', { output_shape: null }, [[null, 46, 160, 3]], v);
+      expect(out.outputShapes).toEqual([[null, 46, 160, 3]]);
+      expect(out.notes?.[0]).toMatch(/Theano took the input shape/);
+    }
+  });
+  it('refuses a stored output_shape with a size that cannot be one', () => {
+    expect(() => run('Lambda', { output_shape: [-5], output_shape_type: 'raw' }, [[null, 3]], K1)).toThrow(/output_shape: \[-5\]: -5 is negative/);
   });
 });
 

@@ -19,6 +19,7 @@ function deviation(slug: string, format: Format): string | undefined {
 const SHAPE_UNKNOWN: Record<string, string> = {
   'dz_jaxlayer/jax_layer': 'JaxLayer runs JAX functions that are not stored in the file, and it is the model output: no later edge stores its shape',
   'dz_flaxlayer/flax_layer': 'FlaxLayer runs a Flax module that is not stored in the file, and it is the model output: no later edge stores its shape',
+  'dz_lambda_neg/lambda': 'a Lambda without output_shape (lambda x: -x) that is the model output: Keras traced the function; no later edge stores its shape',
 };
 
 async function run(m: TruthModel, format: Format): Promise<Report> {

@@ -16,6 +16,43 @@ export function layerPath(r: LayerResult): string {
   return r.parentPath + r.spec.name;
 }
 
+/** The weight as pins and marks name it: `outer/dense_1/kernel`. */
+export function weightPath(w: OwnedWeight): string {
+  return `${w.leafPath}/${w.weight.name}`;
+}
+
+export interface Expected {
+  /** The shape to check against; the stored sizes fill the open axes when the known ones agree. */
+  shape: number[] | null;
+  /** The rules' sizes with open axes (null) when the rules could not tell them all; null otherwise. */
+  open: (number | null)[] | null;
+  /** Axes whose size is the stored tensor's own (nothing else in the file tells it). */
+  fromStored: number[];
+}
+
+/**
+ * What a weight is checked against. Where an input size cannot be known (after a Lambda without a
+ * stored output shape) the rules leave the sizes that depend on it open; a stored tensor that
+ * agrees on every known size could have been built by Keras, and fixes the open ones. A size the
+ * graph already took from this very tensor (a pin, check/solve.ts) is also the stored tensor's own.
+ */
+export function expectedFor(w: OwnedWeight, stored: readonly number[] | null): Expected {
+  const shape = w.weight.shape;
+  const open = w.weight.partialShape ?? null;
+  if (shape) {
+    const own = (w.leaf.weightAxes.get(w.weight.name) ?? []).flatMap((a, i) => (a.from?.kind === 'weights' && a.from.what === weightPath(w) ? [i] : []));
+    return { shape, open: null, fromStored: own };
+  }
+  if (!open || !stored || stored.length !== open.length || open.some((d, i) => d !== null && d !== stored[i])) return { shape: null, open, fromStored: [] };
+  return { shape: [...stored], open, fromStored: open.flatMap((d, i) => (d === null ? [i] : [])) };
+}
+
+/** `(?, 60)`: a shape with open sizes. */
+export function fmtOpen(dims: readonly (number | null)[]): string {
+  const text = dims.map((d) => (d === null ? '?' : String(d)));
+  return text.length === 1 ? `(${text[0]},)` : `(${text.join(', ')})`;
+}
+
 /** Whether Keras could know what this layer owns (false: unknown class, opaque bridge, nested subclassed). */
 export function isOpaque(r: LayerResult): boolean {
   return !r.inner && (r.state === 'unknown-class' || r.state === 'opaque');

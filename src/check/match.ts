@@ -7,7 +7,7 @@ import { findingOf } from '../findings.js';
 import type { Finding, StoredGroup, StoredTensor, StoredWeights, WeightReport } from '../types.js';
 import type { LayerResult, ModelResult } from '../graph/infer.js';
 import { fmtShape, prod } from '../layers/util.js';
-import { isOpaque, layerPath, legacyOrder, ownedWeights, topLayers, type OwnedWeight } from './expected.js';
+import { expectedFor, fmtOpen, isOpaque, layerPath, legacyOrder, ownedWeights, topLayers, weightPath, type OwnedWeight } from './expected.js';
 import { candidateWalks, pickWalk, storeContainers, TF213_WALK, TF214_WALK, type HasWeights } from './store-paths.js';
 
 export interface MatchResult {
@@ -42,7 +42,8 @@ class Matcher {
 
   /** Compare one expected weight with the stored tensor found for it (or none). */
   pair(w: OwnedWeight, s: StoredTensor | null, hint = ''): void {
-    const exp = w.weight.shape;
+    const e = expectedFor(w, s?.shape ?? null);
+    const exp = e.shape;
     const row: WeightReport = {
       name: w.weight.name,
       expectedShape: exp,
@@ -54,15 +55,22 @@ class Matcher {
       why: w.weight.why,
     };
     if (w.weight.duplicateOf) row.duplicateOf = w.weight.duplicateOf;
-    const where = `${w.leafPath}/${w.weight.name}`;
-    if (!s) {
-      row.status = 'missing';
-      this.findings.push(err('weight-missing', w.leafPath, `${where}: expected ${exp ? fmtShape(exp) : '(unknown shape)'} from ${w.weight.why}, not stored`));
-    } else if (!exp) {
+    if (e.fromStored.length && s) row.fromStored = e.fromStored;
+    const where = weightPath(w);
+    const expText = exp ? fmtShape(exp) : e.open ? fmtOpen(e.open) : '(unknown shape)';
+    if (!s && w.leaf.state === 'no-shape') {
+      // Its input declares no shape: Keras creates the weights only when the model is first called.
       row.status = 'unverified';
-    } else if (!sameDims(exp, s.shape)) {
+      row.expectedShape = null;
+      row.why = `${w.weight.why}; not stored, and the layer may never have been built (its input declares no shape)`;
+    } else if (!s) {
+      row.status = 'missing';
+      this.findings.push(err('weight-missing', w.leafPath, `${where}: expected ${expText} from ${w.weight.why}, not stored`));
+    } else if (!exp && !e.open) {
+      row.status = 'unverified';
+    } else if (!exp || !sameDims(exp, s.shape)) {
       row.status = 'shape-mismatch';
-      this.findings.push(err('weight-shape-mismatch', w.leafPath, `${where}: expected ${fmtShape(exp)} from ${w.weight.why}, stored ${fmtShape(s.shape)}${hint}`));
+      this.findings.push(err('weight-shape-mismatch', w.leafPath, `${where}: expected ${expText} from ${w.weight.why}, stored ${fmtShape(s.shape)}${hint}`));
     }
     this.push(w.leaf, row);
   }

@@ -1,20 +1,33 @@
 // Walks a ModelGraph in dependency order, running each layer's rule on each call's input shapes.
 // A layer's weights come from its first call (Keras builds a layer once, on its first input).
+// What the file itself states about a tensor (Keras 3 `__keras_tensor__` shapes on edges,
+// `build_config` input shapes, sizes pinned by stored weights) is merged into the recomputed
+// shape in one place, TensorTable (graph/shape.ts mergeShapes).
 import type { Shape } from '../types.js';
+import type { FindingCode } from '../findings.js';
 import type { KerasVersion, RuleOutput } from '../layers/types.js';
-import { RuleError } from '../layers/types.js';
+import { RuleError, SizeTooLargeError } from '../layers/types.js';
 import { evaluateLayer, UnknownClassError } from '../layers/evaluate.js';
-import { ruleFor } from '../layers/registry.js';
-import { fmtShape } from '../layers/util.js';
+import { isInputClass, ruleFor } from '../layers/registry.js';
+import { fmtCount, prod } from '../layers/util.js';
 import type { LayerSpec, ModelGraph, TensorRef } from './types.js';
-import { storedBatchShape } from './input-shape.js';
+import { fmtTensor, fromShape, toShape, UNKNOWN_TENSOR, type TensorShape } from './shape.js';
+import { evaluatePartial, type WeightAxis } from './partial.js';
+import { TensorTable, callKey, pinFact, tensorKey, type Pin } from './tensors.js';
+
+export type { Pin } from './tensors.js';
+export { tensorKey } from './tensors.js';
 
 export interface CallResult {
+  /** What the rule was given, as Keras prints it (null where the rank is unknown). */
   inputShapes: (Shape | null)[];
-  /** Null when unknown (an input is unknown, the class has no rule, the rule failed). */
+  /** Null when unknown (the rule cannot tell, the class has no rule, the rule failed). */
   outputShapes: Shape[] | null;
-  /** The output shapes are an assumption (a Lambda without a stored output_shape). */
-  assumed?: boolean;
+  /** The same, axis by axis: unknown sizes, sizes taken from stored weights. */
+  inputs: TensorShape[];
+  outputs: TensorShape[] | null;
+  /** The tensors the positional inputs are (tensorKey), for sizes pinned by stored weights. */
+  inputKeys: string[];
 }
 
 export type LayerState = 'ok' | 'unknown-class' | 'opaque' | 'no-shape' | 'rule-error';
@@ -29,10 +42,14 @@ export interface LayerResult {
   state: LayerState;
   /** Why the state is not ok (rule error text, opaque reason). */
   problem: string | null;
+  /** The finding code of a rule-error: `layer-rule-error`, `config-invalid-value`, `size-too-large`. */
+  problemCode?: FindingCode;
   notes: string[];
   inner: ModelResult | null;
   /** The layer's own flag and every ancestor's. */
   trainable: boolean;
+  /** For the build call: which input axis each weight axis copies (where an input size was open). */
+  weightAxes: Map<string, WeightAxis[]>;
 }
 
 export interface ModelResult {
@@ -40,281 +57,352 @@ export interface ModelResult {
   path: string;
   layers: LayerResult[];
   outputShapes: (Shape | null)[];
+  outputs: TensorShape[];
   /** Graph problems: dangling references, cycles. */
   problems: string[];
   /** Shapes stored in the file that disagree with the recomputed ones. */
   shapeDisagreements: { layer: string; message: string }[];
 }
 
-const WILDCARD = -1;
-const ASSUMED_NOTE = 'output shape not stored in the file: assumed equal to the input shape (kerascope never runs the function)';
-const STORED_NOTE = 'output shape taken from the shape the file stores on the next layer\'s input (kerascope never runs the function)';
-
-function key(layer: string, call: number, tensor: number): string {
-  return `${layer}\u0000${call}\u0000${tensor}`;
+export interface InferOptions {
+  /** Sizes stored weights pin (check/solve.ts), by tensor. */
+  pins?: readonly Pin[];
+  /** A nested model's inputs, as the outer call gives them. */
+  inputOverride?: TensorShape[] | null;
+  path?: string;
+  ancestorsTrainable?: boolean;
+  depth?: number;
 }
 
-function inputLayerShape(spec: LayerSpec): Shape | null {
-  return storedBatchShape(spec.config, true);
+const FILLED_NOTE = 'output shape taken from the shape the file stores where it is used (kerascope never runs the layer)';
+
+export function inferModel(graph: ModelGraph, version: KerasVersion, opts: InferOptions = {}): ModelResult {
+  return new ModelInference(graph, version, opts).run();
 }
 
-function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
-}
+/** One model's walk: its layers' results, its tensors, and the problems found on the way. */
+class ModelInference {
+  private readonly path: string;
+  private readonly depth: number;
+  private readonly results = new Map<LayerSpec, LayerResult>();
+  private readonly byName: Map<string, LayerSpec>;
+  private readonly offsets: Map<string, number>;
+  private readonly problems: string[];
+  private readonly disagreements: ModelResult['shapeDisagreements'] = [];
+  private readonly table: TensorTable;
 
-export function inferModel(graph: ModelGraph, version: KerasVersion, inputOverride: (Shape | null)[] | null = null, path = '', ancestorsTrainable = true, depth = 0): ModelResult {
-  const trainable = ancestorsTrainable && graph.trainable;
-  const byName = new Map(graph.layers.map((l) => [l.name, l]));
-  const results = new Map<LayerSpec, LayerResult>();
-  const known = new Map<string, Shape | null>();
-  const problems = [...graph.problems];
-  const shapeDisagreements: ModelResult['shapeDisagreements'] = [];
-
-  for (const spec of graph.layers) {
-    results.set(spec, { spec, parentPath: path, calls: [], rule: null, state: 'ok', problem: null, notes: [], inner: null, trainable: trainable && spec.trainable });
+  constructor(
+    private readonly graph: ModelGraph,
+    private readonly version: KerasVersion,
+    private readonly opts: InferOptions,
+  ) {
+    this.path = opts.path ?? '';
+    this.depth = opts.depth ?? 0;
+    this.byName = new Map(graph.layers.map((l) => [l.name, l]));
+    // Keras numbers a nested model's calls from 1 when the model kept its own construction node
+    // (tf_keras functional.py _should_skip_first_node; keras/src/models/functional.py get_config).
+    this.offsets = nodeOffsets(graph);
+    this.problems = [...graph.problems];
+    this.table = new TensorTable((message) => this.disagreements.push(message));
+    const trainable = (opts.ancestorsTrainable ?? true) && graph.trainable;
+    for (const spec of graph.layers) {
+      this.results.set(spec, { spec, parentPath: this.path, calls: [], rule: null, state: 'ok', problem: null, notes: [], inner: null, trainable: trainable && spec.trainable, weightAxes: new Map() });
+    }
   }
 
-  // Keras numbers a nested model's calls from 1 when the model kept its own construction node
-  // (tf_keras functional.py _should_skip_first_node; keras/src/models/functional.py get_config).
-  const offset = nodeOffsets(graph);
-  const resolveCall = (ref: TensorRef): number => Math.max(0, ref.node - (offset.get(ref.layer) ?? 0));
+  run(): ModelResult {
+    this.statedFacts();
+    this.seedInputs();
+    this.walk();
+    this.buildUnconnected();
+    this.settleOutputs();
+    const outputs = this.graph.outputs.map((ref) => this.read(ref));
+    return {
+      graph: this.graph,
+      path: this.path,
+      layers: this.graph.layers.map((l) => this.results.get(l)!),
+      outputShapes: outputs.map(toShape),
+      outputs,
+      problems: this.problems,
+      shapeDisagreements: this.disagreements,
+    };
+  }
 
-  // Sources: InputLayers.
-  graph.layers.forEach((spec) => {
-    if (spec.className !== 'InputLayer') return;
-    const idx = graph.inputs.findIndex((r) => r.layer === spec.name);
-    const override = idx >= 0 && inputOverride ? inputOverride[idx] : undefined;
-    const shape = override !== undefined && override !== null ? override : inputLayerShape(spec);
-    known.set(key(spec.name, 0, 0), shape);
-    const r = results.get(spec)!;
-    r.calls.push({ inputShapes: [], outputShapes: shape ? [shape] : null });
-    if (!shape) r.state = 'no-shape';
-  });
+  /** The tensor a reference names: `path + layer`, its call (offset resolved), its output index. */
+  private keyOf(ref: TensorRef): string {
+    const target = this.byName.get(ref.layer);
+    const call = !target || isInputClass(target.className) ? 0 : Math.max(0, ref.node - (this.offsets.get(ref.layer) ?? 0));
+    return tensorKey(this.path, ref.layer, call, ref.tensor);
+  }
 
-  const assumed = new Set<string>();
-  const lookup = (ref: TensorRef): { ready: boolean; shape: Shape | null } => {
-    const target = byName.get(ref.layer);
-    if (!target) return { ready: true, shape: null };
-    const call = target.className === 'InputLayer' ? 0 : resolveCall(ref);
-    const k = key(ref.layer, call, ref.tensor);
-    if (!known.has(k) && !known.has(key(ref.layer, call, WILDCARD))) return { ready: false, shape: null };
-    const shape = known.get(k) ?? null;
-    // Where the shape is unknown or only assumed, the writer's stored edge shape wins: shown and used.
-    if ((shape === null || assumed.has(k)) && ref.storedShape) {
-      const r = results.get(target)!;
-      const c = r.calls[call];
-      if (c) (c.outputShapes ??= [])[ref.tensor] = ref.storedShape;
-      if (assumed.has(k)) {
-        r.notes = r.notes.filter((n) => n !== ASSUMED_NOTE);
-        if (!r.notes.includes(STORED_NOTE)) r.notes.push(STORED_NOTE);
-        return { ready: true, shape: ref.storedShape };
+  /** What the file states about tensors: edge shapes, build_config input shapes, pinned sizes. */
+  private statedFacts(): void {
+    for (const spec of this.graph.layers) {
+      for (const c of spec.calls) {
+        for (const ref of [...c.inputs, ...Object.values(c.kwargInputs).flat()]) {
+          if (!this.byName.has(ref.layer)) this.problems.push(`${spec.name} takes its input from ${ref.layer}, which is not in the model`);
+          if (!ref.storedShape) continue;
+          const stored = ref.storedShape;
+          this.table.addFact(this.keyOf(ref), {
+            kind: 'file',
+            shape: fileShape(stored, `the shape stored on ${spec.name}'s input`),
+            conflict: (got) => ({ layer: this.path + spec.name, message: `${this.path}${spec.name}: input from ${ref.layer} is stored as ${fmtTensor(fromShape(stored))} but recomputes to ${fmtTensor(got)}` }),
+          });
+        }
       }
-    }
-    return { ready: true, shape };
-  };
-
-  // Pending calls, evaluated as their inputs become known.
-  let pending: { spec: LayerSpec; call: number }[] = [];
-  for (const spec of graph.layers) {
-    if (spec.className === 'InputLayer') continue;
-    spec.calls.forEach((_, call) => pending.push({ spec, call }));
-    for (const c of spec.calls) {
-      for (const ref of [...c.inputs, ...Object.values(c.kwargInputs).flat()]) {
-        if (!byName.has(ref.layer)) problems.push(`${spec.name} takes its input from ${ref.layer}, which is not in the model`);
-      }
-    }
-  }
-
-  const run = (spec: LayerSpec, call: number, force: boolean): boolean => {
-    const c = spec.calls[call]!;
-    const ins = c.inputs.map(lookup);
-    const kws = Object.fromEntries(Object.entries(c.kwargInputs).map(([k, refs]) => [k, refs.map(lookup)]));
-    if (!force && (ins.some((x) => !x.ready) || Object.values(kws).flat().some((x) => !x.ready))) return false;
-    // Where a shape is unknown here (a Lambda, an unknown class), the writer's own per-edge shape
-    // (Keras 3 `__keras_tensor__.shape`) is used instead.
-    const inputShapes = ins.map((x, i) => x.shape ?? c.inputs[i]!.storedShape);
-    const kwargShapes = Object.fromEntries(Object.entries(kws).map(([k, xs]) => [k, xs.map((x) => x.shape)]));
-    for (let i = 0; i < c.inputs.length; i++) {
-      const stored = c.inputs[i]!.storedShape;
-      const got = inputShapes[i];
-      if (stored && got && !sameShape(stored, got)) {
-        shapeDisagreements.push({ layer: path + spec.name, message: `${path}${spec.name}: input from ${c.inputs[i]!.layer} is stored as ${fmtShape(stored)} but recomputes to ${fmtShape(got)}` });
-      }
-    }
-    const outputs = evaluateCall(results.get(spec)!, spec, call, inputShapes, kwargShapes, version, depth, c.callArgs);
-    const outs = outputs ?? [];
-    outs.forEach((s, t) => known.set(key(spec.name, call, t), s));
-    if (results.get(spec)!.calls[call]?.assumed) outs.forEach((_, t) => assumed.add(key(spec.name, call, t)));
-    if (!outputs) known.set(key(spec.name, call, WILDCARD), null);
-    return true;
-  };
-
-  for (;;) {
-    const before = pending.length;
-    pending = pending.filter((p) => !run(p.spec, p.call, false));
-    if (pending.length === 0) break;
-    if (pending.length === before) {
-      // Nothing could run: a cycle or inputs that never come. Report, then evaluate with unknowns.
-      problems.push(`layers wait on each other or on tensors that never come: ${[...new Set(pending.map((p) => p.spec.name))].join(', ')}`);
-      for (const p of pending) run(p.spec, p.call, true);
-      break;
-    }
-  }
-
-  for (const spec of graph.layers) {
-    if (spec.className === 'InputLayer' || !spec.storedInputShape) continue;
-    const stored = (Array.isArray(spec.storedInputShape[0]) ? spec.storedInputShape : [spec.storedInputShape]) as Shape[];
-    const r = results.get(spec)!;
-    const first = r.calls[0]?.inputShapes;
-    if (first) checkBuildShape(spec, path, stored, first, shapeDisagreements);
-    // Never called with known inputs (unconnected, unbuilt): build from the stored input shape.
-    if (!r.rule && !r.inner && r.state === 'no-shape') buildFromStored(r, spec, stored, version, depth);
-    if (!r.rule && !r.inner && r.calls.length === 0) buildFromStored(r, spec, stored, version, depth);
-  }
-
-  const outputShapes = graph.outputs.map((ref) => lookup(ref).shape);
-  return { graph, path, layers: graph.layers.map((l) => results.get(l)!), outputShapes, problems, shapeDisagreements };
-}
-
-/** No real tensor has more than 64 axes or more than 2^53 elements: a file claiming so is lying. */
-const MAX_RANK = 64;
-function shapeProblem(shapes: Shape[]): string | null {
-  for (const s of shapes) {
-    if (s.length > MAX_RANK) return `output of rank ${s.length}: beyond any real tensor (at most ${MAX_RANK} axes)`;
-    let n = 1;
-    for (const d of s) if (d !== null) n *= d;
-    if (n > Number.MAX_SAFE_INTEGER) return `output of ${n.toExponential(2)} elements: beyond any real tensor`;
-  }
-  return null;
-}
-
-function checkBuildShape(spec: LayerSpec, path: string, stored: Shape[], got: (Shape | null)[], out: ModelResult['shapeDisagreements']): void {
-  stored.forEach((s, i) => {
-    const g = got[i];
-    if (g && !sameShape(s, g)) out.push({ layer: path + spec.name, message: `${path}${spec.name}: build_config stores input shape ${fmtShape(s)} but it recomputes to ${fmtShape(g)}` });
-  });
-}
-
-/** Evaluates the layer on the input shape its build_config stores, keeping the calls it had. */
-function buildFromStored(r: LayerResult, spec: LayerSpec, stored: Shape[], version: KerasVersion, depth: number): void {
-  const calls = r.calls;
-  r.calls = [];
-  evaluateCall(r, spec, 0, stored, {}, version, depth);
-  if (calls.length) r.calls = calls;
-}
-
-/** Runs one call; records it on the result; returns the output shapes or null when unknown. */
-function evaluateCall(
-  r: LayerResult,
-  spec: LayerSpec,
-  call: number,
-  inputShapes: (Shape | null)[],
-  kwargShapes: Record<string, (Shape | null)[]>,
-  version: KerasVersion,
-  depth: number,
-  callArgs: Record<string, unknown> = {},
-): Shape[] | null {
-  let outputs: Shape[] | null = null;
-  let assumed = false;
-  if (spec.inner) {
-    if (depth > 64) throw new RuleError('models nested more than 64 deep');
-    // Keras shows a nested model's layers as built on the model's own inputs; the outer call's
-    // output is the model run on the outer tensors (which may differ, e.g. in a fixed batch size).
-    const declared = declaredInputs(spec.inner);
-    const prefix = `${r.parentPath}${spec.name}/`;
-    if (!r.inner) r.inner = inferModel(spec.inner, version, declared ? null : inputShapes, prefix, r.trainable, depth + 1);
-    let outs = r.inner.outputShapes;
-    if (!declared || !sameShapes(declared, inputShapes)) outs = inferModel(spec.inner, version, inputShapes, prefix, r.trainable, depth + 1).outputShapes;
-    outputs = outs.every((s): s is Shape => s !== null) ? (outs as Shape[]) : null;
-  } else if (isKerasOp(spec)) {
-    // A Keras 3 operation in a Functional graph (`ops.reshape`, `ops.sum`…, module keras.src.ops.*):
-    // it owns no weights; its class names (Reshape, Add…) are not the layers of the same name, so only
-    // the element-wise ones share a layer's rule. Its shape is the one the file stores on later edges.
-    const note = `Keras operation ${spec.module}.${spec.className}: output shape taken from the shapes the file stores`;
-    r.rule = { outputShapes: [], weights: [], formula: 'no weights: 0' };
-    if (!r.notes.includes(note)) r.notes.push(note);
-  } else if (ruleFor(spec.className)?.opaque) {
-    r.state = 'opaque';
-    r.problem = ruleFor(spec.className)!.opaque!;
-  } else if (!ruleFor(spec.className)) {
-    r.state = 'unknown-class';
-    r.problem = `no rule for class ${spec.className}`;
-  } else if (inputShapes.some((s) => s === null) || Object.values(kwargShapes).flat().some((s) => s === null)) {
-    if (!r.rule && r.state === 'ok') r.state = 'no-shape';
-  } else {
-    try {
-      const out = evaluateLayer({
-        className: spec.className,
-        name: spec.name,
-        config: spec.config,
-        inputShapes: inputShapes as Shape[],
-        kwargShapes: kwargShapes as Record<string, Shape[]>,
-        callArgs,
-        kerasVersion: version,
+      const first = spec.calls[0];
+      if (!spec.storedInputShape || !first) continue;
+      storedList(spec.storedInputShape).forEach((stored, i) => {
+        const ref = first.inputs[i];
+        if (!ref) return;
+        this.table.addFact(this.keyOf(ref), {
+          kind: 'file',
+          shape: fileShape(stored, `${spec.name}'s build_config`),
+          conflict: (got) => ({ layer: this.path + spec.name, message: `${this.path}${spec.name}: build_config stores input shape ${fmtTensor(fromShape(stored))} but it recomputes to ${fmtTensor(got)}` }),
+        });
       });
-      if (!r.rule) {
-        r.rule = out;
-        r.state = 'ok';
-        r.problem = null;
-        r.notes.push(...(out.notes ?? []));
+    }
+    for (const pin of this.opts.pins ?? []) if (pin.tensor.startsWith(this.path)) this.table.addFact(pin.tensor, { kind: 'weights', shape: pinFact(pin), conflict: null });
+  }
+
+  private seedInputs(): void {
+    for (const spec of this.graph.layers) {
+      if (!isInputClass(spec.className)) continue;
+      const idx = this.graph.inputs.findIndex((r) => r.layer === spec.name);
+      const override = idx >= 0 ? this.opts.inputOverride?.[idx] : undefined;
+      const r = this.results.get(spec)!;
+      if (override) {
+        this.table.produce(callKey(this.path, spec.name, 0), [override]);
+        r.calls.push(callResult([], [], [override]));
+        continue;
       }
-      outputs = out.outputShapes.length ? out.outputShapes : null;
+      this.evaluate(r, 0, [], {}, [], {});
+    }
+  }
+
+  /** Evaluates every call once its inputs are known; a cycle or a missing producer is a problem, then evaluated with unknowns. */
+  private walk(): void {
+    let pending: { spec: LayerSpec; call: number }[] = [];
+    for (const spec of this.graph.layers) if (!isInputClass(spec.className)) spec.calls.forEach((_, call) => pending.push({ spec, call }));
+    for (;;) {
+      const before = pending.length;
+      pending = pending.filter((p) => !this.tryCall(p.spec, p.call, false));
+      if (pending.length === 0) return;
+      if (pending.length === before) {
+        this.problems.push(`layers wait on each other or on tensors that never come: ${[...new Set(pending.map((p) => p.spec.name))].join(', ')}`);
+        for (const p of pending) this.tryCall(p.spec, p.call, true);
+        return;
+      }
+    }
+  }
+
+  /** Whether the producer of a reference has run (a reference to a missing layer is "ready": unknown). */
+  private ready(ref: TensorRef): boolean {
+    return !this.byName.has(ref.layer) || this.table.has(this.keyOf(ref));
+  }
+
+  /** The shape of a referenced tensor, with what the file states merged in. */
+  private read(ref: TensorRef): TensorShape {
+    const target = this.byName.get(ref.layer);
+    if (!target) return UNKNOWN_TENSOR;
+    const { shape, filled, missing } = this.table.read(this.keyOf(ref));
+    if (missing) this.problems.push(`${ref.layer} has no output ${ref.tensor} (node ${ref.node})`);
+    const producer = this.results.get(target)!;
+    if (filled && !producer.notes.includes(FILLED_NOTE)) producer.notes.push(FILLED_NOTE);
+    return shape;
+  }
+
+  private tryCall(spec: LayerSpec, call: number, force: boolean): boolean {
+    const c = spec.calls[call]!;
+    const refs = [...c.inputs, ...Object.values(c.kwargInputs).flat()];
+    if (!force && !refs.every((ref) => this.ready(ref))) return false;
+    const inputs = c.inputs.map((ref) => this.read(ref));
+    const kwargs = Object.fromEntries(Object.entries(c.kwargInputs).map(([k, refs]) => [k, refs.map((ref) => this.read(ref))]));
+    this.evaluate(this.results.get(spec)!, call, inputs, kwargs, c.inputs.map((ref) => this.keyOf(ref)), c.callArgs);
+    return true;
+  }
+
+  /**
+   * Each call's outputs as the rest of the model sees them: with what the file states merged in
+   * (a Lambda's output shape stored on the next layer's input, sizes pinned by stored weights).
+   */
+  private settleOutputs(): void {
+    const used = referencedOutputs(this.graph, (ref) => this.keyOf(ref));
+    for (const spec of this.graph.layers) {
+      const r = this.results.get(spec)!;
+      r.calls.forEach((c, call) => {
+        const key = callKey(this.path, spec.name, call);
+        if (!c || !this.table.has(tensorKey(this.path, spec.name, call, 0))) return;
+        const count = Math.max(c.outputs?.length ?? 0, (used.get(key) ?? -1) + 1, 1);
+        const outs = Array.from({ length: count }, (_, t) => this.table.read(tensorKey(this.path, spec.name, call, t)).shape);
+        const pinned = outs.filter((_, t) => this.table.pinned(tensorKey(this.path, spec.name, call, t)));
+        for (const t of pinned) {
+          const note = pinNote(t);
+          if (note && !r.notes.includes(note)) r.notes.push(note);
+        }
+        if (c.outputs || outs.some((t) => t.rankKnown || t.axes.length)) r.calls[call] = callResult(c.inputs, c.inputKeys, outs);
+      });
+    }
+  }
+
+  /** Layers never called (unconnected, unbuilt), or whose inputs stayed unknown: built from the input shape build_config stores. */
+  private buildUnconnected(): void {
+    for (const spec of this.graph.layers) {
+      if (isInputClass(spec.className) || !spec.storedInputShape) continue;
+      const r = this.results.get(spec)!;
+      if (r.rule || r.inner || (r.calls.length > 0 && r.state !== 'no-shape')) continue;
+      const calls = r.calls;
+      r.calls = [];
+      const stored = storedList(spec.storedInputShape).map(fromShape);
+      this.evaluate(r, 0, stored, {}, [], {}, false);
+      if (calls.length) r.calls = calls;
+    }
+  }
+
+  /** Runs one call; records it on the result; returns the output shapes or null when unknown. */
+  private evaluate(r: LayerResult, call: number, inputs: TensorShape[], kwargs: Record<string, TensorShape[]>, inputKeys: string[], callArgs: Record<string, unknown>, produce = true): TensorShape[] | null {
+    const spec = r.spec;
+    let outputs: TensorShape[] | null = null;
+    const rule = ruleFor(spec.className, spec.module);
+    if (spec.inner) outputs = this.nested(r, inputs);
+    else if (rule?.opaque) {
+      r.state = 'opaque';
+      r.problem = rule.opaque;
+    } else if (!rule) {
+      r.state = 'unknown-class';
+      r.problem = `no rule for class ${spec.className}`;
+    } else outputs = this.applyRule(r, call, inputs, kwargs, callArgs);
+    if (produce) this.table.produce(callKey(this.path, spec.name, call), outputs);
+    r.calls[call] = callResult(inputs, inputKeys, outputs);
+    return outputs;
+  }
+
+  private applyRule(r: LayerResult, call: number, inputs: TensorShape[], kwargs: Record<string, TensorShape[]>, callArgs: Record<string, unknown>): TensorShape[] | null {
+    const spec = r.spec;
+    try {
+      const out = evaluatePartial({ className: spec.className, module: spec.module, name: spec.name, config: spec.config, inputs, kwargs, callArgs, kerasVersion: this.version });
+      checkSizes(out.rule, out.outputs);
+      const unbuilt = [...inputs, ...Object.values(kwargs).flat()].some((t) => t.unbuilt);
+      if (!r.rule) {
+        r.rule = out.rule;
+        r.weightAxes = out.weightAxes;
+        // Built on an input that declares no shape: Keras may never have built it.
+        r.state = unbuilt ? 'no-shape' : 'ok';
+        r.problem = null;
+        r.notes.push(...(out.rule.notes ?? []));
+      }
+      // A source that states no shape (an InputLayer without one): what is built on it is unbuilt.
+      if (out.outputs === null && inputs.length === 0) {
+        r.state = 'no-shape';
+        return [{ ...UNKNOWN_TENSOR, unbuilt: true }];
+      }
+      return out.outputs && out.outputs.length ? out.outputs : null;
     } catch (e) {
       if (e instanceof UnknownClassError) {
         r.state = 'unknown-class';
         r.problem = e.message;
-      } else if (e instanceof RuleError || e instanceof Error) {
+      } else if (e instanceof RuleError) {
         if (!r.rule) {
           r.state = 'rule-error';
           r.problem = e.message;
+          r.problemCode = e.code;
         }
       } else throw e;
+      return null;
     }
   }
-  // A Lambda whose output shape is not stored: Keras ran the function to learn it; kerascope never
-  // runs code, so it assumes the shape is unchanged (Keras 1/2's own fallback for non-TF backends,
-  // and what normalisation lambdas do) and says so.
-  if (!outputs && spec.className === 'Lambda' && inputShapes.length > 0 && inputShapes.every((s) => s !== null)) {
-    outputs = [inputShapes[0] as Shape];
-    assumed = true;
-    if (!r.notes.includes(ASSUMED_NOTE)) r.notes.push(ASSUMED_NOTE);
-    if (r.state === 'rule-error' || r.state === 'no-shape') r.state = 'ok';
+
+  /**
+   * A model used as a layer. Keras shows its layers as built on the model's own inputs; the outer
+   * call's output is the model run on the outer tensors (which may differ, e.g. in a fixed batch size).
+   */
+  private nested(r: LayerResult, inputs: TensorShape[]): TensorShape[] | null {
+    if (this.depth > 64) throw new RuleError('models nested more than 64 deep');
+    const inner = r.spec.inner!;
+    const declared = declaredInputs(inner, this.version);
+    const sub = (override: TensorShape[] | null): ModelResult =>
+      inferModel(inner, this.version, { pins: this.opts.pins, inputOverride: override, path: `${r.parentPath}${r.spec.name}/`, ancestorsTrainable: r.trainable, depth: this.depth + 1 });
+    if (!r.inner) r.inner = sub(declared ? null : inputs);
+    let outs = r.inner.outputs;
+    if (!declared || !sameShapes(declared, inputs)) outs = sub(inputs).outputs;
+    return outs.length ? outs : null;
   }
-  const bad = outputs ? shapeProblem(outputs) : null;
-  if (bad) {
-    outputs = null;
-    r.state = 'rule-error';
-    r.problem = bad;
+}
+
+function callResult(inputs: TensorShape[], inputKeys: string[], outputs: TensorShape[] | null): CallResult {
+  return { inputShapes: inputs.map(toShape), outputShapes: outputs ? outputs.map(toShape).filter((s): s is Shape => s !== null) : null, inputs, outputs, inputKeys };
+}
+
+/** Per call (callKey): the highest output index anything reads. */
+function referencedOutputs(graph: ModelGraph, keyOf: (ref: TensorRef) => string): Map<string, number> {
+  const out = new Map<string, number>();
+  const note = (ref: TensorRef): void => {
+    const key = keyOf(ref);
+    const call = key.slice(0, key.lastIndexOf('\u0000'));
+    out.set(call, Math.max(out.get(call) ?? 0, ref.tensor));
+  };
+  for (const spec of graph.layers) for (const c of spec.calls) [...c.inputs, ...Object.values(c.kwargInputs).flat()].forEach(note);
+  graph.outputs.forEach(note);
+  return out;
+}
+
+/** "output (None, ?, ?, 3): 3 from the stored conv2d_1/kernel; ? cannot be known from the file". */
+function pinNote(t: TensorShape): string | null {
+  const from = t.axes.flatMap((a) => (a.from?.kind === 'weights' && a.size !== null ? [`${a.size} from the stored ${a.from.what}`] : []));
+  if (!from.length) return null;
+  const open = t.axes.some((a) => a.unknown) || !t.rankKnown ? '; sizes shown as ? cannot be known from the file' : '';
+  return `output ${fmtTensor(t)}: ${from.join(', ')} (a later layer's weights need ${from.length === 1 ? 'this size' : 'these sizes'})${open}`;
+}
+
+function fileShape(shape: Shape, what: string): TensorShape {
+  return { rankKnown: true, axes: shape.map((size) => (size === null ? { size } : { size, from: { kind: 'file' as const, what } })) };
+}
+
+function storedList(s: Shape | Shape[]): Shape[] {
+  return (Array.isArray(s[0]) ? s : [s]) as Shape[];
+}
+
+/** No real tensor has more than 64 axes, and no count past 2^53 is exact: a file claiming so is refused. */
+const MAX_RANK = 64;
+function checkSizes(rule: RuleOutput, outputs: TensorShape[] | null): void {
+  for (const t of outputs ?? []) {
+    if (t.axes.length > MAX_RANK) throw new RuleError(`output of rank ${t.axes.length}: beyond any real tensor (at most ${MAX_RANK} axes)`);
+    const n = prod(t.axes.map((a) => a.size ?? 1));
+    if (n > Number.MAX_SAFE_INTEGER) throw new SizeTooLargeError(`output of ${n.toExponential(2)} elements: size too large to count exactly (more than 2^53)`);
   }
-  r.calls[call] = assumed ? { inputShapes, outputShapes: outputs, assumed } : { inputShapes, outputShapes: outputs };
-  return outputs;
+  let total = 0;
+  for (const w of rule.weights) {
+    if (!w.shape) continue;
+    const n = prod(w.shape);
+    total += n;
+    if (n > Number.MAX_SAFE_INTEGER) throw new SizeTooLargeError(`${w.name} of shape (${w.shape.join(', ')}) has ${n.toExponential(2)} elements: size too large to count exactly (more than 2^53)`);
+  }
+  if (total > Number.MAX_SAFE_INTEGER) throw new SizeTooLargeError(`${fmtCount(total)} parameters: size too large to count exactly (more than 2^53)`);
 }
 
 /** The shapes a nested model's own InputLayers declare, in input order; null if any is missing. */
-function declaredInputs(graph: ModelGraph): Shape[] | null {
+function declaredInputs(graph: ModelGraph, version: KerasVersion): TensorShape[] | null {
   const shapes = graph.inputs.map((ref) => {
     const spec = graph.layers.find((l) => l.name === ref.layer);
-    return spec && spec.className === 'InputLayer' ? inputLayerShape(spec) : null;
+    if (!spec || !isInputClass(spec.className)) return null;
+    try {
+      return evaluateLayer({ className: spec.className, name: spec.name, config: spec.config, inputShapes: [], kerasVersion: version }).outputShapes[0] ?? null;
+    } catch (e) {
+      if (e instanceof RuleError) return null;
+      throw e;
+    }
   });
-  return shapes.length > 0 && shapes.every((x): x is Shape => x !== null) ? shapes : null;
+  return shapes.length > 0 && shapes.every((x): x is Shape => x !== null) ? shapes.map(fromShape) : null;
 }
 
-function sameShapes(a: Shape[], b: (Shape | null)[]): boolean {
+function sameShapes(a: TensorShape[], b: TensorShape[]): boolean {
   return a.length === b.length && a.every((s, i) => {
-    const t = b[i];
-    return !!t && s.length === t.length && s.every((d, j) => d === t[j]);
+    const t = b[i]!;
+    return t.rankKnown && s.axes.length === t.axes.length && s.axes.every((d, j) => d.size === t.axes[j]!.size && !t.axes[j]!.unknown);
   });
 }
 
-const KERAS_OP_MODULE = /^keras(\.src)?\.ops(\.|$)/;
-/** Operations whose rule is the merge layer of the same name: element-wise broadcast, Concatenate's axis. */
-const LAYER_LIKE_OPS = new Set(['Add', 'Subtract', 'Multiply', 'Maximum', 'Minimum', 'Average', 'Concatenate']);
-
-function isKerasOp(spec: LayerSpec): boolean {
-  return KERAS_OP_MODULE.test(spec.module ?? '') && !LAYER_LIKE_OPS.has(spec.className);
-}
-
-/** Per layer: 1 when references to it number calls from 1 (see inferModel), else 0. */
+/** Per layer: 1 when references to it number calls from 1 (see ModelInference), else 0. */
 function nodeOffsets(graph: ModelGraph): Map<string, number> {
   const maxRef = new Map<string, number>();
   const note = (ref: TensorRef): void => {

@@ -8,7 +8,7 @@ import type { LayerCall, LayerSpec, ModelGraph, TensorRef } from './types.js';
 import { normalizeConfig } from './legacyArgs.js';
 import { ruleFor } from '../layers/registry.js';
 import { fmtCount } from '../layers/util.js';
-import { asShape, storedBatchShape } from './input-shape.js';
+import { asShape, storedBatchShape } from '../keras/input-shape.js';
 import { MODEL_CLASSES } from '../keras/models.js';
 
 type Json = Record<string, unknown>;

@@ -3,7 +3,7 @@
 // for SReLU and ParametricSoftplus (their weights, and Keras 1's shared_axes indexing).
 import type { LayerRule, RuleInput, ExpectedWeight } from './types.js';
 import { RuleError } from './types.js';
-import { one, weight, fmtShape } from './util.js';
+import { one, weight, fmtShape, show } from './util.js';
 import { passThrough, total } from './common.js';
 import type { Dim } from '../types.js';
 
@@ -26,11 +26,11 @@ export function paramShape({ config, inputShapes, kerasVersion }: RuleInput): { 
   const k1 = /^1\.2\.0\b/.test(kerasVersion.raw ?? '');
   for (const a of axes) {
     const i = k1 ? a : a - 1;
-    if (i < 0 || i >= shape.length) throw new RuleError(`shared_axes ${JSON.stringify(config['shared_axes'])} out of range for input ${fmtShape(input)}`);
+    if (i < 0 || i >= shape.length) throw new RuleError(`shared_axes ${show(config['shared_axes'])} out of range for input ${fmtShape(input)}`);
     shape[i] = 1;
   }
   const why = axes.length
-    ? `input ${fmtShape(input)} without batch, shared_axes ${JSON.stringify(axes)} set to 1${k1 ? ' (Keras 1.2.0 indexing)' : ''}`
+    ? `input ${fmtShape(input)} without batch, shared_axes ${show(axes)} set to 1${k1 ? ' (Keras 1.2.0 indexing)' : ''}`
     : `input ${fmtShape(input)} without batch: one per element`;
   return { shape, why };
 }

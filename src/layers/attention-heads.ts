@@ -6,7 +6,7 @@
 // output_dense, and GroupedQueryAttention's under the private attributes _query_dense….
 import type { Dim, Shape } from '../types.js';
 import { RuleError, type Cfg, type ExpectedWeight, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
-import { bool, count, fmtCount, fmtShape, known, weight, weightCount } from './util.js';
+import { bool, count, fmtCount, fmtShape, known, weight, weightCount, show } from './util.js';
 import { kerasMajor } from './common.js';
 
 interface Projection {
@@ -68,7 +68,7 @@ function outputDims(config: Cfg, q: Shape): number[] | null {
   const o = config['output_shape'];
   if (typeof o === 'number') return [o];
   if (Array.isArray(o) && o.length > 0) {
-    if (o.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x <= 0)) throw new RuleError(`output_shape is not whole numbers: ${JSON.stringify(o)}`);
+    if (o.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x <= 0)) throw new RuleError(`output_shape is not whole numbers: ${show(o)}`);
     return o as number[];
   }
   const d = last(q);

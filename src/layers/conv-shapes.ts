@@ -2,7 +2,7 @@
 // the channels sit, the era of the kernel layout, and the arguments every convolution reads.
 import type { Dim, Shape } from '../types.js';
 import { RuleError, type Cfg, type RuleInput } from './types.js';
-import { bool, channelsFirst, count, fmtCount, fmtShape, known, one, str, tuple } from './util.js';
+import { bool, channelsFirst, count, fmtCount, fmtShape, known, one, str, tuple, show } from './util.js';
 
 /** 1, 2 or 3 from `Conv2D`, `AtrousConvolution1D`, `LocallyConnected2D`… */
 export function rankOf(className: string): number {
@@ -51,11 +51,11 @@ export interface ConvArgs {
 
 export function convArgs(cfg: Cfg, rank: number): ConvArgs {
   const kernel = tuple(cfg, 'kernel_size', rank);
-  if (kernel.some((k) => k === 0)) throw new RuleError(`kernel_size has a zero: ${JSON.stringify(cfg['kernel_size'])}`);
+  if (kernel.some((k) => k === 0)) throw new RuleError(`kernel_size has a zero: ${show(cfg['kernel_size'])}`);
   const strides = tuple(cfg, 'strides', rank, 1);
-  if (strides.some((s) => s === 0)) throw new RuleError(`strides has a zero: ${JSON.stringify(cfg['strides'])}`);
+  if (strides.some((s) => s === 0)) throw new RuleError(`strides has a zero: ${show(cfg['strides'])}`);
   const dilation = tuple(cfg, 'dilation_rate', rank, 1);
-  if (dilation.some((d) => d === 0)) throw new RuleError(`dilation_rate has a zero: ${JSON.stringify(cfg['dilation_rate'])}`);
+  if (dilation.some((d) => d === 0)) throw new RuleError(`dilation_rate has a zero: ${show(cfg['dilation_rate'])}`);
   return { kernel, strides, dilation, padding: str(cfg, 'padding', 'valid').toLowerCase() };
 }
 

@@ -2,8 +2,9 @@
 // Identity, Masking and the Dropout/noise family.
 // Keras 3: keras/src/layers/core/*.py, keras/src/layers/regularization/*.py, activations/activation.py.
 import type { LayerRule, RuleInput, ExpectedWeight } from './types.js';
-import { RuleError } from './types.js';
-import { count, bool, one, lastDim, known, weight, fmtShape } from './util.js';
+import { ConfigValueError, RuleError } from './types.js';
+import { WITH_BATCH, WITHOUT_BATCH, storedBatchShape } from '../keras/input-shape.js';
+import { count, bool, one, lastDim, known, weight, fmtShape, sizeProblem, show } from './util.js';
 import { quantization, intKernelWeights, float8Weights, withStoreOrder, lora, groupedDenseWeights, requireNotGrouped, type Quantization } from './quantize.js';
 import { einsumDense } from './einsum.js';
 import { passThrough, total } from './common.js';
@@ -16,25 +17,36 @@ export function loraText(ws: readonly ExpectedWeight[]): string {
   return f.length ? ` + LoRA ${f.map((w) => (w.shape ? w.shape.join(' × ') : '?')).join(' + ')}` : '';
 }
 
-function asShape(v: unknown): Shape | null {
-  if (!Array.isArray(v)) return null;
-  if (!v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 0))) return null;
-  return v as Dim[];
+/**
+ * A ConfigValueError naming the key when a stored input shape, in any spelling, holds a size that
+ * cannot be one (`[null, -5]`, `[null, "3"]`, `2.5`): Keras would refuse it, and it must not read as
+ * "no shape".
+ */
+function checkStoredShapes(config: Record<string, unknown>): void {
+  for (const key of [...WITH_BATCH, ...WITHOUT_BATCH, 'shape']) {
+    const v = config[key];
+    if (v === undefined || v === null) continue;
+    if (!Array.isArray(v)) throw new ConfigValueError(key, `${show(v)} is not a shape (a list of sizes)`);
+    for (const d of v) {
+      const bad = d === null ? null : sizeProblem(d);
+      if (bad) throw new ConfigValueError(key, `${show(v)}: ${bad}`);
+    }
+  }
 }
 
 const inputLayer: LayerRule = {
   classes: ['InputLayer'],
   family: 'core',
-  summary: 'no weights; output shape = batch_shape (Keras 3) or batch_input_shape (Keras 1/2)',
+  summary: 'no weights; output shape = batch_shape (Keras 3) or batch_input_shape (Keras 1/2), in any spelling a writer uses',
   source: 'keras/src/layers/core/input_layer.py',
+  input: true,
   apply({ config }) {
-    // Keras 3 get_config writes batch_shape; Keras 1/2 and tf.keras write batch_input_shape. A
-    // hand-written config may give InputLayer's own `shape` argument instead (no batch dimension).
-    const shape = asShape(config['batch_shape']) ?? asShape(config['batch_input_shape']);
+    // Keras 3 get_config writes batch_shape; Keras 1/2 and tf.keras batch_input_shape; tfjs and
+    // hand-written configs other spellings (src/keras/input-shape.ts).
+    checkStoredShapes(config);
+    const shape = storedBatchShape(config, true);
     if (shape) return { outputShapes: [shape], weights: [], formula: 'no weights: 0' };
-    const noBatch = asShape(config['shape']) ?? asShape(config['input_shape']);
-    if (noBatch) return { outputShapes: [[null, ...noBatch]], weights: [], formula: 'no weights: 0' };
-    throw new RuleError('InputLayer config has neither batch_shape nor batch_input_shape');
+    return { outputShapes: [], weights: [], formula: 'no weights: 0', shapeUnknown: true, notes: ['the InputLayer stores no input shape (neither batch_shape nor batch_input_shape)'] };
   },
 };
 
@@ -100,7 +112,7 @@ function embeddingWeights(config: Record<string, unknown>, inputDim: number, out
 function embeddingInput(input: Shape, inputLength: unknown): Shape {
   if (inputLength === null || inputLength === undefined) return input;
   const lens = Array.isArray(inputLength) ? inputLength : [inputLength];
-  const bad = (): RuleError => new RuleError(`input_length ${JSON.stringify(inputLength)} does not fit the input ${fmtShape(input)}`);
+  const bad = (): RuleError => new RuleError(`input_length ${show(inputLength)} does not fit the input ${fmtShape(input)}`);
   if (lens.length !== input.length - 1) throw bad();
   return [
     input[0] ?? null,

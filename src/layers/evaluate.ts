@@ -15,6 +15,8 @@ export class UnknownClassError extends Error {
 
 export interface LayerCallInput {
   className: string;
+  /** Keras 3 `module`: tells a Keras operation (keras.src.ops.*) from the layer of the same name. */
+  module?: string | null;
   name: string;
   config: Cfg;
   inputShapes: Shape[];
@@ -26,11 +28,12 @@ export interface LayerCallInput {
 
 export function evaluateLayer(call: LayerCallInput, depth = 0): RuleOutput {
   if (depth > 64) throw new RuleError('layers wrapped more than 64 deep');
-  const rule = ruleFor(call.className);
+  const rule = ruleFor(call.className, call.module);
   if (!rule) throw new UnknownClassError(call.className);
   const input: RuleInput = {
     name: call.name,
     className: call.className,
+    module: call.module ?? null,
     config: call.config,
     inputShapes: call.inputShapes,
     kwargShapes: call.kwargShapes ?? {},

@@ -3,7 +3,7 @@
 // Keras 1.2: keras/engine/topology.py Merge.get_output_shape_for.
 import type { Dim, Shape } from '../types.js';
 import { RuleError, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
-import { broadcast, fmtShape, num, str } from './util.js';
+import { broadcast, fmtShape, num, str, show } from './util.js';
 
 const NO_WEIGHTS = 'no weights: 0';
 
@@ -60,8 +60,8 @@ export function dot(a: Shape, b: Shape, given: unknown): Shape {
   let ax: [number, number];
   if (typeof axes === 'number') ax = axes < 0 ? [axisIndex(axes, a.length), axisIndex(axes, b.length)] : [axes, axes];
   else if (Array.isArray(axes) && axes.length === 2 && axes.every((x) => typeof x === 'number')) ax = [axisIndex(axes[0], a.length), axisIndex(axes[1], b.length)];
-  else throw new RuleError(`axes should be an int or a pair of ints: ${JSON.stringify(given)}`);
-  if (ax[0] >= a.length || ax[1] >= b.length) throw new RuleError(`axes ${JSON.stringify(given)} out of range for ${fmtShape(a)} and ${fmtShape(b)}`);
+  else throw new RuleError(`axes should be an int or a pair of ints: ${show(given)}`);
+  if (ax[0] >= a.length || ax[1] >= b.length) throw new RuleError(`axes ${show(given)} out of range for ${fmtShape(a)} and ${fmtShape(b)}`);
   const x = a[ax[0]] ?? null;
   const y = b[ax[1]] ?? null;
   if (x !== null && y !== null && x !== y) throw new RuleError(`Dot axes do not match: ${x} (axis ${ax[0]} of ${fmtShape(a)}) ≠ ${y} (axis ${ax[1]} of ${fmtShape(b)})`);
@@ -123,7 +123,7 @@ function applyMerge({ config, inputShapes }: RuleInput): RuleOutput {
       if (inputShapes.length !== 2) throw new RuleError(`Merge mode ${mode} needs exactly 2 inputs`);
       return out(dot(inputShapes[0]!, inputShapes[1]!, config['dot_axes'] ?? -1));
     default:
-      throw new RuleError(`unknown Merge mode ${JSON.stringify(mode)}`);
+      throw new RuleError(`unknown Merge mode ${show(mode)}`);
   }
 }
 

@@ -3,14 +3,14 @@
 // Keras 1.2.2 keras/layers/normalization.py (mode, axis; running_mean, running_std).
 import type { LayerRule, RuleInput, ExpectedWeight, InnerLayerConfig } from './types.js';
 import { RuleError } from './types.js';
-import { one, weight, fmtShape, bool, num, nest, trainableFirst } from './util.js';
+import { one, weight, fmtShape, bool, num, nest, trainableFirst, show } from './util.js';
 import { passThrough, total, kerasMajor } from './common.js';
 import type { Dim, Shape } from '../types.js';
 
 function axes(v: unknown, fallback: number[]): number[] {
   if (v === null || v === undefined) return fallback;
   const arr = Array.isArray(v) ? v : [v];
-  if (!arr.every((a) => typeof a === 'number' && Number.isInteger(a))) throw new RuleError(`axis is not whole numbers: ${JSON.stringify(v)}`);
+  if (!arr.every((a) => typeof a === 'number' && Number.isInteger(a))) throw new RuleError(`axis is not whole numbers: ${show(v)}`);
   return arr as number[];
 }
 
@@ -21,7 +21,7 @@ function positive(a: number, input: Shape): number {
 }
 
 function dimsText(input: Shape, ax: number[]): string {
-  return `input ${fmtShape(input)} at axis ${ax.length === 1 ? ax[0] : JSON.stringify(ax)}`;
+  return `input ${fmtShape(input)} at axis ${ax.length === 1 ? ax[0] : show(ax)}`;
 }
 
 /**

@@ -4,7 +4,7 @@
 // not weights.
 import type { LayerRule, RuleInput, RuleOutput, InnerLayerConfig } from './types.js';
 import { RuleError } from './types.js';
-import { one, weight, fmtShape, num, str, bool, convLength, nest, channelsFirst } from './util.js';
+import { one, weight, fmtShape, num, str, bool, convLength, nest, channelsFirst, show } from './util.js';
 import { passThrough, total, kerasMajor } from './common.js';
 import type { Dim, Shape } from '../types.js';
 import { toSnakeCase, uniqueNamer } from '../keras/naming.js';
@@ -61,9 +61,9 @@ function normalization({ config, inputShapes }: RuleInput): RuleOutput {
   }
   const raw = config['axis'] === null || config['axis'] === undefined ? [] : Array.isArray(config['axis']) ? config['axis'] : [config['axis']];
   const keep = (raw as number[]).map((a) => (a < 0 ? a + input.length : a)).sort((a, b) => a - b);
-  if (keep.some((a) => a < 0 || a >= input.length)) throw new RuleError(`axis ${JSON.stringify(config['axis'])} out of range for ${fmtShape(input)}`);
+  if (keep.some((a) => a < 0 || a >= input.length)) throw new RuleError(`axis ${show(config['axis'])} out of range for ${fmtShape(input)}`);
   const shape: Dim[] = keep.map((a) => input[a] ?? null);
-  const why = `input ${fmtShape(input)} at kept axes ${JSON.stringify(keep)}`;
+  const why = `input ${fmtShape(input)} at kept axes ${show(keep)}`;
   const ws = [
     weight('mean', shape, why, { trainable: false }),
     weight('variance', shape, why, { trainable: false }),

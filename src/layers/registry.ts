@@ -14,6 +14,7 @@ import { rules as activations } from './activations.js';
 import { rules as preprocessing } from './preprocessing.js';
 import { rules as legacy } from './legacy.js';
 import { rules as applications } from './applications.js';
+import { isKerasOperation, kerasOperation } from './keras-ops.js';
 
 const families: LayerRule[][] = [
   core,
@@ -41,8 +42,15 @@ for (const family of families) {
   }
 }
 
-export function ruleFor(className: string): LayerRule | undefined {
+/** The rule for a class as stored; `module` (Keras 3) tells a Keras operation from the layer of the same name. */
+export function ruleFor(className: string, module?: string | null): LayerRule | undefined {
+  if (isKerasOperation(className, module)) return kerasOperation;
   return byClass.get(className);
+}
+
+/** The class starts a model's graph (InputLayer). */
+export function isInputClass(className: string): boolean {
+  return byClass.get(className)?.input === true;
 }
 
 export function allRules(): LayerRule[] {

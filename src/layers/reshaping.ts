@@ -3,7 +3,7 @@
 // Keras 2: tf_keras/layers/reshaping/*.py; Keras 1.2: keras/layers/core.py, convolutional.py.
 import type { Dim, Shape } from '../types.js';
 import { RuleError, type Cfg, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
-import { count, fmtShape, one, prodOrNull, requireRank, tuple } from './util.js';
+import { count, fmtShape, one, prodOrNull, requireRank, tuple, show } from './util.js';
 import { assemble, geometry, rankOf } from './conv-shapes.js';
 
 const NO_WEIGHTS = 'no weights: 0';
@@ -13,14 +13,14 @@ function out(shape: Shape): RuleOutput {
 }
 
 function whole(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new RuleError(`config ${what} is not a whole number: ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new RuleError(`config ${what} is not a whole number: ${show(v)}`);
   return v;
 }
 
 /** A (before, after) pair from an int (symmetric) or a 2-list. */
 function pair(v: unknown, what: string): [number, number] {
   if (Array.isArray(v)) {
-    if (v.length !== 2) throw new RuleError(`config ${what} should be a pair: ${JSON.stringify(v)}`);
+    if (v.length !== 2) throw new RuleError(`config ${what} should be a pair: ${show(v)}`);
     return [whole(v[0], what), whole(v[1], what)];
   }
   const x = whole(v, what);
@@ -46,7 +46,7 @@ function pairs(cfg: Cfg, key: string, rank: number, fallback: number): [number, 
   if (!Array.isArray(v)) return Array.from({ length: rank }, () => pair(v, key));
   // Keras 1.2 ZeroPadding2D also took a flat (top, bottom, left, right).
   if (rank === 2 && v.length === 4) return [pair(v.slice(0, 2), key), pair(v.slice(2), key)];
-  if (v.length !== rank) throw new RuleError(`config ${key} should have ${rank} entries: ${JSON.stringify(v)}`);
+  if (v.length !== rank) throw new RuleError(`config ${key} should have ${rank} entries: ${show(v)}`);
   return v.map((x) => pair(x, key));
 }
 
@@ -57,7 +57,7 @@ function applyPadding(input: RuleInput, sign: 1 | -1, key: string, fallback: num
   const spatial = g.spatial.map((len, i) => {
     if (len === null) return null;
     const r = len + sign * (p[i]![0] + p[i]![1]);
-    if (r <= 0) throw new RuleError(`${key} ${JSON.stringify(p[i])} leaves nothing of a dimension of ${len}`);
+    if (r <= 0) throw new RuleError(`${key} ${show(p[i])} leaves nothing of a dimension of ${len}`);
     return r;
   });
   return out(assemble(g, spatial, g.channels));
@@ -83,7 +83,7 @@ function applyFlatten({ inputShapes }: RuleInput): RuleOutput {
 function applyReshape({ config, inputShapes }: RuleInput): RuleOutput {
   const input = one(inputShapes);
   const target = config['target_shape'];
-  if (!Array.isArray(target)) throw new RuleError(`config target_shape is not a list: ${JSON.stringify(target)}`);
+  if (!Array.isArray(target)) throw new RuleError(`config target_shape is not a list: ${show(target)}`);
   const dims: Dim[] = target.map((d) => {
     if (d === null || d === -1) return d === -1 ? -1 : null;
     return whole(d, 'target_shape');
@@ -94,10 +94,10 @@ function applyReshape({ config, inputShapes }: RuleInput): RuleOutput {
   if (size === null || dims.includes(null)) return out([input[0] ?? null, ...dims.map((d) => (d === -1 ? null : d))]);
   const known = prodOrNull(dims.filter((d) => d !== -1));
   if (!dims.includes(-1)) {
-    if (known !== size) throw new RuleError(`cannot reshape ${fmtShape(input)} (${size} values) to ${JSON.stringify(target)}`);
+    if (known !== size) throw new RuleError(`cannot reshape ${fmtShape(input)} (${size} values) to ${show(target)}`);
     return out([input[0] ?? null, ...dims]);
   }
-  if (!known || size % known !== 0) throw new RuleError(`cannot reshape ${fmtShape(input)} (${size} values) to ${JSON.stringify(target)}`);
+  if (!known || size % known !== 0) throw new RuleError(`cannot reshape ${fmtShape(input)} (${size} values) to ${show(target)}`);
   return out([input[0] ?? null, ...dims.map((d) => (d === -1 ? size / known : d))]);
 }
 
@@ -105,9 +105,9 @@ function applyReshape({ config, inputShapes }: RuleInput): RuleOutput {
 function applyPermute({ config, inputShapes }: RuleInput): RuleOutput {
   const input = one(inputShapes);
   const dims = config['dims'];
-  if (!Array.isArray(dims)) throw new RuleError(`config dims is not a list: ${JSON.stringify(dims)}`);
+  if (!Array.isArray(dims)) throw new RuleError(`config dims is not a list: ${show(dims)}`);
   const sorted = [...dims].sort((a, b) => Number(a) - Number(b));
-  if (sorted.some((d, i) => d !== i + 1)) throw new RuleError(`dims must be a permutation of 1..${dims.length}: ${JSON.stringify(dims)}`);
+  if (sorted.some((d, i) => d !== i + 1)) throw new RuleError(`dims must be a permutation of 1..${dims.length}: ${show(dims)}`);
   requireRank(input, dims.length + 1, 'Permute');
   return out([input[0] ?? null, ...dims.map((d: number) => input[d] ?? null)]);
 }

@@ -5,7 +5,7 @@
 // run TensorFlow.
 import type { Cfg } from './types.js';
 import { RuleError } from './types.js';
-import { broadcast, fmtShape } from './util.js';
+import { broadcast, fmtShape, show } from './util.js';
 import type { Dim, Shape } from '../types.js';
 
 /** Ops whose result has the broadcast shape of their tensor inputs. */
@@ -25,7 +25,7 @@ function axisOf(v: unknown, rank: number): number[] | null {
   if (v === null || v === undefined) return null;
   const arr = Array.isArray(v) ? v : [v];
   return arr.map((a) => {
-    if (typeof a !== 'number' || !Number.isInteger(a) || a < -rank || a >= rank) throw new RuleError(`axis ${JSON.stringify(v)} out of range for rank ${rank}`);
+    if (typeof a !== 'number' || !Number.isInteger(a) || a < -rank || a >= rank) throw new RuleError(`axis ${show(v)} out of range for rank ${rank}`);
     return a < 0 ? a + rank : a;
   });
 }
@@ -62,7 +62,7 @@ function getitem(x: Shape, args: Cfg): Shape {
   const raw = args['slice_spec'];
   const spec = Array.isArray(raw) ? raw : [raw];
   const consuming = spec.filter((e) => e !== null && !isEllipsis(e)).length;
-  if (consuming > x.length) throw new RuleError(`slice ${JSON.stringify(raw)} has more indices than ${fmtShape(x)} has dims`);
+  if (consuming > x.length) throw new RuleError(`slice ${show(raw)} has more indices than ${fmtShape(x)} has dims`);
   const out: Shape = [];
   let i = 0;
   for (const e of spec) {
@@ -70,7 +70,7 @@ function getitem(x: Shape, args: Cfg): Shape {
     else if (isEllipsis(e)) for (let k = 0; k < x.length - consuming; k++) out.push(x[i++] ?? null);
     else if (typeof e === 'number') i++;
     else if (typeof e === 'object') out.push(sliceLength(x[i++] ?? null, e as Cfg));
-    else throw new RuleError(`slice entry ${JSON.stringify(e)} is not understood`);
+    else throw new RuleError(`slice entry ${show(e)} is not understood`);
   }
   return [...out, ...x.slice(i)];
 }
@@ -108,7 +108,7 @@ function reshape(x: Shape, args: Cfg): Shape | null {
   const dims = target as (number | null)[];
   const size = x.every((d) => d !== null) ? (x as number[]).reduce((a, b) => a * b, 1) : null;
   const rest = dims.filter((d) => d !== -1);
-  if (dims.filter((d) => d === -1).length > 1) throw new RuleError(`reshape target ${JSON.stringify(target)} has more than one -1`);
+  if (dims.filter((d) => d === -1).length > 1) throw new RuleError(`reshape target ${show(target)} has more than one -1`);
   const knownRest = rest.every((d) => d !== null) ? (rest as number[]).reduce((a, b) => a * b, 1) : null;
   return dims.map((d) => (d !== -1 ? d : size === null || knownRest === null || knownRest === 0 ? null : size / knownRest));
 }

@@ -1,5 +1,6 @@
 // The contract every layer rule follows. One rule per class (aliases share it), one file per family,
 // one registry (registry.ts). A rule is pure: config + input shapes in, output shapes + expected weights out.
+import type { FindingCode } from '../findings.js';
 import type { Shape } from '../types.js';
 
 /** A layer config as stored, with Keras 1 argument names already mapped to Keras 2/3 names (src/graph/legacy.ts). */
@@ -20,6 +21,8 @@ export interface KerasVersion {
   /** True for tf.keras (versions like "2.2.4-tf", ≥ 2.4 without multi-backend) as opposed to standalone Keras 2.0–2.3. */
   tfKeras: boolean;
   loader: Loader;
+  /** The `backend` the file records (`tensorflow`, `theano`, `jax`…), when it records one. */
+  backend?: string | null;
 }
 
 /** A wrapped layer as found in a config: `{class_name, config}`. */
@@ -33,6 +36,8 @@ export interface InnerLayerConfig {
 export interface RuleInput {
   name: string;
   className: string;
+  /** The Keras 3 `module` the class was stored with, when any. */
+  module?: string | null;
   config: Cfg;
   /**
    * One shape per positional input tensor, batch dimension included, flattened in call order
@@ -60,6 +65,12 @@ export interface ExpectedWeight {
   name: string;
   /** Null where a needed input dimension is unknown (None). */
   shape: number[] | null;
+  /**
+   * Set by the graph when `shape` is null because an input size cannot be known (after a Lambda
+   * without a stored output shape): the sizes that are known, null for the open ones. A stored
+   * tensor that agrees on the known sizes fixes the open ones (graph/partial.ts).
+   */
+  partialShape?: (number | null)[];
   /** As created by Keras (BatchNormalization statistics: false). Freezing is applied later. */
   trainable: boolean;
   /**
@@ -146,6 +157,8 @@ export interface LayerRule {
   /** The Keras source file the rule is taken from. */
   source: string;
   apply(input: RuleInput): RuleOutput;
+  /** The class is a model's input (InputLayer): the graph starts from it. */
+  input?: true;
   /**
    * Set for classes that are recognised but cannot be analysed from a file (JaxLayer, FlaxLayer,
    * TFSMLayer, TorchModuleWrapper): the reason is reported, stored tensors are listed and counted.
@@ -154,5 +167,27 @@ export interface LayerRule {
   opaque?: string;
 }
 
-/** Raised by a rule when the config or the input shapes cannot produce an output (Keras would refuse too). */
-export class RuleError extends Error {}
+/**
+ * Raised by a rule when the config or the input shapes cannot produce an output (Keras would refuse
+ * too). Anything else a rule throws (a TypeError) is a bug in kerascope, not a finding.
+ */
+export class RuleError extends Error {
+  /** The finding code the report gives it. */
+  readonly code: FindingCode = 'layer-rule-error';
+}
+
+/** A config value that cannot be what Keras needs there (`units: -7`, `units: "3"`, `[null, -5]`): names the key. */
+export class ConfigValueError extends RuleError {
+  override readonly code: FindingCode = 'config-invalid-value';
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`config ${key}: ${message}`);
+  }
+}
+
+/** A size past 2^53 cannot be counted exactly in a double: refused rather than printed as a float. */
+export class SizeTooLargeError extends RuleError {
+  override readonly code: FindingCode = 'size-too-large';
+}

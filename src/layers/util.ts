@@ -1,8 +1,21 @@
 // Shared helpers for layer rules: config getters, conv/pool lengths, broadcasting, formatting.
 import type { Dim, Shape } from '../types.js';
-import { RuleError, type Cfg, type ExpectedWeight } from './types.js';
+import { ConfigValueError, RuleError, type Cfg, type ExpectedWeight } from './types.js';
 
 // ---------------------------------------------------------------- config getters
+
+/**
+ * A config value for a message: like JSON, but bounded (strings cut at 40 characters, lists at 8
+ * items, two levels deep), so a hostile value nested 100,000 deep cannot blow the stack.
+ */
+export function show(v: unknown, depth = 0): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (v === null || typeof v !== 'object') return String(v);
+  if (depth >= 2) return Array.isArray(v) ? '[…]' : '{…}';
+  if (Array.isArray(v)) return `[${v.slice(0, 8).map((x) => show(x, depth + 1)).join(', ')}${v.length > 8 ? ', …' : ''}]`;
+  const entries = Object.entries(v);
+  return `{${entries.slice(0, 6).map(([k, x]) => `${show(k)}: ${show(x, depth + 1)}`).join(', ')}${entries.length > 6 ? ', …' : ''}}`;
+}
 
 export function num(cfg: Cfg, key: string, fallback?: number): number {
   const v = cfg[key];
@@ -11,13 +24,27 @@ export function num(cfg: Cfg, key: string, fallback?: number): number {
     if (fallback !== undefined) return fallback;
     throw new RuleError(`config has no ${key}`);
   }
-  throw new RuleError(`config ${key} is not a number: ${JSON.stringify(v)}`);
+  throw new ConfigValueError(key, typeof v === 'string' ? `${show(v)} is a string, not a number` : `${show(v)} is not a number`);
+}
+
+/** Larger than any layer Keras could build (and small enough that its products stay exact). */
+const MAX_SIZE = 2 ** 40;
+
+/** Why `v` cannot be a size (a whole number ≥ 0), or null when it can. */
+export function sizeProblem(v: unknown): string | null {
+  if (typeof v === 'string') return `${show(v)} is a string, not a number`;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return `${show(v)} is not a number`;
+  if (!Number.isInteger(v)) return `${v} is not a whole number`;
+  if (v < 0) return `${v} is negative`;
+  if (v > MAX_SIZE) return `${v} is larger than any real layer (more than 2^40)`;
+  return null;
 }
 
 /** A positive whole number that shapes may be built from (units, filters…). */
 export function count(cfg: Cfg, key: string, fallback?: number): number {
   const v = num(cfg, key, fallback);
-  if (!Number.isInteger(v) || v < 0 || v > 2 ** 40) throw new RuleError(`config ${key} is not a valid size: ${v}`);
+  const bad = sizeProblem(v);
+  if (bad) throw new ConfigValueError(key, bad);
   return v;
 }
 
@@ -40,10 +67,11 @@ export function tuple(cfg: Cfg, key: string, rank: number, fallback?: number): n
   }
   const arr = Array.isArray(v) ? v : Array(rank).fill(v);
   if (arr.length === 1 && rank > 1) return Array(rank).fill(arr[0]);
-  if (arr.length !== rank) throw new RuleError(`config ${key} should have ${rank} entries: ${JSON.stringify(v)}`);
+  if (arr.length !== rank) throw new ConfigValueError(key, `should have ${rank} entries: ${show(v)}`);
   return arr.map((x) => {
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw new RuleError(`config ${key} is not whole numbers: ${JSON.stringify(v)}`);
-    return x;
+    const bad = sizeProblem(x);
+    if (bad) throw new ConfigValueError(key, `${show(v)}: ${bad}`);
+    return x as number;
   });
 }
 

@@ -3,7 +3,7 @@
 // tf.keras: tf_keras/layers/rnn/bidirectional.py, time_distributed.py.
 import type { Shape } from '../types.js';
 import { RuleError, type Cfg, type ExpectedWeight, type InnerLayerConfig, type KerasVersion, type LayerRule, type RuleInput, type RuleOutput } from './types.js';
-import { bool, fmtCount, fmtShape, nest, one, trainableFirst, weightCount } from './util.js';
+import { bool, fmtCount, fmtShape, nest, one, trainableFirst, weightCount, show } from './util.js';
 import { innerName, innerWeights, positional } from './recurrent-cells.js';
 import { containerNamer } from '../keras/naming.js';
 import { kerasMajor } from './common.js';
@@ -82,7 +82,7 @@ function mergeMode(config: Cfg): string | null {
   if (m === undefined) return 'concat';
   if (m === null) return null;
   if (m === 'concat' || m === 'sum' || m === 'mul' || m === 'ave') return m;
-  throw new RuleError(`merge_mode ${JSON.stringify(m)} is not concat, sum, mul, ave or None`);
+  throw new RuleError(`merge_mode ${show(m)} is not concat, sum, mul, ave or None`);
 }
 
 function merged(out: Shape, mode: string | null): Shape[] {

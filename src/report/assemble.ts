@@ -5,7 +5,7 @@ import type { Finding, LayerReport, ModelSource, Report, Shape, StoredTensor, To
 import type { LayerResult, ModelResult } from '../graph/infer.js';
 import { findingOf, sortFindings } from '../findings.js';
 import { fmtCount, prod } from '../layers/util.js';
-import { guessTrainable, matchWeights } from '../check/match.js';
+import { guessTrainable, type MatchResult } from '../check/match.js';
 import { isOpaque, layerPath, ownedWeights, topLayers } from '../check/expected.js';
 
 /**
@@ -13,8 +13,8 @@ import { isOpaque, layerPath, ownedWeights, topLayers } from '../check/expected.
  * only, or a subclassed model); `findings` are those made so far (reader, graph parse); `audited` are
  * the security audit's.
  */
-export function assembleReport(source: ModelSource, model: ModelResult | null, findings: Finding[], audited: Finding[]): Report {
-  const report = model ? modelReport(source, model, findings) : storedOnlyReport(source, findings);
+export function assembleReport(source: ModelSource, model: ModelResult | null, match: MatchResult | null, findings: Finding[], audited: Finding[]): Report {
+  const report = model ? modelReport(source, model, match, findings) : storedOnlyReport(source, findings);
   // One order for every finding, the audit's included (docs/json.md: most serious first).
   report.findings = sortFindings([...report.findings, ...audited]);
   report.verdict = verdictOf(report, source, model);
@@ -29,8 +29,7 @@ function verdictOf(report: Report, source: ModelSource, model: ModelResult | nul
 
 // ---------------------------------------------------------------- with an architecture
 
-function modelReport(source: ModelSource, model: ModelResult, findings: Finding[]): Report {
-  const match = source.weights ? matchWeights(model, source.weights) : null;
+function modelReport(source: ModelSource, model: ModelResult, match: MatchResult | null, findings: Finding[]): Report {
   graphFindings(model, findings);
   if (match) findings.push(...match.findings);
   const rowsOf = (r: LayerResult): WeightReport[] => match?.rows.get(r) ?? expectedRows(r);
@@ -66,7 +65,7 @@ function graphFindings(model: ModelResult, findings: Finding[]): void {
     for (const d of m.shapeDisagreements) findings.push(findingOf('stored-shape-disagrees', d.layer, d.message));
     for (const r of m.layers) {
       const path = layerPath(r);
-      if (r.state === 'rule-error') findings.push(findingOf('layer-rule-error', path, `${path} (${r.spec.className}): ${r.problem}`));
+      if (r.state === 'rule-error') findings.push(findingOf(r.problemCode ?? 'layer-rule-error', path, `${path} (${r.spec.className}): ${r.problem}`));
       for (const n of r.notes) {
         const text = n.startsWith(`${r.spec.name}: `) ? n.slice(r.spec.name.length + 2) : n;
         findings.push(findingOf(r.spec.className === 'Lambda' ? 'lambda-shape' : 'layer-note', path, `${path}: ${text}`));

@@ -11,11 +11,14 @@
 // - `input_shape` / `inputShape` and, on an InputLayer, `shape` (Keras 3 `Input(shape=…)` arguments
 //   written by hand or by other tools): the shape without the batch axis, which `batch_size` /
 //   `batchSize` completes, else None.
+// It lives with the Keras facts (src/keras) because the graph (a Sequential's first layer) and the
+// InputLayer rule both read it.
 import type { Dim, Shape } from '../types.js';
-import type { Cfg } from '../layers/types.js';
 
-const WITH_BATCH = ['batch_input_shape', 'batch_shape', 'batchInputShape', 'batchShape'] as const;
-const WITHOUT_BATCH = ['input_shape', 'inputShape'] as const;
+type Cfg = Record<string, unknown>;
+
+export const WITH_BATCH = ['batch_input_shape', 'batch_shape', 'batchInputShape', 'batchShape'] as const;
+export const WITHOUT_BATCH = ['input_shape', 'inputShape'] as const;
 
 /**
  * The batch input shape a layer's config stores, or null. `inputLayer`: the config is an
