@@ -1,14 +1,16 @@
 // The graph step on hand-written configs: Keras 1 names, node numbering of nested models, broken graphs
 // and the layer limit. Shapes asserted are Keras's (docs quoted per case).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { analyze, UnreadableError } from '../src/index.js';
 import { normalizeConfig } from '../src/graph/legacyArgs.js';
 import type { Report } from '../src/types.js';
+import { renderTable } from '../src/report/table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kerascope-graph-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 function write(model: unknown): string {
   const file = join(dir, `m${n++}.json`);
@@ -87,5 +89,36 @@ describe('Keras 3 operations in a Functional graph (fixtures/keras-ops, written 
       if (t.name === 'matmul') expect(l.outputShape).toBeNull();
       else expect(l.outputShape, t.name).toEqual(t.output_shape.length === 1 ? t.output_shape[0] : t.output_shape);
     }
+  });
+});
+
+describe('absurd sizes (issue 10 item 8): an error finding naming the layer and the key, never a float', () => {
+  const seq = (layers: unknown[]) => ({ class_name: 'Sequential', keras_version: '2.2.4', backend: 'tensorflow', config: { name: 's', layers } });
+  const findings = (r: Report, code: string) => r.findings.filter((f) => f.code === code);
+
+  test('units that cannot be a size: -7, "3", 2.5', async () => {
+    for (const [units, why] of [[-7, '-7 is negative'], ['3', '"3" is a string, not a number'], [2.5, '2.5 is not a whole number']] as const) {
+      const r = await analyze(write(seq([{ class_name: 'Dense', config: { name: 'd', units, batch_input_shape: [null, 5] } }])));
+      expect(findings(r, 'config-invalid-value').map((f) => [f.severity, f.layer, f.message])).toEqual([['error', 'd', `d (Dense): config units: ${why}`]]);
+      expect(r.verdict).toBe('inconsistent');
+    }
+  });
+
+  test('a stored input shape with a negative size is refused, not read as unknown', async () => {
+    const r = await analyze(write(seq([{ class_name: 'Dense', config: { name: 'd', units: 3, batch_input_shape: [null, -5] } }])));
+    expect(findings(r, 'config-invalid-value').map((f) => f.message)).toEqual(['d_input (InputLayer): config batch_input_shape: [null, -5]: -5 is negative']);
+  });
+
+  test('a Conv2D with 2^32 filters and a 65536² kernel: size too large to count exactly, no float count', async () => {
+    const conv = { class_name: 'Conv2D', config: { name: 'c', filters: 2 ** 32, kernel_size: [65536, 65536], batch_input_shape: [null, 65536, 65536, 3] } };
+    const r = await analyze(write(seq([conv])));
+    const big = findings(r, 'size-too-large');
+    expect(big.map((f) => [f.severity, f.layer])).toEqual([['error', 'c']]);
+    // The kernel: 65536 × 65536 × 3 × 2^32 = 3 × 2^64 elements.
+    expect(big[0]!.message).toBe('c (Conv2D): kernel of shape (65536, 65536, 3, 4294967296) has 5.53e+19 elements: size too large to count exactly (more than 2^53)');
+    expect(Number.isSafeInteger(r.totals.params)).toBe(true);
+    const table = renderTable(r);
+    expect(table).toContain(' Total params: 0 (0.00 B)');
+    expect(table.split('Findings')[0]).not.toMatch(/e\+\d|PB/);
   });
 });

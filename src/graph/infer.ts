@@ -264,7 +264,11 @@ class ModelInference {
     const spec = r.spec;
     let outputs: TensorShape[] | null = null;
     const rule = ruleFor(spec.className, spec.module);
-    if (spec.inner) outputs = this.nested(r, inputs);
+    const failedInput = [...inputs, ...Object.values(kwargs).flat()].some((t) => t.failed);
+    if (failedInput) {
+      // An input could not be worked out (its producer's rule failed, which is reported there).
+      if (!r.rule && !r.inner && r.state === 'ok') r.state = 'no-shape';
+    } else if (spec.inner) outputs = this.nested(r, inputs);
     else if (rule?.opaque) {
       r.state = 'opaque';
       r.problem = rule.opaque;
@@ -272,7 +276,7 @@ class ModelInference {
       r.state = 'unknown-class';
       r.problem = `no rule for class ${spec.className}`;
     } else outputs = this.applyRule(r, call, inputs, kwargs, callArgs);
-    if (produce) this.table.produce(callKey(this.path, spec.name, call), outputs);
+    if (produce) this.table.produce(callKey(this.path, spec.name, call), outputs, failedInput || r.state === 'rule-error');
     r.calls[call] = callResult(inputs, inputKeys, outputs);
     return outputs;
   }
@@ -346,12 +350,12 @@ function referencedOutputs(graph: ModelGraph, keyOf: (ref: TensorRef) => string)
   return out;
 }
 
-/** "output (None, ?, ?, 3): 3 from the stored conv2d_1/kernel; ? cannot be known from the file". */
+/** "output (None, ?, ?, 3): 3 from the shape of the stored conv2d_1/kernel". */
 function pinNote(t: TensorShape): string | null {
-  const from = t.axes.flatMap((a) => (a.from?.kind === 'weights' && a.size !== null ? [`${a.size} from the stored ${a.from.what}`] : []));
+  const from = t.axes.flatMap((a) => (a.from?.kind === 'weights' && a.size !== null ? [`${a.size} from the shape of the stored ${a.from.what}`] : []));
   if (!from.length) return null;
-  const open = t.axes.some((a) => a.unknown) || !t.rankKnown ? '; sizes shown as ? cannot be known from the file' : '';
-  return `output ${fmtTensor(t)}: ${from.join(', ')} (a later layer's weights need ${from.length === 1 ? 'this size' : 'these sizes'})${open}`;
+  const open = t.axes.some((a) => a.unknown) || !t.rankKnown ? '; the sizes shown as ? cannot be known from the file' : '';
+  return `output ${fmtTensor(t)}: ${from.join(', ')}${open}`;
 }
 
 function fileShape(shape: Shape, what: string): TensorShape {

@@ -142,10 +142,12 @@ function parseSequential(className: string, config: unknown, top: Json, depth: n
   const first = layers.find((l) => l.className !== 'InputLayer');
   if (!input && first) {
     const shape = inputShapeOf(first) ?? asShape(cfg['build_input_shape']);
+    // A stored shape that cannot be one ([null, -5]) goes to the InputLayer rule as stored: it says why.
+    const raw = first.config['batch_input_shape'];
     input = {
       name: `${first.name}_input`,
       className: 'InputLayer',
-      config: { batch_input_shape: shape },
+      config: { batch_input_shape: shape ?? (raw === undefined ? null : raw) },
       module: null,
       registeredName: null,
       trainable: true,

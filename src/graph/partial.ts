@@ -122,6 +122,9 @@ function atRank(call: PartialCall, r: number): Candidate | RuleError {
   const b = tryRule(plainCall(call, sizesWith(1), kwargs));
   const runs = a instanceof RuleError || b instanceof RuleError ? null : ([a, b] as const);
   if (open instanceof RuleError && !runs) return open;
+  // A rank guess where a weight would need a size that is None cannot be right: Keras builds
+  // weights from concrete sizes only (BatchNormalization over the batch axis of a rank-1 guess).
+  if (r > 0 && runs?.[0].weights.some((w) => !w.shape || w.shape.some((d) => d === null))) return new RuleError(`no weights can be built at rank ${r}`);
   const ctx: Ctx = { inputs, probed, runs };
   const base = open instanceof RuleError ? unknownFormula(runs![0]) : open;
   return {

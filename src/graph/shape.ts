@@ -32,6 +32,8 @@ export interface TensorShape {
    * the config alone, so whether they own weights depends on whether the model was ever called.
    */
   unbuilt?: true;
+  /** Its producer could not be evaluated (a rule error): the layers on it are not evaluated either. */
+  failed?: true;
 }
 
 export const UNKNOWN_TENSOR: TensorShape = { rankKnown: false, axes: [] };
@@ -103,8 +105,8 @@ export function mergeShapes(inferred: TensorShape, stated: TensorShape): { shape
   const m = mergeTail(inferred.axes, stated.axes);
   // The side that knew the rank is the longer one: its leading axes come first, unchanged. A shape
   // the file states for a tensor from a shapeless input means the model was built after all.
-  const unbuilt = inferred.unbuilt && !stated.rankKnown ? { unbuilt: true as const } : {};
-  return { shape: { rankKnown: rank !== undefined, axes: m.axes, ...unbuilt }, conflict: m.conflict };
+  const flags = stated.rankKnown ? {} : { ...(inferred.unbuilt ? { unbuilt: true as const } : {}), ...(inferred.failed ? { failed: true as const } : {}) };
+  return { shape: { rankKnown: rank !== undefined, axes: m.axes, ...flags }, conflict: m.conflict };
 }
 
 /** `(None, ?, ?, 3)`, `(…, 60)` for a known tail of unknown rank, `?` for nothing known. */

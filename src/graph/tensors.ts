@@ -5,6 +5,7 @@
 import { mergeShapes, UNKNOWN_TENSOR, type Axis, type TensorShape } from './shape.js';
 
 const SEP = '\u0000';
+const FAILED: TensorShape = { ...UNKNOWN_TENSOR, failed: true };
 
 /** One call of a layer in a model at `path` (`outer/inner/`). */
 export function callKey(path: string, layer: string, call: number): string {
@@ -53,6 +54,7 @@ export interface Fact {
 
 export class TensorTable {
   private readonly produced = new Map<string, TensorShape[] | null>();
+  private readonly failed = new Set<string>();
   private readonly facts = new Map<string, Fact[]>();
   private readonly merged = new Map<string, { shape: TensorShape; filled: boolean }>();
 
@@ -64,9 +66,10 @@ export class TensorTable {
     this.facts.set(key, list);
   }
 
-  /** A call's outputs; null when the producer cannot tell them. */
-  produce(callKey: string, outputs: TensorShape[] | null): void {
+  /** A call's outputs; null when the producer cannot tell them; `failed` when it could not be evaluated. */
+  produce(callKey: string, outputs: TensorShape[] | null, failed = false): void {
     this.produced.set(callKey, outputs);
+    if (failed) this.failed.add(callKey);
   }
 
   /** The sizes stored weights pin on this tensor. */
@@ -89,7 +92,7 @@ export class TensorTable {
     const missing = !!outputs && index >= outputs.length;
     let cached = this.merged.get(key);
     if (!cached) {
-      const base = outputs?.[index] ?? UNKNOWN_TENSOR;
+      const base = outputs?.[index] ?? (this.failed.has(callOf(key)) ? FAILED : UNKNOWN_TENSOR);
       let shape = base;
       for (const fact of this.facts.get(key) ?? []) {
         const m = mergeShapes(shape, fact.shape);
