@@ -1,7 +1,7 @@
 // One findings catalogue (src/findings.ts): every code a module emits is in it, every entry is
 // emitted somewhere, and every report lists its findings in the one severity order.
 //
-// The codes are found by parsing src/ with TypeScript's own parser: a `code: …` property, an
+// The codes are found by parsing src/ with TypeScript's own parser: a `code: …` property or class field, an
 // argument in the `code` position of any function that has a parameter named `code` (finding(),
 // err(), info(), findingOf()…), and `[severity, code, …]` rows of lookup tables. Every string
 // literal in those places (both branches of a `?:`) counts.
@@ -72,6 +72,8 @@ export function emittedCodes(file: ts.SourceFile, takesCode: ReadonlyMap<string,
   };
   const visit = (n: ts.Node): void => {
     if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'code') add(n.initializer);
+    // A class field `readonly code: FindingCode = '…'` (the RuleError subclasses).
+    if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === 'code' && n.initializer) add(n.initializer);
     if (ts.isCallExpression(n)) {
       const callee = ts.isIdentifier(n.expression) ? n.expression.text : ts.isPropertyAccessExpression(n.expression) ? n.expression.name.text : null;
       const at = callee === null ? undefined : takesCode.get(callee);
