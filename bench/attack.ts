@@ -17,9 +17,10 @@ import { ROOT } from './tools.js';
 
 const log = (m: string) => process.stderr.write(`attack: ${m}\n`);
 
-/** A string from the output as one safe table cell: control characters shown, `|` escaped, cut. */
+/** A string from the output as one safe table cell: control characters shown as \xNN, `|` escaped, cut. */
 function cell(s: string, max = 70): string {
-  const shown = JSON.stringify(s).slice(1, -1).replace(/\|/g, '\\|');
+  // eslint-disable-next-line no-control-regex
+  const shown = s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\|/g, '\\|');
   return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
 }
 
