@@ -89,7 +89,7 @@ export const CATALOGUE = {
   'tfjs-unknown-dtype': c('consistency', 'warning', 'A TensorFlow.js manifest tensor has a dtype kerascope does not know, so its shard size is not checked.'),
   'tfjs-duplicate-weight': c('consistency', 'error', 'A TensorFlow.js manifest lists the same weight name more than once; tfjs loads by name, so one is ignored.'),
   'tfjs-shard-not-file': c('consistency', 'error', 'A TensorFlow.js shard beside model.json is not a regular file (a FIFO, a device, a folder): never opened.'),
-  'tfjs-shard-unchecked': c('consistency', 'info', "TensorFlow.js shard sizes not checked because their paths leave the model's folder."),
+  'tfjs-shard-unchecked': c('consistency', 'info', "TensorFlow.js shard sizes not checked because their paths leave the model's folder (or model.json sits in no folder)."),
 
   // ---------------------------------------------------------------- format: how the file was read
   'weights-only': c('format', 'info', 'The file holds weights only: tensors are listed, not verified (give an architecture with --config).'),

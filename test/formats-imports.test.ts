@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 const FORMATS = resolve(import.meta.dirname, '../src/formats');
 /** Files at the root of src/formats that every family may import: the contracts and shared helpers (temp.ts: temporary folders, removed on signals). */
-const SHARED = ['source.ts', 'reader.ts', 'text.ts', 'temp.ts'];
+const SHARED = ['source.ts', 'reader.ts', 'text.ts', 'temp.ts', 'folder.ts'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

@@ -8,8 +8,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UnreadableError } from '../src/errors.js';
+import { LocalFolder, localPlace, readSource } from '../src/formats/index.js';
 import { savedModelError } from '../src/formats/savedmodel/index.js';
-import { isWeightsManifest, readTfjs } from '../src/formats/tfjs/index.js';
+import { isWeightsManifest, readTfjs as readTfjsIn } from '../src/formats/tfjs/index.js';
 import type { ModelSource } from '../src/types.js';
 import { CORPUS, hasCorpus } from './helpers/zoo.js';
 import { loadTf, saveTfjs } from './helpers/tfjs-gen.js';
@@ -30,6 +31,9 @@ function folder(json: Json, shards: Record<string, number>): string {
   writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
   return join(dir, 'model.json');
 }
+
+/** The tfjs reader on `json` as if it were the file `file`, its shards found beside it through its folder. */
+const readTfjs = (file: string, json: unknown) => readTfjsIn(file, json, localPlace(file), 1);
 
 async function read(file: string): Promise<ModelSource> {
   return readTfjs(file, JSON.parse(readFileSync(file, 'utf8')));
@@ -418,21 +422,24 @@ describe('what is not a Keras layers model', () => {
     expect((await refusal('model.json', noName)).message).toBe('TensorFlow.js model.json: weightsManifest[0].weights[0] has no name');
   });
 
-  it('names a SavedModel folder, its saved_model.pb, and one written by tf.keras', () => {
+  it('names a SavedModel folder, its saved_model.pb, and one written by tf.keras', async () => {
     const dir = tmp();
-    expect(savedModelError(dir)).toBeNull();
+    const folder = new LocalFolder(dir);
     writeFileSync(join(dir, 'saved_model.pb'), Buffer.alloc(10));
-    expect(savedModelError(dir)!.message).toBe(
+    expect((await savedModelError(folder, 'saved_model.pb', dir, 10)).message).toBe(
       'not a Keras layers model: a TensorFlow SavedModel (saved_model.pb, 10 bytes); load it in TensorFlow and save it as .keras or .h5',
     );
     writeFileSync(join(dir, 'keras_metadata.pb'), Buffer.alloc(1));
     const pb = join(dir, 'saved_model.pb');
-    expect(savedModelError(pb)!.message).toBe(
+    expect((await savedModelError(folder, 'saved_model.pb', pb, 10)).message).toBe(
       'not a Keras layers model: a TensorFlow SavedModel written by tf.keras (keras_metadata.pb) (saved_model.pb, 10 bytes); load it in TensorFlow and save it as .keras or .h5',
     );
-    expect(savedModelError(pb)!.file).toBe(pb);
-    expect(savedModelError(join(SEED, 'model.json'))).toBeNull();
-    expect(savedModelError(join(dir, 'absent'))).toBeNull();
+    // Through the dispatcher: the folder, and its graph named on its own.
+    for (const named of [dir, pb]) {
+      const err = await readSource(named).then(() => null, (e: unknown) => e as UnreadableError);
+      expect(err?.message).toMatch(/^not a Keras layers model: a TensorFlow SavedModel written by tf.keras \(keras_metadata.pb\) \(saved_model.pb, 10 bytes\)/);
+      expect(err?.file).toBe(pb);
+    }
   });
 });
 

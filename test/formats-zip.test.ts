@@ -9,14 +9,14 @@ import { useReader } from './helpers/reader.js';
 import { UnreadableError } from '../src/errors.js';
 import { h5EngineLoaded } from '../src/formats/hdf5/client.js';
 import { h5BytesRead } from '../src/formats/hdf5/read.js';
-import { readWeightsFrom } from '../src/formats/index.js';
+import { localPlace, readWeightsFrom } from '../src/formats/index.js';
 import { isZip } from '../src/formats/keras-zip/index.js';
 import * as kerasZip from '../src/formats/keras-zip/read.js';
 import { onFile } from './helpers/h5.js';
 
 const readKerasZip = (file: string) => onFile(file, kerasZip.readKerasZip);
 /** A sharded-weights manifest on disk, through the dispatcher as `--weights` reads it. */
-const readShardedWeights = (file: string) => onFile(file, (src) => readWeightsFrom(src, file));
+const readShardedWeights = (file: string) => onFile(file, (src) => readWeightsFrom(src, localPlace(file)));
 import type { StoredWeights } from '../src/types.js';
 import { writeKeras3WeightsH5 } from '../fixtures/builder/h5.js';
 import { buildKerasZip } from '../fixtures/builder/zip.js';

@@ -5,21 +5,29 @@
 //
 // A new file format is one folder with a FormatReader (reader.ts) and one entry in READERS
 // (docs/adding-a-format.md).
-import { existsSync, statSync, type Stats } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { statSync, type Stats } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Finding, ModelSource, StoredWeights } from '../types.js';
 import { fileSystemError, UnreadableError, UsageError } from '../errors.js';
 import { hdf5Reader } from './hdf5/index.js';
 import { NOT_A_MODEL, kerasJsonReader } from './keras-json/index.js';
 import { kerasShardsReader, kerasZipReader } from './keras-zip/index.js';
+import { beside, LocalFolder, type Folder, type Place } from './folder.js';
 import type { FormatReader, Head, JsonHead, ReadContext } from './reader.js';
-import { savedModelError, savedModelReader } from './savedmodel/index.js';
+import { savedModelReader } from './savedmodel/index.js';
 import { FileSource, notRegular, type ByteSource } from './source.js';
 import { tfjsReader } from './tfjs/index.js';
 import { parseJsonText, readText } from './text.js';
 
 export type { ByteSource } from './source.js';
 export type { FormatReader, Head, ReadContext } from './reader.js';
+export type { Folder, FolderEntry, FolderListing, Place } from './folder.js';
+export { LocalFolder, MemoryFolder } from './folder.js';
+
+/** The place of a file on this machine: the folder it is in, and its name there. */
+export function localPlace(file: string): Place {
+  return { folder: new LocalFolder(dirname(file)), entry: basename(file) };
+}
 
 /** Every reader, asked in this order (a file is claimed by the first that recognises it). */
 export const READERS: readonly FormatReader[] = [hdf5Reader, kerasZipReader, tfjsReader, kerasJsonReader, kerasShardsReader, savedModelReader];
@@ -36,28 +44,29 @@ export interface ReadOptions {
 /** Reads any supported file (or model folder) into the neutral description. */
 export async function readSource(file: string, opts: ReadOptions = {}): Promise<ModelSource> {
   const st = statOrThrow(file);
-  if (st.isDirectory()) return readDirectory(file, opts);
+  if (st.isDirectory()) return readFolder(new LocalFolder(file), opts);
   const special = notRegular(st);
   if (special) throw new UnreadableError(file, special);
   if (st.size === 0) throw new UnreadableError(file, 'empty file');
-  const source = await withFile(file, (src) => readModelFrom(src, file));
-  return attachCompanion(source, opts);
+  const place = localPlace(file);
+  const source = await withSource(FileSource.open(file), (src) => readModelFrom(src, place));
+  return attachCompanion(source, place, opts);
 }
 
 /**
- * Reads a model from any byte source. `path`: where it sits on this machine, for formats that
- * span several files (tfjs shards, sharded weights); null when it sits nowhere.
+ * Reads a model from any byte source. `place`: the folder it sits in and its path there, for
+ * formats that span several files (tfjs shards, sharded weights); null when it sits in none.
  */
-export async function readModelFrom(src: ByteSource, path: string | null): Promise<ModelSource> {
-  const ctx = await contextOf(src, path);
+export async function readModelFrom(src: ByteSource, place: Place | null): Promise<ModelSource> {
+  const ctx = await contextOf(src, place);
   const reader = READERS.find((r) => r.claims(ctx.head, src.name));
   if (reader) return reader.readModel(src, ctx);
   throw unclaimed(src, ctx.head, 'not a Keras model file: neither HDF5, a zip archive nor JSON', NOT_A_MODEL);
 }
 
 /** Reads only the stored tensors of a weights file, from any byte source. */
-export async function readWeightsFrom(src: ByteSource, path: string | null): Promise<StoredWeights> {
-  const ctx = await contextOf(src, path);
+export async function readWeightsFrom(src: ByteSource, place: Place | null): Promise<StoredWeights> {
+  const ctx = await contextOf(src, place);
   const reader = READERS.find((r) => r.readWeights && r.claims(ctx.head, src.name));
   if (reader) return reader.readWeights!(src, ctx);
   const why = 'not a weights file: expected HDF5 (.h5, .weights.h5), a sharded .weights.json or a .keras archive';
@@ -74,8 +83,8 @@ const PROBE_UP_TO = 1 << 20;
 /** A JSON text that could not be read (too large, not JSON): said only if no other reader claims the file. */
 const jsonErrors = new WeakMap<Head, UnreadableError>();
 
-async function contextOf(src: ByteSource, path: string | null): Promise<ReadContext> {
-  return { head: await readHead(src), path };
+async function contextOf(src: ByteSource, place: Place | null): Promise<ReadContext> {
+  return { head: await readHead(src), folder: place?.folder ?? null, entry: place?.entry ?? src.name };
 }
 
 /** The first bytes, the probes past them, and the whole text parsed when the file is JSON. */
@@ -120,9 +129,8 @@ function statOrThrow(file: string): Stats {
   }
 }
 
-/** Opens `file` as a byte source for `fn`, and closes it after. */
-async function withFile<T>(file: string, fn: (src: ByteSource) => Promise<T>): Promise<T> {
-  const src = FileSource.open(file);
+/** Runs `fn` on `src`, and closes it after. */
+async function withSource<T>(src: ByteSource, fn: (src: ByteSource) => Promise<T>): Promise<T> {
   try {
     return await fn(src);
   } finally {
@@ -130,22 +138,37 @@ async function withFile<T>(file: string, fn: (src: ByteSource) => Promise<T>): P
   }
 }
 
-async function readDirectory(dir: string, opts: ReadOptions): Promise<ModelSource> {
-  if (existsSync(join(dir, 'saved_model.pb')) || existsSync(join(dir, 'saved_model.pbtxt')))
-    throw savedModelError(dir) ?? new UnreadableError(dir, 'not a Keras layers model: a TensorFlow SavedModel folder');
-  for (const name of ['model.json', 'config.json']) {
-    if (existsSync(join(dir, name))) return readSource(join(dir, name), opts);
+/** The file of a model folder that a reader starts from, in this order (a SavedModel's graph, tfjs, an unzipped .keras or a preset). */
+const FOLDER_ENTRIES = ['saved_model.pb', 'saved_model.pbtxt', 'model.json', 'config.json'];
+
+/** A model folder: read from its entry file (FOLDER_ENTRIES), its siblings through the folder. */
+export async function readFolder(folder: Folder, opts: ReadOptions): Promise<ModelSource> {
+  for (const name of FOLDER_ENTRIES) {
+    const e = await folder.stat(name);
+    if (e && e.notFile === null) return readPlace({ folder, entry: name }, opts);
   }
-  throw new UnreadableError(dir, 'is a directory (use `kerascope check DIR` to analyse every model in it)');
+  throw new UnreadableError(folder.name, 'is a directory (use `kerascope check DIR` to analyse every model in it)');
+}
+
+/** The model at `place`, opened through its folder, and its companion weights paired. */
+export async function readPlace(place: Place, opts: ReadOptions): Promise<ModelSource> {
+  const src = await place.folder.open(place.entry);
+  if (src.size === 0) {
+    src.close();
+    throw new UnreadableError(src.name, 'empty file');
+  }
+  const source = await withSource(src, (s) => readModelFrom(s, place));
+  return attachCompanion(source, place, opts);
 }
 
 // ---------------------------------------------------------------- pairing
 
-async function readWeights(file: string): Promise<StoredWeights> {
-  const st = statOrThrow(file);
-  if (st.isDirectory()) throw new UnreadableError(file, 'is a directory, not a weights file');
-  if (st.size === 0) throw new UnreadableError(file, 'not a weights file: expected HDF5 (.h5, .weights.h5), a sharded .weights.json or a .keras archive');
-  return withFile(file, (src) => readWeightsFrom(src, file));
+async function readWeights(place: Place): Promise<StoredWeights> {
+  const e = await place.folder.stat(place.entry);
+  const file = place.folder.nameOf(place.entry);
+  if (e?.notFile === 'is a directory') throw new UnreadableError(file, 'is a directory, not a weights file');
+  if (e?.size === 0) throw new UnreadableError(file, 'not a weights file: expected HDF5 (.h5, .weights.h5), a sharded .weights.json or a .keras archive');
+  return withSource(await place.folder.open(place.entry), (src) => readWeightsFrom(src, place));
 }
 
 async function readConfig(file: string): Promise<{ config: unknown; kerasVersion: string | null; label: string }> {
@@ -158,15 +181,13 @@ async function readConfig(file: string): Promise<{ config: unknown; kerasVersion
  * Same-stem weights beside a JSON architecture: model.json → model.weights.h5, model.h5, model.hdf5;
  * and an unzipped .keras folder (`model.save(dir, zipped=False)`): config.json → model.weights.h5.
  */
-function companionOf(file: string): string | null {
-  const dir = dirname(file);
-  const stem = basename(file, extname(file));
-  if (basename(file) === 'config.json') {
-    for (const name of ['model.weights.h5', 'variables.h5']) if (existsSync(join(dir, name))) return join(dir, name);
-  }
-  for (const ext of ['.weights.h5', '.h5', '.hdf5', '.weights.hdf5']) {
-    const p = join(dir, stem + ext);
-    if (existsSync(p) && p !== file) return p;
+async function companionOf(place: Place): Promise<Place | null> {
+  const file = place.entry.slice(place.entry.lastIndexOf('/') + 1);
+  const stem = file.replace(/\.[^.]*$/, '');
+  const names = [...(file === 'config.json' ? ['model.weights.h5', 'variables.h5'] : []), ...['.weights.h5', '.h5', '.hdf5', '.weights.hdf5'].map((x) => stem + x)];
+  for (const name of names) {
+    const entry = beside(place.entry, name);
+    if (entry !== place.entry && (await place.folder.stat(entry)) !== null) return { folder: place.folder, entry };
   }
   return null;
 }
@@ -175,17 +196,27 @@ function info(code: string, message: string): Finding {
   return { severity: 'info', code, category: 'format', layer: null, message };
 }
 
-async function attachCompanion(source: ModelSource, opts: ReadOptions): Promise<ModelSource> {
+/** A file named on the command line (`--weights`, `--config`) exists. */
+function exists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function attachCompanion(source: ModelSource, place: Place, opts: ReadOptions): Promise<ModelSource> {
   if (opts.weights) {
-    if (!existsSync(opts.weights)) throw new UsageError(`--weights ${opts.weights}: no such file`);
+    if (!exists(opts.weights)) throw new UsageError(`--weights ${opts.weights}: no such file`);
     if (!source.config) throw new UsageError(`${source.file} holds no architecture to pair --weights with; use --config`);
-    source.weights = await readWeights(opts.weights);
+    source.weights = await readWeights(localPlace(opts.weights));
     source.weightsFile = opts.weights;
     source.findings.push(info('weights-from-file', `weights read from ${opts.weights}`), ...(source.weights.findings ?? []));
     return source;
   }
   if (opts.config) {
-    if (!existsSync(opts.config)) throw new UsageError(`--config ${opts.config}: no such file`);
+    if (!exists(opts.config)) throw new UsageError(`--config ${opts.config}: no such file`);
     const arch = await readConfig(opts.config);
     source.config = arch.config;
     source.kerasVersion = source.kerasVersion ?? arch.kerasVersion;
@@ -194,11 +225,11 @@ async function attachCompanion(source: ModelSource, opts: ReadOptions): Promise<
     return source;
   }
   if (source.format === 'keras-json' && !source.weights && !opts.noPairing) {
-    const w = companionOf(source.file);
+    const w = await companionOf(place);
     if (w) {
       source.weights = await readWeights(w);
-      source.weightsFile = w;
-      source.findings.push(info('weights-paired', `weights paired automatically from ${basename(w)} (same name beside the architecture)`), ...(source.weights.findings ?? []));
+      source.weightsFile = w.folder.nameOf(w.entry);
+      source.findings.push(info('weights-paired', `weights paired automatically from ${basename(w.entry)} (same name beside the architecture)`), ...(source.weights.findings ?? []));
     }
   }
   return source;

@@ -4,6 +4,7 @@
 // the weights paired with an architecture (`--weights`, a same-stem file). A new file format is
 // one folder with one reader, plus one entry in index.ts's list (docs/adding-a-format.md).
 import type { ModelSource, StoredWeights } from '../types.js';
+import type { Folder } from './folder.js';
 import type { ByteSource } from './source.js';
 
 /** JSON text, parsed once by the dispatcher for every reader that looks at it. */
@@ -33,10 +34,14 @@ export interface ReadContext {
   /** The head the dispatcher read (a JSON file is parsed once, here). */
   head: Head;
   /**
-   * The path of the file on this machine, for readers whose format spans several files (tfjs
-   * shards, sharded weights beside their manifest); null for bytes that have no folder.
+   * The folder the file sits in, for formats that span several files (tfjs shards, sharded
+   * weights, a same-stem companion, a SavedModel's variables/, a preset's config.json and
+   * metadata.json): a reader reaches its siblings only through it (folder.ts). null for bytes that
+   * sit in no folder (a member of an archive, a test's buffer).
    */
-  path: string | null;
+  folder: Folder | null;
+  /** The file's own path inside `folder` (`model.json`); its source's name when there is no folder. */
+  entry: string;
 }
 
 export interface FormatReader {

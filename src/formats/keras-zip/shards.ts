@@ -2,12 +2,12 @@
 // `x.weights.json` = `{"metadata": {...}, "weight_map": {var_path: shard | [shards]}}` and the
 // shard files `x_00000.weights.h5`, … beside it (or beside it inside a .keras archive), each a
 // Keras 3 store (keras/src/saving/saving_lib.py).
-import { dirname, join } from 'node:path';
 import { UnreadableError } from '../../errors.js';
 import type { ModelSource, StoredGroup, StoredWeights } from '../../types.js';
 import { naturalCompare, readPayload, type H5Contents } from '../hdf5/read.js';
 import type { ReadContext } from '../reader.js';
-import { FileSource, type ByteSource } from '../source.js';
+import { beside } from '../folder.js';
+import type { ByteSource } from '../source.js';
 import { parseJsonText, readText } from '../text.js';
 import { isShardManifest } from './signs.js';
 
@@ -20,21 +20,21 @@ export async function readShardedModel(src: ByteSource, ctx: ReadContext): Promi
 export async function readShardedWeights(src: ByteSource, ctx: ReadContext): Promise<StoredWeights> {
   const manifest = ctx.head.json?.value ?? parseJsonText(src.name, await readText(src));
   if (!isShardManifest(manifest)) throw new UnreadableError(src.name, 'JSON without a weight_map: not a sharded-weights manifest');
-  if (ctx.path === null) throw new UnreadableError(src.name, 'a sharded-weights manifest needs its folder to find its shards');
+  if (ctx.folder === null) throw new UnreadableError(src.name, 'a sharded-weights manifest needs its folder to find its shards');
   const parts = [];
   for (const shard of shardsOf(manifest.weight_map)) {
     // Shards sit beside the manifest: a path elsewhere is not opened.
     if (/[/\\]/.test(shard) || shard === '..' || shard === '.')
       throw new UnreadableError(src.name, `names shard ${JSON.stringify(shard)}, which is not a file name beside it`);
-    const file = join(dirname(ctx.path), shard);
+    const entry = beside(ctx.entry, shard);
     let shardSrc: ByteSource;
     try {
-      shardSrc = FileSource.open(file);
+      shardSrc = await ctx.folder.open(entry);
     } catch {
       throw new UnreadableError(src.name, `names shard ${shard}, which is not beside it`);
     }
     try {
-      parts.push(await readPayload(shardSrc, { label: file, inArchive: true }));
+      parts.push(await readPayload(shardSrc, { label: shardSrc.name, inArchive: true }));
     } finally {
       shardSrc.close();
     }

@@ -1,9 +1,9 @@
 // TensorFlow.js layers models: model.json (`modelTopology` + `weightsManifest`) and its shard files.
 // Graph models are refused with one line saying what they are.
 // Key names: tfjs-core/src/io/types.ts (ModelJSON) and tfjs-converter/python/tensorflowjs/converters/common.py.
-import { statSync } from 'node:fs';
-import { fileSystemError, UnreadableError } from '../../errors.js';
+import { UnreadableError } from '../../errors.js';
 import type { Finding, ModelSource } from '../../types.js';
+import type { Place } from '../folder.js';
 import type { FormatReader } from '../reader.js';
 import { readManifest } from './manifest.js';
 
@@ -112,14 +112,6 @@ function modelScope(config: unknown): string | null {
 
 // ---------------------------------------------------------------- entry
 
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch (e) {
-    throw fileSystemError(file, e);
-  }
-}
-
 /**
  * A bare weights manifest (weights_manifest.json, written by tensorflowjs write_weights with
  * write_manifest=True): a list of `{paths, weights}` groups and no architecture.
@@ -137,14 +129,15 @@ export function isTfjsJson(value: unknown): boolean {
 export const tfjsReader: FormatReader = {
   id: 'tfjs',
   claims: (head) => head.json !== null && isTfjsJson(head.json.value),
-  readModel: (src, ctx) => readTfjs(ctx.path ?? src.name, ctx.head.json?.value, src.size),
+  readModel: (src, ctx) => readTfjs(src.name, ctx.head.json?.value, ctx.folder && { folder: ctx.folder, entry: ctx.entry }, src.size),
 };
 
 /**
  * Reads a TensorFlow.js model.json already parsed as `json` (or a bare weights manifest, listed
- * without architecture). Shard files, beside `file`, are checked by size only.
+ * without architecture), named `file`, `size` bytes. Shard files, beside it at `place`, are
+ * checked by size only; with no place (bytes in no folder) they are not checked.
  */
-export async function readTfjs(file: string, json: unknown, size?: number): Promise<ModelSource> {
+export async function readTfjs(file: string, json: unknown, place: Place | null, size: number): Promise<ModelSource> {
   if (isWeightsManifest(json)) json = { format: 'layers-model', modelTopology: null, weightsManifest: json };
   if (!isObject(json)) throw new UnreadableError(file, 'TensorFlow.js model.json: not a JSON object');
   const format = json['format'];
@@ -157,7 +150,7 @@ export async function readTfjs(file: string, json: unknown, size?: number): Prom
   }
   const topo = readTopology(file, json);
   const raw = json['weightsManifest'];
-  const manifest = raw === undefined || raw === null ? null : readManifest(file, raw, modelScope(topo.config));
+  const manifest = raw === undefined || raw === null ? null : await readManifest(file, raw, place, modelScope(topo.config));
   const quantized = manifest?.quantized ?? new Map<string, number>();
   return {
     file,
@@ -170,6 +163,6 @@ export async function readTfjs(file: string, json: unknown, size?: number): Prom
     weights: manifest?.weights ?? null,
     weightsFile: manifest?.shardFiles[0] ?? null,
     findings: [...(manifest?.findings ?? []), ...quantizedFinding(quantized)],
-    container: { size: size ?? sizeOf(file), tfjsPaths: manifest?.paths ?? [], tfjsLinksOutside: manifest?.linksOutside ?? [] },
+    container: { size, tfjsPaths: manifest?.paths ?? [], tfjsLinksOutside: manifest?.linksOutside ?? [] },
   };
 }

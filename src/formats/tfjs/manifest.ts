@@ -2,11 +2,9 @@
 // them, and each group's shard files checked by SIZE against the bytes its tensors need.
 // Shard bytes are never read. Layout facts from tfjs-core/src/io/types.ts (WeightsManifestEntry)
 // and tfjs-core/src/io/io_utils.ts (DTYPE_VALUE_SIZE_MAP, string values prefixed by a uint32 length).
-import { realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UnreadableError } from '../../errors.js';
 import type { Finding, ShardLink, StoredGroup, StoredTensor, StoredWeights } from '../../types.js';
-import { notRegular } from '../source.js';
+import { beside, insideFolder, type FolderEntry, type Place } from '../folder.js';
 
 /** One manifest group as written: its shard files and the tensors packed into them, in order. */
 export interface ManifestGroup {
@@ -163,71 +161,60 @@ export function groupBytes(weights: ManifestWeight[]): { bytes: number; exact: b
   return { bytes, exact, unknown };
 }
 
-/** A manifest path that would make a reader leave the model's folder: URL, absolute, or `..` out. */
-export function outsideFolder(dir: string, p: string): boolean {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(p) || p.startsWith('//') || isAbsolute(p)) return true;
-  const rel = relative(resolve(dir), resolve(dir, p));
-  return rel.startsWith('..') || isAbsolute(rel);
-}
-
-/** Where a shard that exists really is (symbolic links followed) when that is outside the model's folder, else null. */
-function linkTarget(dir: string, p: string): string | null {
-  try {
-    const target = realpathSync(join(dir, p));
-    const rel = relative(realpathSync(dir), target);
-    return rel.startsWith('..') || isAbsolute(rel) ? target : null;
-  } catch {
-    return null; // missing: reported as such
-  }
-}
-
-/** A shard's size, or why it has none: missing, or not a regular file (stat never opens it: a FIFO would block). */
-function shardSize(path: string): number | { why: string } {
-  try {
-    const st = statSync(path);
-    const special = notRegular(st);
-    return special ? { why: special } : st.size;
-  } catch {
-    return { why: 'missing' };
-  }
+/** The shard at manifest path `p` inside the model's folder, or null when the path leaves it (URL, absolute, `..` out). */
+function shardPath(place: Place, p: string): string | null {
+  return insideFolder(p) === null ? null : insideFolder(beside(place.entry, p));
 }
 
 function finding(severity: Finding['severity'], code: string, message: string): Finding {
   return { severity, code, category: 'consistency', layer: null, message };
 }
 
-function checkGroup(dir: string, g: ManifestGroup, index: number, out: ManifestRead): void {
+/** The shards of one group, stat'ed (never opened): null for a path that leaves the folder. */
+async function statShards(place: Place, g: ManifestGroup): Promise<{ path: string; entry: FolderEntry | null; inside: boolean }[]> {
+  return Promise.all(
+    g.paths.map(async (path) => {
+      const p = shardPath(place, path);
+      return { path, entry: p === null ? null : await place.folder.stat(p), inside: p !== null };
+    }),
+  );
+}
+
+async function checkGroup(place: Place | null, g: ManifestGroup, index: number, out: ManifestRead): Promise<void> {
   const label = `weightsManifest group ${index + 1}`;
-  const links = g.paths.filter((p) => !outsideFolder(dir, p)).map((path) => ({ path, target: linkTarget(dir, path) }));
-  for (const l of links) if (l.target !== null) out.linksOutside.push({ path: l.path, target: l.target });
-  if (g.paths.some((p) => outsideFolder(dir, p)) || links.some((l) => l.target !== null)) {
+  if (!place) {
+    out.findings.push(finding('info', 'tfjs-shard-unchecked', `${label}: shard sizes not checked, model.json sits in no folder to find them in (${g.paths.join(', ')})`));
+    return;
+  }
+  const shards = await statShards(place, g);
+  for (const s of shards) if (s.entry?.outside) out.linksOutside.push({ path: s.path, target: s.entry.outside });
+  if (shards.some((s) => !s.inside || s.entry?.outside)) {
     out.findings.push(finding('info', 'tfjs-shard-unchecked', `${label}: shard sizes not checked, its paths leave the model's folder (${g.paths.join(', ')})`));
     return;
   }
   let actual = 0;
   let missing = false;
-  for (const p of g.paths) {
-    const size = shardSize(join(dir, p));
-    if (typeof size !== 'number') {
+  for (const { path: p, entry } of shards) {
+    if (!entry || entry.notFile) {
       missing = true;
       const lists = `${label} lists ${g.paths.length} shard${g.paths.length === 1 ? '' : 's'}`;
-      if (size.why === 'missing') out.findings.push(finding('error', 'tfjs-shard-missing', `${p}: shard file missing beside model.json (${lists})`));
-      else out.findings.push(finding('error', 'tfjs-shard-not-file', `${p}: shard beside model.json is ${size.why}, never opened (${lists})`));
+      if (!entry) out.findings.push(finding('error', 'tfjs-shard-missing', `${p}: shard file missing beside model.json (${lists})`));
+      else out.findings.push(finding('error', 'tfjs-shard-not-file', `${p}: shard beside model.json is ${entry.notFile}, never opened (${lists})`));
     } else {
-      actual += size;
-      out.shardFiles.push(join(dir, p));
+      actual += entry.size;
+      out.shardFiles.push(place.folder.nameOf(entry.path));
     }
   }
   if (missing) return;
   const need = groupBytes(g.weights);
-  const shards = g.paths.join(' + ') || '(no shard files)';
+  const names = g.paths.join(' + ') || '(no shard files)';
   const tensors = `${g.weights.length} tensor${g.weights.length === 1 ? '' : 's'}`;
   if (need.unknown.length > 0) {
     out.findings.push(finding('warning', 'tfjs-unknown-dtype', `${label}: size not checked, unknown dtype for ${need.unknown.join(', ')}`));
   } else if (need.exact && actual !== need.bytes) {
-    out.findings.push(finding('error', 'tfjs-shard-size', `${shards}: expected ${need.bytes} bytes for ${tensors}, found ${actual}`));
+    out.findings.push(finding('error', 'tfjs-shard-size', `${names}: expected ${need.bytes} bytes for ${tensors}, found ${actual}`));
   } else if (!need.exact && actual < need.bytes) {
-    out.findings.push(finding('error', 'tfjs-shard-size', `${shards}: expected at least ${need.bytes} bytes for ${tensors} (string values), found ${actual}`));
+    out.findings.push(finding('error', 'tfjs-shard-size', `${names}: expected at least ${need.bytes} bytes for ${tensors} (string values), found ${actual}`));
   }
 }
 
@@ -243,10 +230,11 @@ function duplicateNames(weights: ManifestWeight[]): Finding[] {
 // ---------------------------------------------------------------- entry
 
 /**
- * Reads the manifest of `file` (model.json): tensors by layer, optimizer apart, shard sizes checked.
- * `modelScope`: the model's name when it is a name scope in front of layer names (see layerOf).
+ * Reads the manifest of `file` (model.json, at `place`): tensors by layer, optimizer apart, shard
+ * sizes checked through its folder. `modelScope`: the model's name when it is a name scope in
+ * front of layer names (see layerOf).
  */
-export function readManifest(file: string, raw: unknown, modelScope: string | null = null): ManifestRead {
+export async function readManifest(file: string, raw: unknown, place: Place | null, modelScope: string | null = null): Promise<ManifestRead> {
   const groups = parseManifest(file, raw);
   const all = groups.flatMap((g) => g.weights);
   const store = groupByStorePath(all);
@@ -259,8 +247,7 @@ export function readManifest(file: string, raw: unknown, modelScope: string | nu
     linksOutside: [],
     quantized: new Map(),
   };
-  const dir = dirname(file);
-  groups.forEach((g, i) => checkGroup(dir, g, i, out));
+  for (const [i, g] of groups.entries()) await checkGroup(place, g, i, out);
   for (const w of all) {
     const q = w.quantization?.dtype;
     if (q) out.quantized.set(q, (out.quantized.get(q) ?? 0) + 1);
