@@ -13,6 +13,7 @@ import { findingOf } from './findings.js';
 import { assembleReport } from './report/assemble.js';
 import { convertBack } from './check/convert-back.js';
 import { tfjsRefusals } from './check/tfjs-loader.js';
+import { analyzePreset } from './analyze-preset.js';
 
 export interface AnalyzeOptions extends ReadOptions {
   /** Kept for the CLI: nested layers are always in the report, `--expand` only changes the table. */
@@ -26,6 +27,7 @@ export async function analyze(file: string, opts: AnalyzeOptions = {}): Promise<
 }
 
 export function analyzeSource(source: ModelSource): Report {
+  if (source.preset) return analyzePreset(source, safeAudit(source));
   const findings: Finding[] = [...source.findings];
   let model: ModelResult | null = null;
   let match: MatchResult | null = null;

@@ -91,6 +91,14 @@ export const CATALOGUE = {
   'tfjs-shard-not-file': c('consistency', 'error', 'A TensorFlow.js shard beside model.json is not a regular file (a FIFO, a device, a folder): never opened.'),
   'tfjs-shard-unchecked': c('consistency', 'info', "TensorFlow.js shard sizes not checked because their paths leave the model's folder (or model.json sits in no folder)."),
 
+  // ---------------------------------------------------------------- consistency: KerasHub presets
+  'preset-parameter-count': c('consistency', 'error', "A KerasHub preset's metadata.json parameter_count differs from what its weights store holds (or, without weights, from what the backbone's constructor arguments give)."),
+  'backbone-config-invalid': c('consistency', 'error', "A KerasHub backbone's constructor arguments cannot build it (a size that is not a whole number, heads that leave no per-head size)."),
+  'backbone-layout-unrecognised': c('consistency', 'warning', "A KerasHub backbone's weights store does not follow the layout keras-hub 0.32 writes (an older writer): tensors are listed and counted, not verified one by one."),
+  'backbone-unknown': c('consistency', 'info', "A KerasHub backbone class kerascope has no rule for: its stored tensors are listed and counted and compared with metadata.json's parameter_count."),
+  'backbone-too-large': c('consistency', 'warning', 'A KerasHub backbone with more layers than kerascope expands one by one: counted from its stored tensors.'),
+  'weights-shard-map': c('consistency', 'error', "A sharded weights store keeps a group in another shard than its weight_map names: Keras looks for it in the named shard and loads nothing."),
+
   // ---------------------------------------------------------------- format: how the file was read
   'weights-only': c('format', 'info', 'The file holds weights only: tensors are listed, not verified (give an architecture with --config).'),
   'weights-from-file': c('format', 'info', 'Weights were read from the file given with --weights.'),
@@ -104,6 +112,9 @@ export const CATALOGUE = {
   'store-metrics': c('format', 'info', "A Keras weights store that also keeps compiled metrics' state (tf.keras 2.13–2.15): not parameters, not counted."),
   'tfjs-quantized': c('format', 'info', 'TensorFlow.js weights are stored quantized; shapes and counts are unchanged.'),
   'h5-unreadable-object': c('format', 'warning', 'An HDF5 object could not be read; the rest of the file was.'),
+  'preset-weights-missing': c('format', 'warning', "A KerasHub preset's weights file is absent, or is a Git LFS pointer that was never downloaded: the backbone is checked from its config alone."),
+  'preset-file-unreadable': c('format', 'warning', "A file of a KerasHub preset could not be read (not JSON, not a regular file, a corrupt weights file): an error when keras-hub loads it, a warning for metadata.json, which it never reads.", 'error'),
+  'preset-task': c('format', 'info', "A KerasHub preset's task: its own weights (the head in task.weights.h5) and its optimizer state (not counted as parameters)."),
   'h5-bad-json-attribute': c('format', 'error', 'An HDF5 root attribute that must hold JSON (model_config, training_config) is not valid JSON.'),
 
   // ---------------------------------------------------------------- security: the audit

@@ -15,7 +15,8 @@ export type FormatId =
   | 'keras3-weights' // Keras 3 / tf.keras 2.13+ weights store (*.weights.h5, layers/…/vars)
   | 'keras-zip' //     .keras archive (Keras 3, tf.keras 2.11–2.15)
   | 'keras-json' //    model.to_json() / config.json
-  | 'tfjs-layers'; //  TensorFlow.js layers model (model.json + shards)
+  | 'tfjs-layers' //   TensorFlow.js layers model (model.json + shards)
+  | 'keras-hub-preset'; // KerasHub preset folder (config.json + metadata.json + model.weights.h5 …)
 
 /** One stored weight tensor. Only metadata: values are never read. */
 export interface StoredTensor {
@@ -118,6 +119,47 @@ export interface ModelSource {
   /** Findings the reader itself makes (pairing, slow path, npz member, shard sizes…). */
   findings: Finding[];
   container: ContainerInfo;
+  /** A KerasHub preset: what its folder holds besides the backbone's config and weights. */
+  preset?: PresetInfo;
+}
+
+/** A file of a preset folder: its path inside the folder and its size in bytes. */
+export interface PresetFile {
+  path: string;
+  size: number;
+}
+
+/** metadata.json of a preset (keras_hub/src/utils/preset_utils.py `_save_metadata`). */
+export interface PresetMetadata {
+  kerasVersion: string | null;
+  kerasHubVersion: string | null;
+  /** `parameter_count`: the backbone's `count_params()` when it was saved. */
+  parameterCount: number | null;
+  tasks: string[];
+}
+
+/** The task a preset carries (task.json, and task.weights.h5 when the task owns weights of its own). */
+export interface PresetTask {
+  className: string;
+  /** The weights file of the task's own layers (its head) and its optimizer state, or null. */
+  weightsFile: string | null;
+  weights: StoredWeights | null;
+}
+
+export interface PresetInfo {
+  /** The preset folder, as named (the folder of its config.json). */
+  folder: string;
+  /** config.json's backbone class (`GemmaBackbone`) and its constructor arguments (`config`). */
+  backboneClass: string;
+  args: Record<string, unknown>;
+  metadata: PresetMetadata | null;
+  /** The files the backbone's weights were read from: `model.weights.h5`, or the shard index and its shards. */
+  weightsFiles: string[];
+  task: PresetTask | null;
+  /** The preset's other configs, audited like a model config: tokenizer.json, preprocessor.json, task.json… */
+  configs: { file: string; value: unknown }[];
+  /** Every file in the folder (bounded listing). */
+  files: PresetFile[];
 }
 
 // ---------------------------------------------------------------- findings
@@ -203,4 +245,22 @@ export interface Report {
   layers: LayerReport[];
   totals: Totals;
   findings: Finding[];
+  /** A KerasHub preset: the backbone's count against metadata.json, the task, the folder's files. */
+  preset?: PresetReport;
+}
+
+export interface PresetReport {
+  /** The backbone class config.json names (`GemmaBackbone`). */
+  backbone: string;
+  kerasHubVersion: string | null;
+  /** metadata.json's `parameter_count`, or null when absent. */
+  parameterCount: number | null;
+  /** What the backbone's constructor arguments give, or null when kerascope has no rule for the class. */
+  expectedParams: number | null;
+  /** Elements the backbone's weights store holds, or null when it is absent. */
+  storedParams: number | null;
+  weightsFiles: string[];
+  /** The task (task.json): its own parameters (the head in task.weights.h5) and optimizer state, or null. */
+  task: { className: string; params: number; optimizerParams: number; weightsFile: string | null } | null;
+  files: PresetFile[];
 }

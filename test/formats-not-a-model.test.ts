@@ -2,11 +2,12 @@
 // reason (issue 9, defect 8): a Tokenizer.to_json() written by Keras's own Tokenizer
 // (fixtures/not-a-model/generate.py), a KerasHub tokenizer.json written by keras-hub's save_to_preset
 // (fixtures/keras-hub). A Keras 3 subclassed model's config.json (no layers either) stays a model.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze, UnreadableError } from '../src/index.js';
+import { NotAModelError } from '../src/errors.js';
 import { run } from './cli-harness.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
@@ -33,8 +34,16 @@ describe('serialized Keras objects that are not models', () => {
     expect(r.stderr).toContain('tokenizer.json: JSON but not a Keras model');
   });
 
-  it("a KerasHub tokenizer.json (keras-hub save_to_preset): refused", async () => {
-    expect(await refusal(join(fixtures, 'keras-hub', 'presets', 'bert_tiny', 'tokenizer.json'))).toContain('not a Keras model: a serialized BertTokenizer');
+  it("a KerasHub tokenizer.json (keras-hub save_to_preset): refused as not a model, so `check` skips it", async () => {
+    // In its preset, beside config.json: part of the preset (src/formats/keras-hub).
+    const inPreset = join(fixtures, 'keras-hub', 'presets', 'bert_tiny', 'tokenizer.json');
+    expect(await refusal(inPreset)).toContain('a KerasHub BertTokenizer config, part of the preset in this folder');
+    await expect(analyze(inPreset)).rejects.toBeInstanceOf(NotAModelError);
+    // Alone: the JSON reader's reason.
+    const alone = join(dir, 'tokenizer.json');
+    writeFileSync(alone, readFileSync(inPreset));
+    expect(await refusal(alone)).toContain('not a Keras model: a serialized BertTokenizer');
+    await expect(analyze(alone)).rejects.toBeInstanceOf(NotAModelError);
   });
 
   it('a Keras 2 object without layers, and a Keras 3 layer config: refused', async () => {

@@ -3,7 +3,7 @@
 import type { Finding } from '../types.js';
 import { ruleFor } from '../layers/registry.js';
 import { codeStringOf, dangerousNames, describeCode, readCodeString } from './lambda.js';
-import { classifyModule, DANGEROUS_BUILTINS, KERAS_BUILTIN_FUNCTIONS, MODEL_CLASSES, NON_MODELING_APIS, rootOf, TF_KERAS_OPTIMIZERS } from './names.js';
+import { classifyModule, DANGEROUS_BUILTINS, KERAS_BUILTIN_FUNCTIONS, KERAS_PACKAGES, MODEL_CLASSES, NON_MODELING_APIS, rootOf, TF_KERAS_OPTIMIZERS } from './names.js';
 import { isObj, walk, type Obj, type Visit } from './walk.js';
 import { finding } from './finding.js';
 
@@ -142,6 +142,10 @@ function registeredName(n: Obj): string | null {
   return pkg === 'Custom' && TF_KERAS_OPTIMIZERS.has(name ?? '') ? null : reg;
 }
 
+function libraryClass(pkg: string, module: unknown): boolean {
+  return KERAS_PACKAGES.has(pkg) && (module === undefined || module === null || (typeof module === 'string' && KERAS_PACKAGES.has(rootOf(module))));
+}
+
 function isCustom(n: Obj): boolean {
   return registeredName(n) !== null;
 }
@@ -151,6 +155,9 @@ function customObjects(v: Visit, ctx: Ctx): void {
   const reg = registeredName(n);
   if (reg !== null) {
     const pkg = reg.split('>')[0];
+    // A class of a Keras package itself (`keras_hub>GemmaBackbone` from module keras_hub.src…):
+    // loading runs that library's code, installed by the user, not the author's.
+    if (libraryClass(pkg ?? '', n.module)) return;
     const mod = typeof n.module === 'string' ? `, module ${q(n.module)}` : '';
     ctx.out.push(finding('low', 'custom-object', v.layer,
       `${owner(v, ctx)} uses custom object ${q(reg)} (class ${q(refName(n).split('>').pop() ?? '')}, package ${q(pkg ?? '')}${mod}): loading runs the author's code for it, which is not in the file.`));

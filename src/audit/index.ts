@@ -50,6 +50,9 @@ export function audit(source: ModelSource): Finding[] {
   if (model !== null && model !== undefined) all.push(...auditConfig(model, false));
   const training = parsed(source.trainingConfig) ?? compile;
   if (training !== null && training !== undefined) all.push(...auditConfig(training, true));
+  // A KerasHub preset's other configs (task.json, tokenizer.json, preprocessor.json…): keras-hub
+  // deserializes each of them the way Keras deserializes a model config.
+  for (const c of source.preset?.configs ?? []) all.push(...auditConfig(c.value, false).map((f) => ({ ...f, message: `${c.file}: ${f.message}` })));
   all.push(...auditContainer(source.container ?? { size: 0 }));
   return capped(all);
 }

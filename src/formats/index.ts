@@ -10,6 +10,7 @@ import { basename, dirname } from 'node:path';
 import type { Finding, ModelSource, StoredWeights } from '../types.js';
 import { fileSystemError, UnreadableError, UsageError } from '../errors.js';
 import { hdf5Reader } from './hdf5/index.js';
+import { kerasHubReader } from './keras-hub/index.js';
 import { NOT_A_MODEL, kerasJsonReader } from './keras-json/index.js';
 import { kerasShardsReader, kerasZipReader } from './keras-zip/index.js';
 import { beside, LocalFolder, type Folder, type Place } from './folder.js';
@@ -30,7 +31,7 @@ export function localPlace(file: string): Place {
 }
 
 /** Every reader, asked in this order (a file is claimed by the first that recognises it). */
-export const READERS: readonly FormatReader[] = [hdf5Reader, kerasZipReader, tfjsReader, kerasJsonReader, kerasShardsReader, savedModelReader];
+export const READERS: readonly FormatReader[] = [hdf5Reader, kerasZipReader, tfjsReader, kerasHubReader, kerasJsonReader, kerasShardsReader, savedModelReader];
 
 export interface ReadOptions {
   /** A weights file for an architecture-only input (`--weights`). */

@@ -171,10 +171,13 @@ function totalsOf(model: ModelResult, rowsOf: (r: LayerResult) => WeightReport[]
 }
 
 function makeTotals(rows: WeightReport[], source: ModelSource): Totals {
+  return totalsOfRows(rows, source.weights ? source.weights.groups.flatMap((g) => g.tensors) : null, source.weights?.optimizer ?? []);
+}
+
+/** Totals of weight rows; `stored`: the model's stored tensors (null without weights), `opt` the optimizer's. */
+export function totalsOfRows(rows: WeightReport[], stored: StoredTensor[] | null, opt: StoredTensor[]): Totals {
   const counted = rows.filter((w) => w.status !== 'extra');
   const sum = (ws: WeightReport[], f: (w: WeightReport) => number): number => ws.reduce((t, w) => t + f(w), 0);
-  const opt = source.weights?.optimizer ?? [];
-  const stored = source.weights ? source.weights.groups.flatMap((g) => g.tensors) : null;
   return {
     params: sum(counted, rowParams),
     trainableParams: sum(counted.filter(isTrainable), rowParams),
@@ -217,7 +220,7 @@ function storedOnlyReport(source: ModelSource, findings: Finding[]): Report {
   return baseReport(source, null, layers, totals, findings);
 }
 
-function baseReport(source: ModelSource, model: Report['model'], layers: LayerReport[], totals: Totals, findings: Finding[]): Report {
+export function baseReport(source: ModelSource, model: Report['model'], layers: LayerReport[], totals: Totals, findings: Finding[]): Report {
   return {
     schemaVersion: 1,
     file: source.file,

@@ -15,6 +15,8 @@ export interface BatchResult {
   /** The file's real path, and that of the weights file its report paired (to fold that file's own row). */
   real?: string;
   weightsReal?: string;
+  /** Real paths of the other weights files the report read (a KerasHub preset's shards and task weights). */
+  companionsReal?: string[];
 }
 
 /** A file a walk found and did not check: a symlink out of the folder, a broken link, JSON that is not a model. */
@@ -34,7 +36,7 @@ const key = (f: Report['findings'][number]): string => `${f.code}\u0000${f.messa
  */
 export function foldPairedWeights(results: readonly BatchResult[]): BatchResult[] {
   const pairedBy = new Map<string, BatchResult>();
-  for (const r of results) if (r.weightsReal) pairedBy.set(r.weightsReal, r);
+  for (const r of results) for (const w of [r.weightsReal, ...(r.companionsReal ?? [])]) if (w) pairedBy.set(w, r);
   return results.filter((r) => {
     const by = r.real ? pairedBy.get(r.real) : undefined;
     if (!by || by === r || !r.report || r.report.model !== null || !WEIGHTS_ONLY.has(r.report.format)) return true;

@@ -38,6 +38,8 @@ function verdictCell(status: LayerStatus, p: Paint): string {
  */
 export function sequentialLike(report: Report): boolean {
   if (report.model?.className === 'Sequential') return true;
+  // Rows that name no inputs at all (a KerasHub backbone's blocks): nothing to show in the column.
+  if (report.layers.every((l) => l.connectedTo.length === 0)) return true;
   return report.layers.every((l, i) => {
     if (l.outputShapes && l.outputShapes.length > 1) return false;
     if (i === 0) return l.connectedTo.length === 0;
@@ -105,6 +107,28 @@ export function storedLine(report: Report, p: Paint): string {
   return `${label}${fmtCount(t.storedParams)} of ${fmtCount(expected)} expected (${verdict})`;
 }
 
+/** A KerasHub preset: the backbone's count against metadata.json, and the task. */
+export function presetLines(report: Report, p: Paint): string[] {
+  const pr = report.preset;
+  if (!pr) return [];
+  const counts: string[] = [];
+  if (pr.expectedParams !== null) counts.push(`${fmtCount(pr.expectedParams)} params from its constructor arguments`);
+  if (pr.storedParams !== null) counts.push(`${fmtCount(pr.storedParams)} stored`);
+  let meta = 'no parameter_count in metadata.json';
+  if (pr.parameterCount !== null) {
+    const other = pr.storedParams ?? pr.expectedParams;
+    const agrees = other === null ? '' : other === pr.parameterCount ? ` (${p.green('match')})` : ` (${p.red('differs')})`;
+    meta = `metadata.json parameter_count ${fmtCount(pr.parameterCount)}${agrees}`;
+  }
+  const out = [`${p.bold(' Backbone: ')}${pr.backbone}${counts.length ? `, ${counts.join(', ')}` : ''}; ${meta}`];
+  if (pr.task) {
+    const own = pr.task.weightsFile ? `${fmtCount(pr.task.params)} params of its own in task.weights.h5` : 'no weights of its own';
+    const opt = pr.task.optimizerParams ? ` (+ ${fmtCount(pr.task.optimizerParams)} optimizer elements, not counted)` : '';
+    out.push(`${p.bold(' Task: ')}${pr.task.className}, ${own}${opt}`);
+  }
+  return out;
+}
+
 export function verdictLine(report: Report, p: Paint): string {
   const v = report.verdict;
   const text = v === 'consistent' ? p.green(v) : v === 'inconsistent' ? p.red(v) : p.yellow(v);
@@ -128,6 +152,7 @@ export function renderTable(raw: Report, options: TableOptions = {}): string {
     ...layerTable(report, opts, p),
     ...totalsLines(report, p),
     storedLine(report, p),
+    ...presetLines(report, p),
     verdictLine(report, p),
     '',
     ...renderFindings(report.findings, p),

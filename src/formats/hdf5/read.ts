@@ -11,7 +11,7 @@ import type { H5Contents } from './contents.js';
 import { isSignature, signatureOffsets } from './native/index.js';
 import { readPayload, superblockOffset } from './payload.js';
 
-export { readPayload, h5BytesRead, type PayloadOptions } from './payload.js';
+export { readPayload, h5BytesRead, superblockOffset, type PayloadOptions } from './payload.js';
 export type { H5Contents } from './contents.js';
 export { naturalCompare } from './layout.js';
 

@@ -1,7 +1,7 @@
 // Keras JSON architectures: Keras 1/2 and tf.keras `model.to_json()`, Keras 3 `to_json()` and
 // `config.json`. Real Keras 1 projects often saved `json.dump(model.to_json())`: a JSON string
 // holding the JSON ("double-encoded"); it is unwrapped here.
-import { UnreadableError } from '../../errors.js';
+import { NotAModelError, UnreadableError } from '../../errors.js';
 import type { ModelSource } from '../../types.js';
 import type { FormatReader } from '../reader.js';
 import { isObject } from '../text.js';
@@ -17,7 +17,7 @@ export const kerasJsonReader: FormatReader = {
     const keras = asKerasJson(ctx.head.json?.value, ctx.head.json?.doubleEncoded ?? false);
     if (!keras) throw new UnreadableError(src.name, NOT_A_MODEL);
     const other = notAModel(keras.config);
-    if (other) throw new UnreadableError(src.name, `JSON but not a Keras model: ${other}`);
+    if (other) throw new NotAModelError(src.name, `JSON but not a Keras model: ${other}`);
     const source: ModelSource = {
       file: src.name,
       format: 'keras-json',
