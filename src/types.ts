@@ -132,7 +132,9 @@ export interface PresetFile {
 /** metadata.json of a preset (keras_hub/src/utils/preset_utils.py `_save_metadata`). */
 export interface PresetMetadata {
   kerasVersion: string | null;
+  /** `keras_hub_version`, or `keras_nlp_version` in presets keras-nlp wrote (before keras-hub 0.15). */
   kerasHubVersion: string | null;
+  kerasHubName: 'keras-hub' | 'keras-nlp';
   /** `parameter_count`: the backbone's `count_params()` when it was saved. */
   parameterCount: number | null;
   tasks: string[];

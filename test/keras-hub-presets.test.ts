@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { analyze } from '../src/analyze.js';
+import { analyze, analyzeSource } from '../src/analyze.js';
+import { MemoryFolder } from '../src/formats/folder.js';
+import { readPlace } from '../src/formats/index.js';
 import type { Report } from '../src/types.js';
 import { run } from './cli-harness.js';
 
@@ -219,6 +221,19 @@ describe('the audit reads every config of the preset', () => {
     const out = await run([dir]);
     expect(out.stdout).not.toContain('\u001b[2J');
     expect(out.stdout).toContain('Evil\\x1b[2JCausalLM');
+  });
+});
+
+describe('any folder: the preset read through the folder contract', () => {
+  test('a preset held in memory, one folder down (as a hub repository or a dropped folder holds it), reads as on disk', async () => {
+    const files = truth.presets.mistral_sharded.files as string[];
+    const folder = new MemoryFolder('hf://someone/models', files.map((f) => [`mistral/${f}`, readFileSync(join(presetDir('mistral_sharded'), f))] as [string, Uint8Array]));
+    const remote = analyzeSource(await readPlace({ folder, entry: 'mistral/config.json' }, {}));
+    const local = await analyze(presetDir('mistral_sharded'));
+    expect(remote.verdict).toBe('consistent');
+    expect(remote.preset).toEqual(local.preset);
+    expect(remote.layers).toEqual(local.layers);
+    expect(remote.file).toBe('hf://someone/models/mistral/config.json');
   });
 });
 

@@ -96,7 +96,8 @@ export const rules: BackboneRule[] = [
     apply: tokenAndPosition('token_and_position_embedding'),
   },
   {
-    classes: ['RobertaBackbone'],
+    // XLMRobertaBackbone (keras_hub/src/models/xlm_roberta/xlm_roberta_backbone.py) subclasses it unchanged.
+    classes: ['RobertaBackbone', 'XLMRobertaBackbone'],
     family: 'bert',
     summary: `TokenAndPositionEmbedding (named embeddings): token (vocabulary, hidden) tied + position (max_sequence_length, hidden); LayerNorm; ${ENCODER}`,
     source: 'keras_hub/src/models/roberta/roberta_backbone.py; keras_hub/src/layers/modeling/token_and_position_embedding.py',

@@ -5,6 +5,7 @@
 // tokenizer.json, the converters') are claimed too: beside a preset's config.json they are part of
 // it, not models of their own (NotAModelError: `check` skips them in a folder walk).
 import { NotAModelError } from '../../errors.js';
+import { beside } from '../folder.js';
 import type { FormatReader, Head } from '../reader.js';
 import { isObject } from '../text.js';
 
@@ -19,8 +20,6 @@ function kerasHubObject(head: Head): Record<string, unknown> | null {
   return (typeof reg === 'string' && PACKAGES.test(reg)) || (typeof mod === 'string' && PACKAGES.test(mod)) ? v : null;
 }
 
-const baseName = (path: string): string => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-
 export const kerasHubReader: FormatReader = {
   id: 'keras-hub',
   claims: (head) => kerasHubObject(head) !== null,
@@ -29,8 +28,7 @@ export const kerasHubReader: FormatReader = {
     const { classOf, isPresetMember, readPreset } = await import('./read.js');
     const cls = classOf(top);
     if (/Backbone$/.test(cls)) return readPreset(src, ctx, top);
-    const member = await isPresetMember(ctx.path, baseName(src.name));
-    if (member) throw new NotAModelError(src.name, `a KerasHub ${cls} config, part of the preset in this folder: \`kerascope ${member}\` checks the preset`);
+    if (await isPresetMember(ctx)) throw new NotAModelError(src.name, `a KerasHub ${cls} config, part of the preset in this folder: \`kerascope ${ctx.folder!.nameOf(beside(ctx.entry, ''))}\` checks the preset`);
     // A KerasHub task or layer saved by Keras itself (an unzipped .keras): the JSON reader's.
     const { kerasJsonReader } = await import('../keras-json/index.js');
     return kerasJsonReader.readModel(src, ctx);

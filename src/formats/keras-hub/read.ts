@@ -6,17 +6,16 @@
 // tokenizer.json, preprocessor.json and the converters' configs; assets/. Metadata only: no
 // tensor is read, nothing is executed, and a file that is missing or broken is a finding, never
 // the end of the reading (the config alone can still be checked).
-import { dirname } from 'node:path';
 import { UnreadableError } from '../../errors.js';
 import { findingOf } from '../../findings.js';
 import type { Finding, H5ObjectIssue, ModelSource, PresetFile, PresetInfo, PresetMetadata, PresetTask, StoredWeights } from '../../types.js';
 import { readPayload, superblockOffset, type H5Contents } from '../hdf5/read.js';
 import { mergeShards, shardsOf } from '../keras-zip/shards.js';
 import { isShardManifest } from '../keras-zip/signs.js';
+import { beside, type Folder } from '../folder.js';
 import type { ReadContext } from '../reader.js';
 import type { ByteSource } from '../source.js';
 import { isObject, oneLine, parseJsonText, readText } from '../text.js';
-import { localFolder, type PresetFolder } from './files.js';
 
 /** keras-hub's file names (preset_utils.py). */
 const METADATA = 'metadata.json';
@@ -28,6 +27,35 @@ const TASK_WEIGHTS = 'task.weights.h5';
 export const MEMBER_CONFIGS = [TASK, 'preprocessor.json', 'tokenizer.json', 'image_converter.json', 'audio_converter.json', 'video_converter.json'];
 /** Files listed at most: a preset holds a handful (plus its assets). */
 const LIST_LIMIT = 10_000;
+
+/**
+ * The preset's folder as the reader sees it: its files named relative to the preset (`metadata.json`),
+ * wherever the preset sits in the folder it came with (`ctx.entry` may be `sub/config.json`).
+ */
+interface PresetFolder {
+  stat: Folder['stat'];
+  open: Folder['open'];
+  nameOf: Folder['nameOf'];
+  list: Folder['list'];
+}
+
+function presetFolder(folder: Folder, entry: string): PresetFolder {
+  const at = (name: string): string => beside(entry, name);
+  const prefix = at('');
+  return {
+    stat: async (path) => {
+      const e = await folder.stat(at(path));
+      return e && { ...e, path };
+    },
+    open: (path) => folder.open(at(path)),
+    nameOf: (path) => folder.nameOf(at(path)),
+    list: async (limit) => {
+      const l = await folder.list(limit);
+      if (!l) return null;
+      return { ...l, entries: l.entries.filter((e) => e.path.startsWith(prefix)).map((e) => ({ ...e, path: e.path.slice(prefix.length) })) };
+    },
+  };
+}
 
 /** What is read besides the backbone's config; findings and HDF5 objects for the audit gathered on the way. */
 interface Reading {
@@ -44,8 +72,7 @@ export function classOf(top: Record<string, unknown>): string {
 }
 
 export async function readPreset(src: ByteSource, ctx: ReadContext, top: Record<string, unknown>): Promise<ModelSource> {
-  const dir = ctx.path === null ? null : dirname(ctx.path);
-  const r: Reading = { folder: dir === null ? null : localFolder(dir), findings: [], issues: [] };
+  const r: Reading = { folder: ctx.folder ? presetFolder(ctx.folder, ctx.entry) : null, findings: [], issues: [] };
   const metadata = parseMetadata(await readJson(r, METADATA, 'warning'), r);
   const backbone = await backboneWeights(r);
   const task = await readTask(r);
@@ -55,7 +82,7 @@ export async function readPreset(src: ByteSource, ctx: ReadContext, top: Record<
     if (value !== undefined) configs.push({ file, value });
   }
   const preset: PresetInfo = {
-    folder: dir ?? '',
+    folder: r.folder ? r.folder.nameOf('').replace(/[/\\]$/, '') || '.' : '',
     backboneClass: classOf(top),
     args: isObject(top['config']) ? top['config'] : {},
     metadata,
@@ -64,7 +91,7 @@ export async function readPreset(src: ByteSource, ctx: ReadContext, top: Record<
     configs,
     files: await listFiles(r),
   };
-  const versions = [metadata?.kerasHubVersion ? `keras-hub ${metadata.kerasHubVersion}` : null, metadata?.kerasVersion ? `Keras ${metadata.kerasVersion}` : null].filter(Boolean);
+  const versions = [metadata?.kerasHubVersion ? `${metadata.kerasHubName} ${metadata.kerasHubVersion}` : null, metadata?.kerasVersion ? `Keras ${metadata.kerasVersion}` : null].filter(Boolean);
   return {
     file: src.name,
     format: 'keras-hub-preset',
@@ -116,15 +143,18 @@ function parseMetadata(v: unknown, r: Reading): PresetMetadata | null {
   const n = v['parameter_count'];
   return {
     kerasVersion: text('keras_version'),
-    kerasHubVersion: text('keras_hub_version'),
+    // keras-nlp (the package's name before keras-hub 0.15) wrote keras_nlp_version.
+    kerasHubVersion: text('keras_hub_version') ?? text('keras_nlp_version'),
+    kerasHubName: text('keras_hub_version') === null && text('keras_nlp_version') !== null ? 'keras-nlp' : 'keras-hub',
     parameterCount: typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null,
     tasks: Array.isArray(v['tasks']) ? v['tasks'].filter((t): t is string => typeof t === 'string') : [],
   };
 }
 
 async function listFiles(r: Reading): Promise<PresetFile[]> {
-  if (!r.folder) return [];
-  const { entries, truncated } = await r.folder.list(LIST_LIMIT);
+  const listing = r.folder ? await r.folder.list(LIST_LIMIT) : null;
+  if (!listing) return [];
+  const { entries, truncated } = listing;
   const files = entries.map((e) => ({ path: e.path, size: e.size }));
   if (truncated) r.findings.push(findingOf('preset-file-unreadable', null, `the folder holds more than ${LIST_LIMIT} files: only the first are listed`, 'warning'));
   return files;
@@ -240,21 +270,21 @@ async function readTask(r: Reading): Promise<{ task: PresetTask; config: unknown
 }
 
 /**
- * The preset folder (as named) when `name` is one of a preset's configs besides config.json and a
- * KerasHub config.json sits beside it; else null.
+ * True when `ctx.entry` is one of a preset's configs besides config.json and a KerasHub
+ * config.json sits beside it: then it is part of that preset.
  */
-export async function isPresetMember(path: string | null, name: string): Promise<string | null> {
-  if (path === null || !MEMBER_CONFIGS.includes(name)) return null;
-  const dir = dirname(path);
-  const folder = localFolder(dir);
+export async function isPresetMember(ctx: ReadContext): Promise<boolean> {
+  const name = ctx.entry.slice(ctx.entry.lastIndexOf('/') + 1);
+  if (!ctx.folder || !MEMBER_CONFIGS.includes(name)) return false;
+  const folder = presetFolder(ctx.folder, ctx.entry);
   const config = await folder.stat('config.json');
-  if (!config || config.notFile) return null;
+  if (!config || config.notFile) return false;
   const src = await folder.open('config.json');
   try {
     const v = parseJsonText(src.name, await readText(src));
-    return isObject(v) && /^(keras_hub|keras_nlp)>/.test(String(v['registered_name'])) ? dir : null;
+    return isObject(v) && /^(keras_hub|keras_nlp)>/.test(String(v['registered_name']));
   } catch {
-    return null;
+    return false;
   } finally {
     src.close();
   }
