@@ -207,6 +207,8 @@ export interface LayerReport {
   outputShapes?: (Shape | Shape[] | null)[];
   /** `layer[node][tensor]` references of the inputs, as Keras's "Connected to". */
   connectedTo: string[];
+  /** The inputs of each call, when the layer is called more than once (`connectedTo` is them all, in order). */
+  callInputs?: string[][];
   params: number;
   trainableParams: number;
   nonTrainableParams: number;

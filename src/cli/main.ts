@@ -1,13 +1,14 @@
 // The kerascope command line (commander). `main(argv, io)` runs in-process and returns the exit code;
 // bin/kerascope.js calls it and sets process.exitCode.
 import { createRequire } from 'node:module';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from '../errors.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_CHOICES } from '../report/findings.js';
 import { runAnalyze, runAudit, runCheck, runExplain, runLayers, type Ctx } from './commands.js';
 import { defaultEngine, type Engine } from './engine.js';
 import { processIo, type Io } from './io.js';
 import { fail } from './outcome.js';
+import { GRAPH_FORMATS, runGraph } from './graph.js';
 
 export { cleanUpOnSignals } from './signals.js';
 
@@ -27,6 +28,7 @@ Examples:
   kerascope arch.json --weights weights.h5   # architecture and weights in two files
   kerascope check models/ 'zoo/**/*.keras'   # many files: one table, one exit code
   kerascope audit download.keras             # only what could run code when Keras loads it
+  kerascope graph model.keras --format mermaid --expand > model.mmd   # the model as a picture
 
 Exit codes:
   0  consistent: the file agrees with itself (and no security finding at or above --fail-on)
@@ -71,6 +73,13 @@ function withFiles(cmd: Command): Command {
 
 type Setter = (code: number) => void;
 
+/** A whole number ≥ 1 for an option (--max-nodes), or commander's one-line usage error. */
+function wholeNumber(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
+  return n;
+}
+
 function buildProgram(ctx: Ctx, setCode: Setter): Command {
   const program = new Command('kerascope')
     .description('Open a Keras model file and check it: layers, shapes, parameter counts, stored vs expected weights, and what could run code. No Python, no TensorFlow.')
@@ -96,6 +105,15 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
   judged(program.command('audit').argument('<files...>'))
     .description(`security findings only (Lambda code, foreign modules, archive and HDF5 tricks); --fail-on defaults to ${DEFAULT_FAIL_ON}`)
     .action(async (files: string[], o) => setCode(await runAudit(ctx, files, o)));
+
+  withFiles(program.command('graph').argument('<file>'))
+    .description('draw the model: a box per layer (name, class, output shape, params), nested models as clusters, mismatched layers marked')
+    .addOption(new Option('--format <format>', 'picture format').choices(GRAPH_FORMATS).default('mermaid'))
+    .option('--output <file>', 'write the picture to this file instead of standard output')
+    .option('--expand', 'draw the layers inside nested models, each model as a cluster')
+    .option('--max-nodes <n>', 'above this many boxes, chains of layers are drawn as one box (default 400)', wholeNumber)
+    .option('--debug', 'print stack traces of errors')
+    .action(async (file: string, o) => setCode(await runGraph(ctx, file, o)));
 
   program
     .command('layers')

@@ -122,6 +122,7 @@ function layerReport(r: LayerResult, rowsOf: (r: LayerResult) => WeightReport[],
     weights,
   };
   if (calls.length > 1) report.outputShapes = calls;
+  if (r.spec.calls.length > 1) report.callInputs = r.spec.calls.map((c) => c.inputs.map((i) => `${i.layer}[${i.node}][${i.tensor}]`));
   if (nested) report.layers = nested;
   return report;
 }

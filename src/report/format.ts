@@ -4,6 +4,11 @@ import { fmtCount, fmtShape } from '../layers/util.js';
 
 export { fmtCount, fmtShape };
 
+/** A count and its noun, singular for 1: "1 unit", "3 units", "1,024 params". */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${fmtCount(n)} ${n === 1 ? word : many}`;
+}
+
 /**
  * Python's `'{:.2f}'.format(x)`: round half to even on the exact binary value. JS `toFixed` rounds
  * exact ties up instead (1.125 → "1.13" where Keras prints "1.12"), so ties are settled here.
