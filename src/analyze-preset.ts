@@ -4,10 +4,11 @@
 // the task and the count against metadata.json.
 import type { Finding, ModelSource, Report } from './types.js';
 import { backboneRuleFor } from './backbones/registry.js';
-import { BackboneArgsError, BackboneTooLargeError, type BackboneLayout } from './backbones/types.js';
+import { BackboneArgsError, BackboneTooLargeError, type BackboneLayout, type Block } from './backbones/types.js';
+import { taskRuleFor } from './backbones/tasks.js';
 import { matchBackbone } from './check/backbone.js';
 import { findingOf } from './findings.js';
-import { assemblePresetReport } from './report/preset.js';
+import { assemblePresetReport, type PresetPart } from './report/preset.js';
 import { isObject } from './formats/text.js';
 
 /**
@@ -45,10 +46,56 @@ function layoutOf(source: ModelSource, findings: Finding[]): BackboneLayout | nu
   }
 }
 
+/** The task's head (src/backbones/tasks.ts) against task.weights.h5; nothing when the task has no rule. */
+function taskPart(source: ModelSource, findings: Finding[]): PresetPart {
+  const t = source.preset!.task;
+  const rule = t ? taskRuleFor(t.className) : undefined;
+  if (!t || !rule) return { layout: null, match: null };
+  let blocks: Block[];
+  try {
+    blocks = rule.apply(t.args, source.preset!.args);
+  } catch (e) {
+    if (!(e instanceof BackboneArgsError)) throw e;
+    findings.push(findingOf('backbone-config-invalid', null, `${t.className} (task.json): ${e.message}`));
+    return { layout: null, match: null };
+  }
+  const stored = t.weights?.groups.flatMap((g) => g.tensors) ?? [];
+  if (blocks.length === 0) {
+    if (stored.length) findings.push(findingOf('preset-task', null, `task ${t.className} owns no weights of its own, yet task.weights.h5 holds ${stored.length} tensors: keras-hub loads none of them into it`, 'warning'));
+    return { layout: null, match: null };
+  }
+  const layout = { blocks, opaque: [] };
+  if (!t.weights) {
+    if (!t.weightsFile) findings.push(findingOf('preset-task', null, `task ${t.className} owns a head of its own (${blocks.map((b) => b.name).join(', ')}), but the preset has no task.weights.h5: keras-hub builds that head with fresh weights`, 'warning'));
+    return { layout, match: null };
+  }
+  const match = matchBackbone(t.className, layout, t.weights);
+  findings.push(...match.findings.map((f) => ({ ...f, layer: f.layer === null ? null : `task/${f.layer}`, message: `task.weights.h5: ${f.message}` })));
+  return { layout, match };
+}
+
+/**
+ * keras-hub builds a task's backbone from the config nested in task.json (preset_utils.py
+ * `load_task`), then loads model.weights.h5 into it: where that config and config.json's differ,
+ * the task is not the backbone this report checked.
+ */
+function taskBackboneDiffers(source: ModelSource): Finding[] {
+  const t = source.preset!.task;
+  const nested = t && isObject(t.args['backbone']) ? t.args['backbone']['config'] : undefined;
+  if (!t || !isObject(nested)) return [];
+  const args = source.preset!.args;
+  const keys = [...new Set([...Object.keys(nested), ...Object.keys(args)])].filter((k) => k !== 'name' && JSON.stringify(nested[k]) !== JSON.stringify(args[k]));
+  if (keys.length === 0) return [];
+  const shown = keys.slice(0, 4).map((k) => `${k}: ${JSON.stringify(nested[k]) ?? 'absent'} in task.json, ${JSON.stringify(args[k]) ?? 'absent'} in config.json`);
+  return [findingOf('preset-task', null, `task.json builds ${t.className}'s backbone with other arguments than config.json (${shown.join('; ')}${keys.length > 4 ? ` and ${keys.length - 4} more` : ''}): ${t.className}.from_preset loads model.weights.h5 into that backbone, not the one checked here`, 'warning')];
+}
+
 export function analyzePreset(source: ModelSource, audited: Finding[]): Report {
   const findings: Finding[] = [...source.findings];
   const layout = layoutOf(source, findings);
   const match = layout && source.weights ? matchBackbone(source.preset!.backboneClass, layout, source.weights) : null;
   if (match) findings.push(...match.findings);
-  return assemblePresetReport(source, { layout, match, findings }, audited);
+  const task = taskPart(source, findings);
+  findings.push(...taskBackboneDiffers(source));
+  return assemblePresetReport(source, { backbone: { layout, match }, task, findings }, audited);
 }

@@ -143,6 +143,8 @@ export interface PresetMetadata {
 /** The task a preset carries (task.json, and task.weights.h5 when the task owns weights of its own). */
 export interface PresetTask {
   className: string;
+  /** task.json's `config`: the task's own arguments, its backbone's and preprocessor's configs nested. */
+  args: Record<string, unknown>;
   /** The weights file of the task's own layers (its head) and its optimizer state, or null. */
   weightsFile: string | null;
   weights: StoredWeights | null;

@@ -12,6 +12,7 @@ import type { BackboneLayout } from '../src/backbones/types.js';
 import { BackboneArgsError, BackboneTooLargeError, KERAS_HUB_COMMIT } from '../src/backbones/types.js';
 import { backbonesTable } from '../src/backbones/table.js';
 import { matchBackbone } from '../src/check/backbone.js';
+import { taskRuleFor } from '../src/backbones/tasks.js';
 import type { StoredWeights } from '../src/types.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
@@ -58,6 +59,21 @@ describe('backbone rules against the presets keras-hub wrote (fixtures/keras-hub
       } else {
         expect(names).toEqual(truth);
       }
+    });
+  }
+});
+
+describe("task heads against the task.weights.h5 keras-hub wrote", () => {
+  for (const [name, p] of Object.entries<any>(presets.presets)) {
+    if (!p.task_class) continue;
+    test(`${name} (${p.task_class})`, () => {
+      const task = read(`keras-hub/presets/${name}/task.json`);
+      const rule = taskRuleFor(p.task_class)!;
+      expect(rule, p.task_class).toBeDefined();
+      const blocks = rule.apply(task.config, read(`keras-hub/presets/${name}/config.json`).config);
+      const stored = (p.weights['task.weights.h5'] ?? []).filter((d: any[]) => !d[0].startsWith('optimizer/'));
+      expect(new Map(blocks.flatMap((b) => b.tensors.map((t) => [`${t.store}/vars/${t.index}`, t.shape] as const)))).toEqual(new Map(stored.map((d: any[]) => [d[0], d[1]])));
+      expect(blocks.reduce((n, b) => n + b.tensors.reduce((m, t) => m + elements(t.shape), 0), 0)).toBe(p.task_only_params);
     });
   }
 });

@@ -58,7 +58,7 @@ describe('every preset keras-hub wrote, verified and counted', () => {
       if (p.task_params !== null) expect(r.totals.trainableParams + r.totals.nonTrainableParams).toBe(p.task_params);
       const optimizer = (p.weights['task.weights.h5'] ?? []).filter((d: any[]) => d[0].startsWith('optimizer/'));
       expect(r.totals.optimizerParams).toBe(optimizer.length); // scalars: iterations, learning rate
-      for (const l of r.layers.filter((l) => !l.name.startsWith('task/'))) expect([l.name, l.status]).toEqual([l.name, 'ok']);
+      for (const l of r.layers) expect([l.name, l.status]).toEqual([l.name, 'ok']);
       expect(r.preset!.task?.className ?? null).toBe(p.task_class);
       expect(r.preset!.task?.params ?? 0).toBe(head);
     });
@@ -114,6 +114,33 @@ describe('a changed constructor argument is located on the tensor it changes', (
     expect(row.status).toBe('mismatch');
     expect(row.weights.every((w) => w.status === 'missing')).toBe(true);
     expect(r.layers.filter((l) => l.status === 'mismatch').map((l) => l.name)).toEqual(['transformer_layer_2']);
+  });
+});
+
+describe("the task's head", () => {
+  test('num_classes edited in task.json: located on the logits kernel and bias', async () => {
+    const dir = changed('bert_tiny', (d) => editJson(d, 'task.json', (v) => (v.config.num_classes = 4)));
+    const r = await analyze(dir);
+    expect(r.verdict).toBe('inconsistent');
+    const msgs = r.findings.filter((f) => f.code === 'weight-shape-mismatch').map((f) => [f.layer, f.message]);
+    expect(msgs).toEqual([
+      ['task/logits', 'task.weights.h5: logits/kernel: expected (8, 4) from hidden_dim=8 × num_classes=4, stored (8, 3)'],
+      ['task/logits', 'task.weights.h5: logits/bias: expected (4,) from num_classes=4, stored (3,)'],
+    ]);
+  });
+
+  test("task.json's own backbone arguments differing from config.json's: said, since the task is built from them", async () => {
+    const dir = changed('gemma_tiny', (d) => editJson(d, 'task.json', (v) => (v.config.backbone.config.num_layers = 3)));
+    const r = await analyze(dir);
+    const f = r.findings.find((x) => x.code === 'preset-task' && x.severity === 'warning')!;
+    expect(f.message).toMatch(/^task\.json builds GemmaCausalLM's backbone with other arguments than config\.json \(num_layers: 3 in task\.json, 2 in config\.json\)/);
+  });
+
+  test('a task with a head of its own and no task.weights.h5: keras-hub builds the head fresh', async () => {
+    const dir = changed('vit_tiny', (d) => unlinkSync(join(d, 'task.weights.h5')));
+    const r = await analyze(dir);
+    expect(r.findings.find((x) => x.code === 'preset-task' && x.severity === 'warning')!.message).toMatch(/owns a head of its own \(predictions\), but the preset has no task\.weights\.h5/);
+    expect(r.layers.find((l) => l.name === 'task/predictions')!.status).toBe('unverified');
   });
 });
 

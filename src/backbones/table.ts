@@ -1,6 +1,7 @@
 // The supported-backbones table, generated from the backbone registry so it cannot drift from the
 // code: docs/backbones.md is its output (scripts/backbones-table.ts writes it; a test compares).
 import { allBackboneRules } from './registry.js';
+import { taskRules } from './tasks.js';
 import { KERAS_HUB_COMMIT } from './types.js';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -19,6 +20,14 @@ export function backbonesTable(): string {
     '| Class | Family | Parameters | Source |',
     '|---|---|---|---|',
     ...rows,
+    '',
+    '## Task heads',
+    '',
+    "What a task owns beyond its backbone, verified against task.weights.h5 (src/backbones/tasks.ts). Other tasks' stored head is listed and counted.",
+    '',
+    '| Task | Source |',
+    '|---|---|',
+    ...taskRules.flatMap((r) => r.classes.map((cls) => `| ${cls} | ${cell(r.source)} |`)),
     '',
   ].join('\n');
 }

@@ -43,27 +43,43 @@ function opaqueRow(part: OpaquePart, ts: StoredTensor[]): LayerReport {
   return layerRow(part.name, part.className, null, part.reason, ts.map((t) => storedRow(t, 'unverified', part.reason)), 'unknown-class');
 }
 
-/** The backbone's rows: blocks, unverified parts, and what the store holds beyond them. */
-function backboneRows(source: ModelSource, layout: BackboneLayout | null, match: BackboneMatch | null): LayerReport[] {
-  const stored = source.weights?.groups.flatMap((g) => g.tensors) ?? [];
+/**
+ * The rows of one part: its blocks matched (or expected, nothing stored), parts not verified, and
+ * what the store holds beyond them; without a layout, or for a store laid out by another writer,
+ * the stored tensors listed by container.
+ */
+function partRows(part: PresetPart, stored: StoredTensor[], prefix: string, className: string, why: string): LayerReport[] {
+  const { layout, match } = part;
+  const named = (l: LayerReport): LayerReport => ({ ...l, name: `${prefix}${l.name}` });
   if (layout && (!match || match.recognised)) {
-    const extra = match ? storedRows('', 'unknown', match.unclaimed, 'stored; no layer of the backbone owns it', 'mismatch', 'extra') : [];
-    return [...layout.blocks.map((b, i) => blockRow(b, match ? match.rows[i]! : null)), ...layout.opaque.map((p, i) => opaqueRow(p, match?.opaque[i] ?? [])), ...extra];
+    const extra = match ? storedRows('', 'unknown', match.unclaimed, `stored; no layer of ${className} owns it`, 'mismatch', 'extra') : [];
+    return [...layout.blocks.map((b, i) => blockRow(b, match ? match.rows[i]! : null)), ...layout.opaque.map((p, i) => opaqueRow(p, match?.opaque[i] ?? [])), ...extra].map(named);
   }
-  // No rule, or a store laid out by another writer: the stored tensors, listed and counted.
-  return storedRows('', 'unknown', byContainer(stored), 'stored; not verified against the constructor arguments', 'unverified', 'unverified');
+  return storedRows(prefix, className === 'unknown' ? 'unknown' : `${className} head`, byContainer(stored), why, 'unverified', 'unverified');
 }
 
-function taskRows(source: ModelSource): LayerReport[] {
+function backboneRows(source: ModelSource, part: PresetPart): LayerReport[] {
+  const stored = source.weights?.groups.flatMap((g) => g.tensors) ?? [];
+  return partRows(part, stored, '', 'unknown', 'stored; not verified against the constructor arguments');
+}
+
+function taskRows(source: ModelSource, part: PresetPart): LayerReport[] {
   const task = source.preset?.task;
-  if (!task?.weights) return [];
-  const ts = task.weights.groups.flatMap((g) => g.tensors);
-  return storedRows('task/', `${task.className} head`, byContainer(ts), `stored in task.weights.h5; the ${task.className} head is listed and counted, not verified`, 'unverified', 'unverified');
+  if (!task) return [];
+  const stored = task.weights?.groups.flatMap((g) => g.tensors) ?? [];
+  if (!part.layout && stored.length === 0) return [];
+  return partRows(part, stored, 'task/', task.className, `stored in task.weights.h5; kerascope has no rule for the ${task.className} head: listed and counted`);
+}
+
+export interface PresetPart {
+  layout: BackboneLayout | null;
+  match: BackboneMatch | null;
 }
 
 export interface PresetAnalysis {
-  layout: BackboneLayout | null;
-  match: BackboneMatch | null;
+  backbone: PresetPart;
+  /** The task's head (task.weights.h5). */
+  task: PresetPart;
   /** Findings made so far (reader, rules, match). */
   findings: Finding[];
 }
@@ -71,20 +87,20 @@ export interface PresetAnalysis {
 export function assemblePresetReport(source: ModelSource, a: PresetAnalysis, audited: Finding[]): Report {
   const preset = source.preset!;
   const findings = [...a.findings];
-  const layers = [...backboneRows(source, a.layout, a.match), ...taskRows(source)];
+  const layers = [...backboneRows(source, a.backbone), ...taskRows(source, a.task)];
   const backboneStored = source.weights ? elements(source.weights.groups.flatMap((g) => g.tensors)) : null;
-  const expected = a.layout ? a.layout.blocks.reduce((n, b) => n + b.tensors.reduce((m, t) => m + prod(t.shape), 0), 0) : null;
+  const expected = a.backbone.layout ? a.backbone.layout.blocks.reduce((n, b) => n + b.tensors.reduce((m, t) => m + prod(t.shape), 0), 0) : null;
   const task = preset.task;
   const taskStored = task?.weights ? task.weights.groups.flatMap((g) => g.tensors) : [];
   const taskOptimizer = task?.weights?.optimizer ?? [];
   findings.push(...countFindings(preset.metadata?.parameterCount ?? null, backboneStored, expected, preset.weightsFiles));
-  if (task) findings.push(taskFinding(task.className, elements(taskStored), taskOptimizer.length, task.weightsFile !== null));
+  if (task) findings.push(taskFinding(task.className, elements(taskStored), taskOptimizer.length, task.weightsFile !== null, a.task.match?.recognised === true));
   const stored = source.weights ? [...source.weights.groups.flatMap((g) => g.tensors), ...taskStored] : null;
   const totals = totalsOfRows(layers.flatMap((l) => l.weights), stored, taskOptimizer);
   const name = typeof preset.args['name'] === 'string' ? preset.args['name'] : preset.backboneClass;
   const report = baseReport(source, { name, className: preset.backboneClass }, layers, totals, []);
   report.findings = sortFindings([...findings, ...audited]);
-  const verified = a.layout !== null && a.match !== null && a.match.recognised;
+  const verified = a.backbone.layout !== null && a.backbone.match !== null && a.backbone.match.recognised;
   report.verdict = report.findings.some((f) => f.severity === 'error') ? 'inconsistent' : verified ? 'consistent' : 'unverified';
   report.preset = presetSummary(source, expected, backboneStored, elements(taskStored), elements(taskOptimizer));
   return report;
@@ -102,10 +118,10 @@ function countFindings(count: number | null, stored: number | null, expected: nu
   return [];
 }
 
-function taskFinding(className: string, params: number, optimizer: number, hasWeights: boolean): Finding {
+function taskFinding(className: string, params: number, optimizer: number, hasWeights: boolean, verified: boolean): Finding {
   if (!hasWeights) return findingOf('preset-task', null, `task ${className} (task.json): no task.weights.h5, so it owns no weights beyond the backbone's (keras-hub writes one only when the task does)`);
   const opt = optimizer ? `, and ${optimizer} optimizer variables of the compiled task (not parameters, not counted)` : '';
-  return findingOf('preset-task', null, `task ${className} (task.json): ${fmtCount(params)} parameters of its own in task.weights.h5, listed and counted, not verified${opt}`);
+  return findingOf('preset-task', null, `task ${className} (task.json): ${fmtCount(params)} parameters of its own in task.weights.h5, ${verified ? 'verified tensor by tensor' : 'listed and counted, not verified'}${opt}`);
 }
 
 function presetSummary(source: ModelSource, expected: number | null, stored: number | null, taskParams: number, taskOptimizer: number): PresetReport {

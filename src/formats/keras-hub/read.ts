@@ -264,9 +264,10 @@ async function readTask(r: Reading): Promise<{ task: PresetTask; config: unknown
   const config = await readJson(r, TASK, 'error');
   if (config === undefined) return null;
   const className = isObject(config) ? classOf(config) : '?';
+  const args = isObject(config) && isObject(config['config']) ? config['config'] : {};
   const has = r.folder ? await r.folder.stat(TASK_WEIGHTS) : null;
   const weights = has ? await readStore(r, TASK_WEIGHTS, (why) => findingOf('preset-file-unreadable', null, `${TASK_WEIGHTS} ${why}: the task's own weights are not checked`)) : null;
-  return { task: { className, weightsFile: has && r.folder ? r.folder.nameOf(TASK_WEIGHTS) : null, weights }, config };
+  return { task: { className, args, weightsFile: has && r.folder ? r.folder.nameOf(TASK_WEIGHTS) : null, weights }, config };
 }
 
 /**
