@@ -24,7 +24,7 @@ describe('bench inputs at TINY sizes', () => {
   let made: BenchInputs | null = null;
   beforeAll(async () => {
     made = await makeInputs(join(dir, 'tiny'), TINY);
-  }, 120_000);
+  });
 
   it('writes every input where inputPaths says', () => {
     expect(made).toEqual(inputs);

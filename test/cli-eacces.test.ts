@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { fileSystemError, UnreadableError } from '../src/errors.js';
 import { run } from './cli-harness.js';
+import { CHILD_SAFETY_NET_MS } from './helpers/child.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE = join(ROOT, 'fixtures/audit/h5-external-dataset.h5');
@@ -130,9 +131,9 @@ describe.skipIf(skip !== null)('the CLI in a real process that may not read the 
     // The CLI from the sources (bin/kerascope.js runs the built copy of the same main).
     const code = "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1));";
     const cmd = [...(how && 'prefix' in how ? how.prefix : []), process.execPath, '--import', 'tsx', '-e', code, file];
-    const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: CHILD_SAFETY_NET_MS });
     expect(r.status).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`kerascope: ${file}: permission denied\n`);
-  }, 60_000);
+  });
 });

@@ -50,7 +50,7 @@ describe.runIf(hasZoo)('kerascope FILE.keras against Keras 3 summaries', () => {
   it('prints the rows and totals Keras printed, for every built .keras model', async () => {
     expect(await problemsFor(models.filter((x) => !(x.slug in KNOWN)), 'keras')).toEqual([]);
     expect(models.length).toBeGreaterThan(100);
-  }, 120_000);
+  });
 
   it('still reads every known deviation (exit 0 or 1, a table with all rows)', async () => {
     for (const m of models.filter((x) => x.slug in KNOWN)) {
@@ -58,7 +58,7 @@ describe.runIf(hasZoo)('kerascope FILE.keras against Keras 3 summaries', () => {
       expect([0, 1], `${m.slug}: ${r.stderr}`).toContain(r.code);
       expect(parseSummary(r.stdout).rows).toHaveLength(parseSummary(m.summary).rows.length);
     }
-  }, 60_000);
+  });
 });
 
 describe.runIf(hasZoo)('kerascope FILE.h5 (legacy HDF5 written by Keras 3) against Keras 3 summaries', () => {
@@ -67,7 +67,7 @@ describe.runIf(hasZoo)('kerascope FILE.h5 (legacy HDF5 written by Keras 3) again
   it('prints the rows and totals Keras printed', async () => {
     expect(await problemsFor(models, 'h5')).toEqual([]);
     expect(models.length).toBeGreaterThan(100);
-  }, 120_000);
+  });
 });
 
 describe.runIf(hasZoo)('kerascope check on the zoo', () => {
@@ -78,7 +78,7 @@ describe.runIf(hasZoo)('kerascope check on the zoo', () => {
     expect(JSON.parse(one.stdout).length).toBeGreaterThan(10);
     expect(two.stdout).toBe(one.stdout);
     expect(two.code).toBe(one.code);
-  }, 120_000);
+  });
 });
 
 describe.runIf(hasCorpus)('kerascope check on ../shared/corpus (real files from the wild)', () => {
@@ -92,5 +92,5 @@ describe.runIf(hasCorpus)('kerascope check on ../shared/corpus (real files from 
     // The three TensorFlow.js graph models are refused as such (exit 3).
     expect(entries.filter((e) => e.error?.message.startsWith('not a Keras layers model'))).toHaveLength(3);
     expect([1, 3]).toContain(r.code);
-  }, 120_000);
+  });
 });

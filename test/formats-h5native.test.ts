@@ -69,19 +69,19 @@ describe('same contents as the HDF5 engine on files written by Keras', () => {
       if (expected) expect(why, f).toMatch(expected);
       else expect(why, f).toBeNull();
     }
-  }, 300_000);
+  });
 
   it.runIf(hasCorpus)('every .h5 of the corpus (Keras 1.1 to 3, h5py 2 and 3)', async () => {
     const files = findH5(CORPUS);
     expect(files.length).toBeGreaterThan(10);
     for (const f of files) expect(await agree(f), f).toBeNull();
-  }, 300_000);
+  });
 
   it.runIf(hasZoo)('every .h5 and .weights.h5 of keras3-zoo (Keras 3.15.1)', async () => {
     const files = findH5(ZOO);
     expect(files.length).toBeGreaterThan(200);
     for (const f of files) expect(await agree(f), f).toBeNull();
-  }, 300_000);
+  });
 });
 
 describe('same contents on files the h5wasm builder writes (libver 1.8+: OHDR headers, dense storage)', () => {
@@ -274,7 +274,7 @@ describe('on damaged files: hands over, or gives what the engine gives', () => {
     // Both outcomes happen (the damage is not all in places nobody reads, nor all fatal).
     expect(tally.answered).toBeGreaterThan(100);
     expect(tally.handedOver).toBeGreaterThan(30);
-  }, 300_000);
+  });
 });
 
 describe('lookup3 (HDF5 H5_checksum_lookup3)', () => {

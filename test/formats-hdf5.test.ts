@@ -17,6 +17,7 @@ import type { ModelSource, StoredWeights } from '../src/types.js';
 import { editH5, writeDataset, writeKeras3WeightsH5, writeLegacyH5, type LayerSpec, type StringEncoding } from '../fixtures/builder/h5.js';
 import { useReader, withReader } from './helpers/reader.js';
 import { CORPUS, hasCorpus, hasZoo, zooPath, zooTruth } from './helpers/zoo.js';
+import { CHILD_SAFETY_NET_MS } from './helpers/child.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kerascope-h5-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -332,7 +333,7 @@ describe('bad input: one clear line, never a crash', () => {
     // The next file through the engine too (the native reader would serve it without one).
     await withReader('engine', async () => expect(listing((await readHdf5(tmp('full-vlen.h5'))).weights)).toHaveLength(6));
     expect(h5EngineStarts()).toBe(starts + 1);
-  }, 60_000);
+  });
 
   it('prints nothing of the engine to the user and lets the process end by itself', () => {
     const file = heapSizeFault('aborts-child.h5', 125);
@@ -340,13 +341,13 @@ describe('bad input: one clear line, never a crash', () => {
       for (const f of process.argv.slice(1)) await readSource(f).then((s) => console.log('read', s.format), (e) => console.log('unreadable', e.message));`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, file, tmp('full-vlen.h5')], {
       cwd: join(import.meta.dirname, '..'),
-      timeout: 45_000,
+      timeout: CHILD_SAFETY_NET_MS,
       encoding: 'utf8',
     });
     expect(r.signal).toBeNull(); // not killed by the timeout: nothing kept the process alive
     expect(r.stdout).toBe('unreadable HDF5 cannot read this file: ran off end of input buffer while decoding\nread h5-model\n');
     expect(r.stderr.replace(/^npm warn.*\n/gm, '')).toBe(''); // emscripten's "Aborted(…)" stays in the worker
-  }, 60_000);
+  });
 
   it('gives up on a file that makes HDF5 loop forever, then reads the next file', async () => {
     heapSizeFault('loops.h5', 2); // HDF5 2.0 loops without end on this one
@@ -364,7 +365,7 @@ describe('bad input: one clear line, never a crash', () => {
       else process.env['KERASCOPE_H5_TIMEOUT'] = saved;
     }
     expect(listing((await readHdf5(tmp('full-vlen.h5'))).weights)).toHaveLength(6);
-  }, 60_000);
+  });
 
   it('keeps the engine usable after a failure', async () => {
     await unreadable(tmp('corrupt.h5'));

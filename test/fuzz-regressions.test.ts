@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/index.js';
 import { UnreadableError } from '../src/errors.js';
-import { fuzz } from '../scripts/fuzz.js';
+import { DEFAULT_LIMITS, fuzz } from '../scripts/fuzz.js';
 import { h5Seed, kerasZipSeed } from '../scripts/fuzz/seeds.js';
 import { writeZip } from '../fixtures/audit/zip-writer.js';
+import { CHILD_SAFETY_NET_MS } from './helpers/child.js';
 
 const REGRESS = join(import.meta.dirname, '../fixtures/audit/regress');
 const DEEP = 100_000;
@@ -67,49 +68,55 @@ describe('fuzzer regressions: messages', () => {
 });
 
 describe('fuzzer regressions: size', () => {
-  it('20,000 stacked Embedding layers (rank grows per layer) end within 5 s (seed 3, case 39)', async () => {
+  it('20,000 stacked Embedding layers (rank grows per layer): shapes stop where no real tensor could follow (seed 3, case 39)', async () => {
     const cfg = JSON.parse(readFileSync(join(REGRESS, 'embedding-chain.json'), 'utf8')) as { config: { layers: { config: { name: string } }[] } };
     const [input, emb] = cfg.config.layers;
     cfg.config.layers = [input!, ...Array.from({ length: 20_000 }, (_, i) => ({ ...emb!, config: { ...emb!.config, name: `embedding_${i}` } }))];
-    const t0 = performance.now();
-    await survives(write('embedding-chain.json', JSON.stringify(cfg)));
-    expect(performance.now() - t0).toBeLessThan(5000);
-  }, 60_000);
+    const r = await analyze(write('embedding-chain.json', JSON.stringify(cfg)));
+    // Without the bound every shape was computed, each one axis longer: quadratic time, then out
+    // of memory. With it, one error names the layer whose output no real tensor could be, and the
+    // shapes after it are unknown rather than computed.
+    const beyond = r.findings.filter((f) => /beyond any real tensor/.test(f.message));
+    expect(beyond).toHaveLength(1);
+    expect(beyond[0]!.severity).toBe('error');
+    const shaped = r.layers.filter((l) => l.outputShape);
+    expect(shaped.length).toBeLessThan(66); // at most 64 axes, the Input and the Embeddings up to the bound
+  });
 });
 
 /**
  * Analyse in a child process (a loop inside WebAssembly cannot be interrupted in-process). With
  * `exit`, the child exits once analyze() settles; without, it must end by itself, as the CLI does.
  */
-function isolated(file: string, ms: number, exit = true): { status: number | null; out: string; timedOut: boolean } {
+function isolated(file: string, exit = true): { status: number | null; out: string; timedOut: boolean } {
   const end = exit ? '.finally(() => process.exit(0))' : '';
   const code = `import('./src/index.ts').then(m => m.analyze(process.argv[1])).then(r => console.log('report', r.verdict), e => console.log(e.name, e.message))${end}`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code, file], { cwd: join(import.meta.dirname, '..'), timeout: ms, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code, file], { cwd: join(import.meta.dirname, '..'), timeout: CHILD_SAFETY_NET_MS, encoding: 'utf8' });
   return { status: r.status, out: `${r.stdout}${r.stderr}`, timedOut: r.error !== undefined || r.signal !== null };
 }
 
 describe('fuzzer regressions: HDF5 files libhdf5 loops on', () => {
-  // The fuzzer calls anything over 5 s a hang. The native reader names the broken structure and the
-  // engine gets 3 s (not its usual 30) to word an error of its own.
+  // libhdf5 loops forever on these. The native reader names the broken structure and the engine
+  // gets 3 s (not its usual 30) to word an error of its own.
   it.each([
     ['h5-attr-loop.weights.h5', 'seed 12, case 184', /HDF5 file is corrupt: global heap collection at 2048: free space of the wrong size/],
     ['h5-heap-size-undefined.weights.h5', 'seed 31, case 824', /HDF5 file is corrupt: global heap collection at 2048: an object's size is unreadable/],
     ['h5-header-past-end.weights.h5', 'seed 31, case 1472', /HDF5 file is corrupt: address \d+ \(\+\d+ bytes\) lies past the end of the HDF5 data/],
   ])('%s ends with one line naming the broken structure (%s)', (name, _, message) => {
     // Only the short try gives this message (the engine's own deadline would say "no answer within 30 s").
-    const r = isolated(join(REGRESS, name), 30_000);
+    const r = isolated(join(REGRESS, name));
     expect(r.timedOut).toBe(false);
     expect(r.out).toMatch(/^UnreadableError /m);
     expect(r.out).toMatch(message);
-  }, 40_000);
+  });
 
   it('a process that analysed a good HDF5 file ends by itself (the CLI sets exitCode, never exits)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kerascope-regress-'));
     const file = await h5Seed(dir);
-    const r = isolated(file, 20_000, false);
+    const r = isolated(file, false);
     expect(r.out).toMatch(/^report /m);
     expect(r.timedOut).toBe(false);
-  }, 30_000);
+  });
 });
 
 /** Every prefix of `file` (every `step` bytes) written to a temp file and analysed in-process. */
@@ -129,17 +136,17 @@ async function truncations(file: string, step: number): Promise<number> {
 describe('truncated at every length', () => {
   it('a JSON config', async () => {
     expect(await truncations(join(import.meta.dirname, '../fixtures/seed/mlp-softmax.json'), 1)).toBeGreaterThan(1000);
-  }, 120_000);
+  });
 
   it('a .keras archive', async () => {
     const file = kerasZipSeed(mkdtempSync(join(tmpdir(), 'kerascope-trunc-')));
     expect(await truncations(file, 1)).toBeGreaterThan(500);
-  }, 120_000);
+  });
 
   it('a legacy HDF5 model', async () => {
     const file = await h5Seed(mkdtempSync(join(tmpdir(), 'kerascope-trunc-')));
     expect(await truncations(file, 1)).toBeGreaterThan(1000);
-  }, 300_000);
+  });
 });
 
 describe('fuzz: a short fixed-seed run over every family', () => {
@@ -148,12 +155,12 @@ describe('fuzz: a short fixed-seed run over every family', () => {
   const built = existsSync(join(import.meta.dirname, '../dist/cli/main.js'));
   it('finds no crash and no hang in 24 cases (seed 1)', async () => {
     const s = await fuzz({
-      iterations: 24, seed: 1, cliEvery: built ? 5 : 0, timeoutMs: 5000, heapMb: 1024, quiet: true, jsonSummary: false,
+      iterations: 24, seed: 1, cliEvery: built ? 5 : 0, limits: DEFAULT_LIMITS, heapMb: 1024, quiet: true, jsonSummary: false,
       families: null, crashDir: mkdtempSync(join(tmpdir(), 'kerascope-fuzz-crashes-')), fixtures: join(import.meta.dirname, '../fixtures'),
     });
     const families = Object.keys(s.byFamily).sort();
     expect(families).toEqual(['h5', 'json', 'keras-zip', 'tfjs']);
     const problems = s.problems.map((p) => `#${p.index} ${p.family} ${p.mutation}: ${p.result.outcome} ${p.result.detail}`);
     expect(problems).toEqual([]);
-  }, 120_000);
+  });
 });

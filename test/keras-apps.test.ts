@@ -113,7 +113,7 @@ describe('keras.applications, to_json of Keras ' + truth.keras_version, () => {
   for (const [name, m] of Object.entries(truth.models)) {
     test(`${name} (${m.model_name}, ${m.input_size}×${m.input_size}): shapes, params, totals`, async () => {
       expectKeras(name, await analyze(unpack(name, 'json')), 'unverified');
-    }, 60_000);
+    });
   }
 });
 
@@ -135,7 +135,7 @@ describe('keras.applications with their weights, .keras, .h5 and .weights.h5 of 
         expect(r.totals.storedParams, `${name}.${ext}: elements stored`).toBe(m.total_params);
         const off = r.layers.flatMap((l) => l.weights.filter((w) => w.status !== 'ok').map((w) => `${l.name}/${w.name} ${w.status}`));
         expect(off).toEqual([]);
-      }, 60_000);
+      });
     }
   }
 });

@@ -53,7 +53,7 @@ describe('kerascope FILE on fixtures/keras against the summaries Keras 3.15.1 pr
     const why = KNOWN[`${m.slug}:${format}`];
     if (why) expect(diff.length, `listed difference no longer occurs, remove it: ${why}`).toBeGreaterThan(0);
     else expect(diff).toEqual([]);
-  }, 30_000); // the first HDF5 file pays for loading h5wasm
+  });
 });
 
 /** Models with a model inside (directly or in a wrapper): Keras's expand_nested rows are worth comparing. */
@@ -65,6 +65,6 @@ describe('kerascope FILE --expand on fixtures/keras against summary(expand_neste
     const r = await run([join(HERE, m.files.keras!), '--expand']);
     expect([0, 1], r.stderr).toContain(r.code);
     expect(differences(m.summary_expanded as string, r.stdout)).toEqual([]);
-  }, 30_000);
+  });
 });
 

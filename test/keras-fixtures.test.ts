@@ -135,7 +135,7 @@ describe('fixtures/keras: files written by Keras 3.15.1 against Keras\'s own fig
     });
     const out = report instanceof UnreadableError ? [`unreadable: ${report.message}`] : disagreements(report, m, run);
     expect(unexplained(out, m.slug, run)).toEqual([]);
-  }, 30_000); // the first HDF5 file pays for loading h5wasm
+  });
 });
 
 describe('fixtures/keras: truth.json agrees with the summary() Keras printed', () => {

@@ -202,7 +202,7 @@ describe('conv, pooling, reshaping and merging rules agree with TensorFlow.js la
   let tf: Tf;
   beforeAll(async () => {
     tf = await loadTf();
-  }, 60_000);
+  });
 
   it.each(KINDS.map(([k]) => k))('%s: random arguments', (kind) => {
     const make = KINDS.find(([k]) => k === kind)![1];
@@ -232,7 +232,7 @@ describe('known tfjs differences: the rules follow Keras', () => {
   let tf: Tf;
   beforeAll(async () => {
     tf = await loadTf();
-  }, 60_000);
+  });
 
   it("causal Conv1D: tfjs shortens like 'valid'; Keras keeps ceil(n / s) (keras-formats.md §4, checked with Keras 3.15.1)", () => {
     const c: Case = { className: 'Conv1D', keras: { filters: 2, kernel_size: [3], strides: [1], padding: 'causal' }, tfjs: { filters: 2, kernelSize: 3, padding: 'causal' }, input: [9, 4] };

@@ -80,7 +80,7 @@ describe.runIf(hasZoo)('keras3-zoo models as converted from .keras to TensorFlow
     results = await convertAll((m) =>
       m.files.weights_h5 && m.files.json ? convertKeras3(m.slug, zooPath(m.files.json), zooPath(m.files.weights_h5), m.keras_version) : null,
     );
-  }, 120_000);
+  });
 
   it('reads the manifest as the Keras 3 store: container paths, vars by index', () => {
     const lstm = results.find((r) => r.model.slug === 'dz_lstm')!.report!;
@@ -115,7 +115,7 @@ describe.runIf(hasZoo)('keras3-zoo legacy .h5 models as converted to TensorFlow.
   let results: Result[] = [];
   beforeAll(async () => {
     results = await convertAll((m) => (m.files.h5 ? convertLegacyH5(m.slug, zooPath(m.files.h5)) : null));
-  }, 120_000);
+  });
 
   it('every convertible model agrees with Keras: totals, per-layer params, consistent', () => {
     expect(againstTruth(results)).toEqual([]);

@@ -75,7 +75,7 @@ describe('kerascope agrees with TensorFlow.js on random architectures', () => {
   let run: Run;
   beforeAll(async () => {
     run = await runAll(await loadTf());
-  }, 120_000);
+  });
 
   it(`${COUNT} models: every layer's output shape, params and weight shapes, and the totals`, () => {
     expect(run.failures).toEqual([]);

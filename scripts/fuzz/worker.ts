@@ -3,10 +3,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyze } from '../../src/index.js';
 import { UnreadableError, UsageError } from '../../src/errors.js';
+import { ENGINE_DEADLINE } from './run.js';
 
 export interface WorkerResult {
   id: number;
-  outcome: 'ok' | 'unreadable' | 'crash';
+  outcome: 'ok' | 'unreadable' | 'crash' | 'hang';
   detail: string;
   ms: number;
   rssMb: number;
@@ -30,6 +31,10 @@ parentPort!.on('message', async ({ id, file }: { id: number; file: string }) => 
     const bad = expected ? oneLine(e) : '';
     outcome = expected && !bad ? 'unreadable' : 'crash';
     detail = expected ? bad || e.message : `${e.name}: ${e.message.slice(0, 300)} @ ${(e.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()).join(' < ')}`;
+    if (outcome === 'unreadable' && ENGINE_DEADLINE.test(e.message)) {
+      outcome = 'hang';
+      detail = `the HDF5 engine's own deadline fired: ${e.message}`;
+    }
   }
   const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
   parentPort!.postMessage({ id, outcome, detail, ms: Math.round(performance.now() - t0), rssMb } satisfies WorkerResult);
