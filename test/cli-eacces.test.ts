@@ -4,14 +4,13 @@
 // enough. The message mapping and the reader's path to it are tested everywhere: the error object
 // is a real one from node:fs where procfs has a write-only sysctl (it refuses even root), served to
 // the reader by a mocked openSync for one path.
-import { spawnSync } from 'node:child_process';
 import * as realFs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { fileSystemError, UnreadableError } from '../src/errors.js';
 import { run } from './cli-harness.js';
-import { CHILD_SAFETY_NET_MS } from './helpers/child.js';
+import { runChild } from './helpers/child.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE = join(ROOT, 'fixtures/audit/h5-external-dataset.h5');
@@ -108,19 +107,19 @@ describe('the CLI on a file it may not open (reader given the real EACCES)', () 
  * How to run a command as a user who may not read a 0600 root file: null when this process is
  * not root (a mode-000 file is then unreadable to us already), or why it cannot be done.
  */
-function asNobody(): { prefix: string[] } | { skip: string } | null {
+async function asNobody(): Promise<{ prefix: string[] } | { skip: string } | null> {
   if (process.getuid?.() !== 0) return null;
-  const probe = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '-e', 'process.exit(7)'], { cwd: ROOT, encoding: 'utf8' });
+  const probe = await runChild('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '-e', 'process.exit(7)'], { cwd: ROOT });
   if (probe.error) return { skip: `setpriv cannot be run (${probe.error.message})` };
   if (probe.status !== 7) return { skip: `node with tsx does not run as uid 65534 here (${(probe.stderr || '').split('\n')[0]})` };
   return { prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] };
 }
-const how = asNobody();
+const how = await asNobody();
 const skip = how && 'skip' in how ? how.skip : null;
 if (skip) console.warn(`cli-eacces: the real EACCES test is skipped: ${skip}`);
 
 describe.skipIf(skip !== null)('the CLI in a real process that may not read the file', () => {
-  it('kerascope FILE: one line naming the file, exit 3, no stack trace', () => {
+  it('kerascope FILE: one line naming the file, exit 3, no stack trace', async () => {
     const folder = join(dir, 'real');
     realFs.mkdirSync(folder, { recursive: true });
     realFs.chmodSync(dir, 0o755);
@@ -131,7 +130,7 @@ describe.skipIf(skip !== null)('the CLI in a real process that may not read the 
     // The CLI from the sources (bin/kerascope.js runs the built copy of the same main).
     const code = "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1));";
     const cmd = [...(how && 'prefix' in how ? how.prefix : []), process.execPath, '--import', 'tsx', '-e', code, file];
-    const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: CHILD_SAFETY_NET_MS });
+    const r = await runChild(cmd[0]!, cmd.slice(1), { cwd: ROOT });
     expect(r.status).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`kerascope: ${file}: permission denied\n`);

@@ -25,7 +25,7 @@ beforeAll(async () => {
   const chain = { units: 64, layers: 2 };
   await writeChainWeights(join(dir, 'w.h5'), chain);
   await buildBigKerasZip(model, { config: keras3Config(chain, 'deflated'), weightsH5: join(dir, 'w.h5'), compress: true });
-}, 60_000);
+});
 
 /** Every file and folder under `d`. */
 const everything = (d: string): string[] => readdirSync(d, { recursive: true }) as string[];
@@ -59,7 +59,7 @@ describe.runIf(built)('signals during inflation (bin/kerascope.js)', () => {
     const r = await ended;
     expect(r).toEqual({ code: SIGNAL_EXIT[signal], signal: null, stderr: '' });
     expect(everything(tmp)).toEqual([]);
-  }, 120_000);
+  });
 
   it('a run that ends by itself leaves its TMPDIR empty too', async () => {
     const tmp = join(dir, 'tmp-normal');
@@ -67,5 +67,5 @@ describe.runIf(built)('signals during inflation (bin/kerascope.js)', () => {
     const r = await start(tmp, false).ended;
     expect(r.code).toBe(0);
     expect(everything(tmp)).toEqual([]);
-  }, 120_000);
+  });
 });

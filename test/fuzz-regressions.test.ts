@@ -1,6 +1,5 @@
 // Every crash the fuzzer found, as a small fixture: kerascope must give a report or one
 // UnreadableError line. Plus a short fixed-seed fuzz run over every family (CI).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { UnreadableError } from '../src/errors.js';
 import { DEFAULT_LIMITS, fuzz } from '../scripts/fuzz.js';
 import { h5Seed, kerasZipSeed } from '../scripts/fuzz/seeds.js';
 import { writeZip } from '../fixtures/audit/zip-writer.js';
-import { CHILD_SAFETY_NET_MS } from './helpers/child.js';
+import { runChild } from './helpers/child.js';
 
 const REGRESS = join(import.meta.dirname, '../fixtures/audit/regress');
 const DEEP = 100_000;
@@ -88,11 +87,11 @@ describe('fuzzer regressions: size', () => {
  * Analyse in a child process (a loop inside WebAssembly cannot be interrupted in-process). With
  * `exit`, the child exits once analyze() settles; without, it must end by itself, as the CLI does.
  */
-function isolated(file: string, exit = true): { status: number | null; out: string; timedOut: boolean } {
+async function isolated(file: string, exit = true): Promise<{ status: number | null; out: string; timedOut: boolean }> {
   const end = exit ? '.finally(() => process.exit(0))' : '';
   const code = `import('./src/index.ts').then(m => m.analyze(process.argv[1])).then(r => console.log('report', r.verdict), e => console.log(e.name, e.message))${end}`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code, file], { cwd: join(import.meta.dirname, '..'), timeout: CHILD_SAFETY_NET_MS, encoding: 'utf8' });
-  return { status: r.status, out: `${r.stdout}${r.stderr}`, timedOut: r.error !== undefined || r.signal !== null };
+  const r = await runChild(process.execPath, ['--import', 'tsx', '-e', code, file], { cwd: join(import.meta.dirname, '..') });
+  return { status: r.status, out: `${r.stdout}${r.stderr}`, timedOut: r.timedOut || r.error !== null || r.signal !== null };
 }
 
 describe('fuzzer regressions: HDF5 files libhdf5 loops on', () => {
@@ -102,9 +101,9 @@ describe('fuzzer regressions: HDF5 files libhdf5 loops on', () => {
     ['h5-attr-loop.weights.h5', 'seed 12, case 184', /HDF5 file is corrupt: global heap collection at 2048: free space of the wrong size/],
     ['h5-heap-size-undefined.weights.h5', 'seed 31, case 824', /HDF5 file is corrupt: global heap collection at 2048: an object's size is unreadable/],
     ['h5-header-past-end.weights.h5', 'seed 31, case 1472', /HDF5 file is corrupt: address \d+ \(\+\d+ bytes\) lies past the end of the HDF5 data/],
-  ])('%s ends with one line naming the broken structure (%s)', (name, _, message) => {
+  ])('%s ends with one line naming the broken structure (%s)', async (name, _, message) => {
     // Only the short try gives this message (the engine's own deadline would say "no answer within 30 s").
-    const r = isolated(join(REGRESS, name));
+    const r = await isolated(join(REGRESS, name));
     expect(r.timedOut).toBe(false);
     expect(r.out).toMatch(/^UnreadableError /m);
     expect(r.out).toMatch(message);
@@ -113,7 +112,7 @@ describe('fuzzer regressions: HDF5 files libhdf5 loops on', () => {
   it('a process that analysed a good HDF5 file ends by itself (the CLI sets exitCode, never exits)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kerascope-regress-'));
     const file = await h5Seed(dir);
-    const r = isolated(file, false);
+    const r = await isolated(file, false);
     expect(r.out).toMatch(/^report /m);
     expect(r.timedOut).toBe(false);
   });

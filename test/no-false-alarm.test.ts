@@ -89,7 +89,7 @@ for (const set of sets) {
       expect(problems).toEqual([]);
       // The folder was really walked: most files are models with a verdict.
       expect((verdicts['consistent'] ?? 0) + (verdicts['unverified'] ?? 0)).toBeGreaterThan(files.length / 2);
-    }, 180_000);
+    });
   });
 }
 

@@ -45,7 +45,7 @@ describe('item 1: zip bombs are flagged and never inflated', () => {
     // Unread weights are unknown, never "missing": no false inconsistent.
     expect(r.verdict).toBe('unverified');
     expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
-  }, 60_000);
+  });
 
   it('shard names sharing one member: overlapping, none read, whatever the ratio', async () => {
     // A member far below the bomb size: only the overlap stops it.
@@ -61,7 +61,7 @@ describe('item 1: zip bombs are flagged and never inflated', () => {
     expect(notRead).toHaveLength(1);
     expect(notRead[0]?.message).toMatch(/^model_00000\.weights\.h5 not read: its bytes overlap those of member "model_0000[1-3]\.weights\.h5".*"Overlapped entries"/);
     expect(r.verdict).toBe('unverified');
-  }, 60_000);
+  });
 
   it('a DEFLATED member under the bomb size is inflated sparsely: zeros cost no temporary bytes, and the folder goes', async () => {
     const weights = at('zeros.weights.h5');
@@ -77,7 +77,7 @@ describe('item 1: zip bombs are flagged and never inflated', () => {
     // Only the 64 kB blocks holding HDF5 metadata are written.
     expect(written).toBeLessThan(inflated / 10);
     expect(liveTempDirs()).toEqual([]);
-  }, 60_000);
+  });
 
   it('a member inflating past what it declares stops at its declared size', async () => {
     const raw = deflateRawSync(Buffer.alloc(4 << 20, 7));
@@ -116,7 +116,7 @@ describe('item 1: zip bombs are flagged and never inflated', () => {
       zip.close();
       src.close();
     }
-  }, 60_000);
+  });
 });
 
 describe('item 4: the central directory is bounded', () => {
@@ -130,7 +130,7 @@ describe('item 4: the central directory is bounded', () => {
       `zip central directory lists ${MAX_ZIP_ENTRIES + 1} entries; kerascope reads at most ${MAX_ZIP_ENTRIES} entries and ${MAX_CENTRAL_DIRECTORY_BYTES} bytes of it (a Keras archive holds a handful of members)`,
     );
     expect(zipCounters.entriesRead - before).toBe(0);
-  }, 60_000);
+  });
 
   it(`more than ${MAX_CENTRAL_DIRECTORY_BYTES} bytes of entries: refused as soon as they add up`, async () => {
     const file = at('long-names.keras');
@@ -150,7 +150,7 @@ describe('item 4: the central directory is bounded', () => {
     let entries = 1;
     while (bytes <= MAX_CENTRAL_DIRECTORY_BYTES) (bytes += 46 + 65_535), entries++;
     expect(zipCounters.entriesRead - before).toBe(entries);
-  }, 60_000);
+  });
 
   it('an ordinary archive is read whole (three entries)', async () => {
     const before = zipCounters.entriesRead;
