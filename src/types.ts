@@ -16,7 +16,8 @@ export type FormatId =
   | 'keras-zip' //     .keras archive (Keras 3, tf.keras 2.11–2.15)
   | 'keras-json' //    model.to_json() / config.json
   | 'tfjs-layers' //   TensorFlow.js layers model (model.json + shards)
-  | 'keras-hub-preset'; // KerasHub preset folder (config.json + metadata.json + model.weights.h5 …)
+  | 'keras-hub-preset' // KerasHub preset folder (config.json + metadata.json + model.weights.h5 …)
+  | 'savedmodel'; //   tf.keras SavedModel folder (keras_metadata.pb or SavedUserObject metadata + variables/)
 
 /** One stored weight tensor. Only metadata: values are never read. */
 export interface StoredTensor {
@@ -26,6 +27,11 @@ export interface StoredTensor {
   name: string;
   shape: number[];
   dtype: string;
+  /**
+   * SavedModel only: the attribute names from the layer's node to the variable in the checkpoint's
+   * object graph (`kernel`, `cell/kernel`, `forward_layer/cell/bias`).
+   */
+  objectPath?: string;
 }
 
 /**
@@ -36,6 +42,9 @@ export interface StoredTensor {
  *   (`layers/bidirectional/forward_layer/cell`), `label` the `vars@name` attribute (Keras ≥ 3.6) or null;
  *   tensors are `vars/0`, `vars/1`, … in order.
  * - tfjs: one group per layer name prefix (`dense_1` of `dense_1/kernel`), tensors in manifest order.
+ * - SavedModel: one group per layer of a model, found through the checkpoint's object graph; `path`
+ *   = the layer names from the root model down (`inner/dense_1`), `label` = the layer's name;
+ *   tensors' `path` is the checkpoint key, `name` the variable's TensorFlow name.
  */
 export interface StoredGroup {
   path: string;
@@ -44,7 +53,7 @@ export interface StoredGroup {
 }
 
 export interface StoredWeights {
-  layout: 'legacy' | 'keras3' | 'tfjs';
+  layout: 'legacy' | 'keras3' | 'tfjs' | 'savedmodel';
   /** Where the tensors were read from (the weights file, or the archive member). */
   file: string;
   groups: StoredGroup[];

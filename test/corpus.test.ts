@@ -51,6 +51,11 @@ const FILES: Expect[] = [
   { file: 'keras3-9-legacy-h5-gru-attention-lambda/model.h5', verdict: 'consistent' },
   { file: 'keras3-9-legacy-h5-gru-attention-lambda/attention_model.h5', verdict: 'consistent' },
   { file: 'tfjs-graph-tiny-savedmodel/model.json', refused: /graph model/ },
+  // tf.keras SavedModel folders (issue 12): read as folders, as their saved_model.pb, or refused when broken.
+  { file: 'savedmodel-tf-stock-lstm', verdict: 'consistent' },
+  { file: 'savedmodel-tf-stock-lstm/saved_model.pb', verdict: 'consistent' },
+  { file: 'savedmodel-no-variables-churn', verdict: 'unverified' },
+  { file: 'savedmodel-renamed-pb-mnist/model1', refused: /keras_metadata\.pb: truncated: nodes declares 1,786,699 bytes/ },
   { file: 'tfjs-k2-7-bilstm-abusive/model.json', verdict: 'consistent' },
   { file: 'tfjs-native-mnist-mlp/model.json', verdict: 'consistent' },
   { file: 'tfk-2-12-nested-sequential-preprocessing/potatoes.h5', verdict: 'consistent' },

@@ -8,8 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UnreadableError } from '../src/errors.js';
-import { LocalFolder, localPlace, readSource } from '../src/formats/index.js';
-import { savedModelError } from '../src/formats/savedmodel/index.js';
+import { localPlace } from '../src/formats/index.js';
 import { isWeightsManifest, readTfjs as readTfjsIn } from '../src/formats/tfjs/index.js';
 import type { ModelSource } from '../src/types.js';
 import { CORPUS, hasCorpus } from './helpers/zoo.js';
@@ -420,26 +419,6 @@ describe('what is not a Keras layers model', () => {
     expect((await refusal('model.json', huge)).message).toBe('TensorFlow.js model.json: weightsManifest[0].weights[0] (embedding_5/embeddings) has a shape that is not a list of sizes');
     const noName = withWeights((w, i) => (i === 0 ? { shape: [1], dtype: 'float32' } : w));
     expect((await refusal('model.json', noName)).message).toBe('TensorFlow.js model.json: weightsManifest[0].weights[0] has no name');
-  });
-
-  it('names a SavedModel folder, its saved_model.pb, and one written by tf.keras', async () => {
-    const dir = tmp();
-    const folder = new LocalFolder(dir);
-    writeFileSync(join(dir, 'saved_model.pb'), Buffer.alloc(10));
-    expect((await savedModelError(folder, 'saved_model.pb', dir, 10)).message).toBe(
-      'not a Keras layers model: a TensorFlow SavedModel (saved_model.pb, 10 bytes); load it in TensorFlow and save it as .keras or .h5',
-    );
-    writeFileSync(join(dir, 'keras_metadata.pb'), Buffer.alloc(1));
-    const pb = join(dir, 'saved_model.pb');
-    expect((await savedModelError(folder, 'saved_model.pb', pb, 10)).message).toBe(
-      'not a Keras layers model: a TensorFlow SavedModel written by tf.keras (keras_metadata.pb) (saved_model.pb, 10 bytes); load it in TensorFlow and save it as .keras or .h5',
-    );
-    // Through the dispatcher: the folder, and its graph named on its own.
-    for (const named of [dir, pb]) {
-      const err = await readSource(named).then(() => null, (e: unknown) => e as UnreadableError);
-      expect(err?.message).toMatch(/^not a Keras layers model: a TensorFlow SavedModel written by tf.keras \(keras_metadata.pb\) \(saved_model.pb, 10 bytes\)/);
-      expect(err?.file).toBe(pb);
-    }
   });
 });
 

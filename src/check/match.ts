@@ -2,7 +2,9 @@
 // - legacy HDF5 (tf_keras/saving/hdf5_format.py load_weights_from_hdf5_group): the layers that own
 //   weights, in order, then weight order inside each layer; names are only hints;
 // - Keras 3 store (keras/src/saving/saving_lib.py): by container path, `vars/N` by index;
-// - tfjs (tfjs-layers models.ts loadWeights): by weight name.
+// - tfjs (tfjs-layers models.ts loadWeights): by weight name;
+// - SavedModel (TensorFlow's checkpoint restore): by object-graph path, which the reader turned into
+//   one group per layer; inside it by attribute path (`cell/kernel`), else by variable name.
 import { findingOf } from '../findings.js';
 import type { Finding, StoredGroup, StoredTensor, StoredWeights, WeightReport } from '../types.js';
 import type { LayerResult, ModelResult } from '../graph/infer.js';
@@ -96,7 +98,7 @@ class Matcher {
    * stored tensor whose name ends with its Keras path, else the only one with its short name, else
    * the next unclaimed one in order.
    */
-  pairByName(expected: OwnedWeight[], stored: StoredTensor[], unit: LayerResult): void {
+  pairByName(expected: OwnedWeight[], stored: StoredTensor[], unit: LayerResult, first?: (w: OwnedWeight, free: StoredTensor[]) => StoredTensor | undefined): void {
     const free = [...stored];
     const take = (t: StoredTensor | undefined): StoredTensor | null => {
       if (!t) return null;
@@ -104,6 +106,8 @@ class Matcher {
       return t;
     };
     const byName = (w: OwnedWeight): StoredTensor | undefined => {
+      const given = first?.(w, free);
+      if (given) return given;
       const full = free.find((t) => t.name.replace(/:\d+$/, '').endsWith(`/${w.weight.name}`));
       if (full) return full;
       const short = free.filter((t) => shortName(t.name) === shortName(w.weight.name));
@@ -161,6 +165,7 @@ export function guessTrainable(s: StoredTensor): boolean {
 export function matchWeights(model: ModelResult, weights: StoredWeights): MatchResult {
   const m = new Matcher();
   if (weights.layout === 'keras3') matchKeras3(model, weights, m);
+  else if (weights.layout === 'savedmodel') matchSavedModel(model, weights, m);
   else matchByLayer(model, weights, m);
   return { rows: m.rows, findings: m.findings };
 }
@@ -214,6 +219,38 @@ function matchByLayer(model: ModelResult, weights: StoredWeights, m: Matcher): v
   }
   for (const g of groups) {
     if (used.has(g)) continue;
+    for (const s of g.tensors) m.extra(null, s, g.label ?? g.path);
+  }
+}
+
+// ---------------------------------------------------------------- SavedModel
+
+/**
+ * A SavedModel's groups are the model's layers by path (`inner/dense_1`), found by the reader
+ * through the checkpoint's object graph. Inside a layer, a variable is where Keras keeps it as an
+ * attribute: the same path as Keras 3's store for most layers (`cell/kernel`), else the variable's
+ * TensorFlow name ends with the weight's (`lstm/lstm_cell/kernel`), as tfjs names are matched.
+ */
+function matchSavedModel(model: ModelResult, weights: StoredWeights, m: Matcher): void {
+  const groups = new Map(weights.groups.map((g) => [g.path, g]));
+  const claimed = new Set<StoredGroup>();
+  const byPath = (w: OwnedWeight, free: StoredTensor[]): StoredTensor | undefined => {
+    const want = w.weight.store ? `${w.weight.store}/${shortName(w.weight.name)}` : shortName(w.weight.name);
+    return free.find((t) => t.objectPath === want);
+  };
+  const visit = (r: LayerResult): void => {
+    if (r.inner) return r.inner.layers.forEach(visit);
+    const g = groups.get(layerPath(r));
+    if (g) claimed.add(g);
+    if (isOpaque(r)) {
+      for (const s of g?.tensors ?? []) m.extra(r, s, layerPath(r));
+      return;
+    }
+    m.pairByName(ownedWeights(r).filter((w) => !w.weight.duplicateOf), g?.tensors ?? [], r, byPath);
+  };
+  model.layers.forEach(visit);
+  for (const g of weights.groups) {
+    if (claimed.has(g)) continue;
     for (const s of g.tensors) m.extra(null, s, g.label ?? g.path);
   }
 }

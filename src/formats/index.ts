@@ -15,7 +15,7 @@ import { NOT_A_MODEL, kerasJsonReader } from './keras-json/index.js';
 import { kerasShardsReader, kerasZipReader } from './keras-zip/index.js';
 import { beside, LocalFolder, type Folder, type Place } from './folder.js';
 import type { FormatReader, Head, JsonHead, ReadContext } from './reader.js';
-import { savedModelReader } from './savedmodel/index.js';
+import { SAVEDMODEL_ENTRIES, savedModelReader } from './savedmodel/index.js';
 import { FileSource, notRegular, type ByteSource } from './source.js';
 import { tfjsReader } from './tfjs/index.js';
 import { parseJsonText, readText } from './text.js';
@@ -140,13 +140,16 @@ async function withSource<T>(src: ByteSource, fn: (src: ByteSource) => Promise<T
 }
 
 /** The file of a model folder that a reader starts from, in this order (a SavedModel's graph, tfjs, an unzipped .keras or a preset). */
-const FOLDER_ENTRIES = ['saved_model.pb', 'saved_model.pbtxt', 'model.json', 'config.json'];
+const FOLDER_ENTRIES = [...SAVEDMODEL_ENTRIES, 'model.json', 'config.json'];
 
 /** A model folder: read from its entry file (FOLDER_ENTRIES), its siblings through the folder. */
 export async function readFolder(folder: Folder, opts: ReadOptions): Promise<ModelSource> {
   for (const name of FOLDER_ENTRIES) {
     const e = await folder.stat(name);
-    if (e && e.notFile === null) return readPlace({ folder, entry: name }, opts);
+    if (e && e.notFile !== null) continue;
+    // A SavedModel is the whole folder: the report names the folder, not the file it was read from.
+    if (e && SAVEDMODEL_ENTRIES.includes(name)) return { ...(await readPlace({ folder, entry: name }, opts)), file: folder.name };
+    if (e) return readPlace({ folder, entry: name }, opts);
   }
   throw new UnreadableError(folder.name, 'is a directory (use `kerascope check DIR` to analyse every model in it)');
 }

@@ -1,33 +1,24 @@
-// TensorFlow SavedModels (a folder holding saved_model.pb, or that file itself) are not read yet:
-// refused with one line that says what they are and how to get a file kerascope reads. The
-// folder's other files are looked at only through the folder (ReadContext.folder).
+// tf.keras SavedModel folders (`model.save('dir')` in TensorFlow 2.0–2.15): a folder holding
+// saved_model.pb, keras_metadata.pb (TF ≥ 2.5) and variables/. The reader is handed the folder's
+// saved_model.pb (or its keras_metadata.pb) and reads the rest of the folder beside it (read.ts,
+// imported only when such a folder comes). A protocol buffer has no signature: the file is
+// claimed by its name, after every reader that looks at content has declined it.
 import { UnreadableError } from '../../errors.js';
-import { beside, type Folder } from '../folder.js';
 import type { FormatReader } from '../reader.js';
 
-const GRAPH = /^saved_model\.pb(txt)?$/;
+const NAMES = /^(saved_model\.pb|saved_model\.pbtxt|keras_metadata\.pb)$/;
 
-/** A file named saved_model.pb(txt) that no other reader claims (a protocol buffer has no signature). */
+const baseName = (name: string): string => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+
+/** The files of a SavedModel folder the reader starts from, in this order. */
+export const SAVEDMODEL_ENTRIES = ['saved_model.pb', 'keras_metadata.pb', 'saved_model.pbtxt'];
+
 export const savedModelReader: FormatReader = {
   id: 'savedmodel',
-  claims: (_head, name) => GRAPH.test(name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1)),
+  claims: (_head, name) => NAMES.test(baseName(name)),
   readModel: async (src, ctx) => {
-    throw ctx.folder
-      ? await savedModelError(ctx.folder, ctx.entry, src.name, src.size)
-      : new UnreadableError(src.name, 'not a Keras layers model: a TensorFlow SavedModel (protocol buffer graph)');
+    if (baseName(src.name).endsWith('.pbtxt'))
+      throw new UnreadableError(src.name, 'a TensorFlow SavedModel in protobuf text format (saved_model.pbtxt): not read; save the model with model.save() to get a saved_model.pb, or as .keras or .h5');
+    return (await import('./read.js')).readSavedModel(src, ctx);
   },
 };
-
-/**
- * The one line refusing a SavedModel whose graph `pb` (`saved_model.pb`, `size` bytes) sits in
- * `folder`; `file` names what is refused.
- */
-export async function savedModelError(folder: Folder, pb: string, file: string, size: number): Promise<UnreadableError> {
-  // tf.keras 2.x wrote keras_metadata.pb beside the graph when it saved a Keras model in this format.
-  const byKeras = (await folder.stat(beside(pb, 'keras_metadata.pb'))) ? ' written by tf.keras (keras_metadata.pb)' : '';
-  const name = pb.slice(pb.lastIndexOf('/') + 1);
-  return new UnreadableError(
-    file,
-    `not a Keras layers model: a TensorFlow SavedModel${byKeras} (${name}, ${size} bytes); load it in TensorFlow and save it as .keras or .h5`,
-  );
-}
