@@ -127,11 +127,15 @@ describe('readers over a folder that is not on disk read what they read on disk'
     expect(await codes(short)).toContain('tfjs-shard-size');
   });
 
-  it('refuses a SavedModel in any folder, saying tf.keras wrote it', async () => {
-    const f = new MemoryFolder('sm', [['saved_model.pb', new Uint8Array(10)], ['keras_metadata.pb', new Uint8Array(1)]]);
-    await expect(readPlace({ folder: f, entry: 'saved_model.pb' }, {})).rejects.toThrow(
-      'not a Keras layers model: a TensorFlow SavedModel written by tf.keras (keras_metadata.pb) (saved_model.pb, 10 bytes)',
-    );
+  it('reads a SavedModel in any folder: a folder in memory gives what the folder on disk gives', async () => {
+    const dir = join(ROOT, 'fixtures/savedmodel/folders/tfk26_lstm');
+    const names = ['saved_model.pb', 'keras_metadata.pb', 'variables/variables.index', 'variables/variables.data-00000-of-00001'];
+    const f = new MemoryFolder('sm', names.map((n): [string, Uint8Array] => [n, readFileSync(join(dir, n))]));
+    const inMemory = await readPlace({ folder: f, entry: 'saved_model.pb' }, {});
+    const onDisk = await readSource(dir);
+    expect(inMemory.weights!.groups).toEqual(onDisk.weights!.groups);
+    expect(inMemory.config).toEqual(onDisk.config);
+    expect(inMemory.weights!.file).toBe('sm/variables/variables.index');
   });
 });
 

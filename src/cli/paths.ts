@@ -2,6 +2,7 @@
 // bounded), globs matched with picomatch over the same walk from the pattern's fixed base folder.
 // One file, one entry: files are told apart by their real path.
 import { realpath, stat } from 'node:fs/promises';
+import { dirname, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { looksLikeModelJson } from './sniff.js';
 import { WALK_LIMITS, walkFolder, type Found, type Skip, type WalkLimits, type WalkResult } from './walk.js';
@@ -29,8 +30,9 @@ export interface ExpandOptions {
   now?: () => number;
 }
 
-/** What a folder walk picks up: the extensions Keras and TensorFlow.js write models with. */
-const MODEL_FILE = /\.(h5|hdf5|keras|json)$/i;
+/** What a folder walk picks up: the extensions Keras and TensorFlow.js write models with, and a SavedModel's files. */
+const MODEL_FILE = /\.(h5|hdf5|keras|json)$|(^|\/)(saved_model|keras_metadata)\.pb$/i;
+const SAVEDMODEL_FILE = /(^|[\\/])(saved_model|keras_metadata)\.pb$/i;
 /** Shard indexes of sharded Keras 3 weights are not models by themselves. */
 const SHARD_INDEX = /\.weights\.json$/i;
 
@@ -62,6 +64,21 @@ async function walkGlob(pattern: string, o: Required<ExpandOptions>): Promise<Wa
   return { walk, empty: 'no file matches this pattern' };
 }
 
+/**
+ * A SavedModel is its folder: the saved_model.pb or keras_metadata.pb a walk finds stands for the
+ * folder holding it (read as a folder, one row), and its variables/ and assets/ are not models.
+ */
+function savedModelFolders(walk: WalkResult): void {
+  const folders = new Map<string, Found>();
+  for (const f of walk.files) {
+    if (!SAVEDMODEL_FILE.test(f.path)) continue;
+    const folder = { path: dirname(f.path), real: dirname(f.real), viaLink: f.viaLink };
+    if (!folders.has(folder.real)) folders.set(folder.real, folder);
+  }
+  const inSavedModel = (p: string): boolean => [...folders.keys()].some((d) => p.startsWith(`${d}${sep}`));
+  walk.files = [...walk.files.filter((f) => !SAVEDMODEL_FILE.test(f.path) && !inSavedModel(f.real)), ...folders.values()];
+}
+
 /** Drop .json files that are data, not models (skipped, with why). Sequential: thousands of files, few open at once. */
 async function modelJsonOnly(walk: WalkResult): Promise<Found[]> {
   const kept: Found[] = [];
@@ -76,9 +93,10 @@ async function expandOne(path: string, o: Required<ExpandOptions>): Promise<{ fo
   const k = await kind(path);
   if (k === 'file') return { found: [{ path, real: await realpath(path).catch(() => path), viaLink: false }], named: true, problems: [], skipped: [] };
   const w: Walked | null =
-    k === 'dir' ? { walk: await walkFolder(path, { limits: o.limits, now: o.now, take: modelFileName }), empty: 'no .h5, .hdf5, .keras or .json model file in this folder' }
+    k === 'dir' ? { walk: await walkFolder(path, { limits: o.limits, now: o.now, take: modelFileName }), empty: 'no .h5, .hdf5, .keras, .json model file or SavedModel in this folder' }
     : await walkGlob(path, o);
   if (!w) return { found: [], named: true, problems: [{ path, problem: 'no such file or directory' }], skipped: [] };
+  savedModelFolders(w.walk);
   const found = await modelJsonOnly(w.walk);
   const problems: Entry[] = w.walk.problems.map((p) => ({ path: p.path, problem: p.message }));
   if (found.length === 0 && problems.length === 0) {
