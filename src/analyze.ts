@@ -10,7 +10,7 @@ import { parseKerasVersion } from './layers/evaluate.js';
 import type { KerasVersion } from './layers/types.js';
 import { audit } from './audit/index.js';
 import { findingOf } from './findings.js';
-import { assembleReport } from './report/assemble.js';
+import { assembleReport, type AssembleOptions } from './report/assemble.js';
 import { convertBack } from './check/convert-back.js';
 import { tfjsRefusals } from './check/tfjs-loader.js';
 import { analyzePreset } from './analyze-preset.js';
@@ -18,15 +18,17 @@ import { analyzePreset } from './analyze-preset.js';
 export interface AnalyzeOptions extends ReadOptions {
   /** Kept for the CLI: nested layers are always in the report, `--expand` only changes the table. */
   expand?: boolean;
+  /** The batch size of the compute and activation-memory numbers (default 1: per sample). */
+  batch?: number;
 }
 
 /** Analyse one file: the same object `kerascope FILE --json` prints. */
 export async function analyze(file: string, opts: AnalyzeOptions = {}): Promise<Report> {
   const source = await readSource(file, opts);
-  return analyzeSource(source);
+  return analyzeSource(source, { batch: opts.batch });
 }
 
-export function analyzeSource(source: ModelSource): Report {
+export function analyzeSource(source: ModelSource, opts: AssembleOptions = {}): Report {
   if (source.preset) return analyzePreset(source, safeAudit(source));
   const findings: Finding[] = [...source.findings];
   let model: ModelResult | null = null;
@@ -45,7 +47,7 @@ export function analyzeSource(source: ModelSource): Report {
       throw e;
     }
   }
-  return assembleReport(source, model, match, findings, safeAudit(source));
+  return assembleReport(source, model, match, findings, safeAudit(source), opts);
 }
 
 /**

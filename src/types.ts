@@ -230,6 +230,41 @@ export interface LayerReport {
   weights: WeightReport[];
   /** Sublayers of a nested model, same shape, recursively. */
   layers?: LayerReport[];
+  /** What the layer computes at the report's batch size (`compute.batch`); absent without an architecture. */
+  compute?: LayerCompute;
+}
+
+/**
+ * A layer's arithmetic and output memory at the report's batch size (docs/compute.md): MACs of its
+ * dot products and convolutions (every kernel tap), FLOPs = 2 × MACs + other element operations,
+ * the bytes of its output tensors. Null where a size, class or activation is unknown (`unknown` says why).
+ */
+export interface LayerCompute {
+  macs: number | null;
+  flops: number | null;
+  activationBytes: number | null;
+  unknown?: string;
+}
+
+/** Bytes of the model's weights of one stored dtype. */
+export interface DtypeBytes {
+  /** The stored dtype; `int4` for int4 kernels Keras packs two to an int8 byte. */
+  dtype: string;
+  /** Elements as stored. */
+  elements: number;
+  /** Null for a dtype of unknown size. */
+  bytes: number | null;
+}
+
+/** The model's compute and memory at a batch size. Totals add the layers whose cost is known. */
+export interface ComputeTotals {
+  batch: number;
+  macs: number;
+  flops: number;
+  activationBytes: number;
+  /** Layers (paths) whose cost is unknown: the totals leave them out. */
+  unknownLayers: string[];
+  weightBytes: DtypeBytes[];
 }
 
 export interface Totals {
@@ -259,6 +294,8 @@ export interface Report {
   verdict: 'consistent' | 'inconsistent' | 'unverified';
   layers: LayerReport[];
   totals: Totals;
+  /** Compute and memory; absent when the file stores no architecture. */
+  compute?: ComputeTotals;
   findings: Finding[];
   /** A KerasHub preset: the backbone's count against metadata.json, the task, the folder's files. */
   preset?: PresetReport;

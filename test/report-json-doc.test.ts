@@ -32,8 +32,10 @@ describe('docs/json.md', () => {
     const report = JSON.parse(r.stdout);
     checkKeys(report, 'The report');
     checkKeys(report.totals, '`totals`');
+    checkKeys(report.compute, '`compute`');
     for (const layer of report.layers) {
       checkKeys(layer, '`layers[]`');
+      checkKeys(layer.compute, '`layers[].compute`');
       for (const w of layer.weights) checkKeys(w, '`layers[].weights[]`');
     }
   });

@@ -1,20 +1,26 @@
 // Report assembly: from the analysed model (or the stored tensors alone) to the Report that every
 // renderer prints and `--json` emits — layer rows, totals and dtype bytes, layer status, the
 // consistency findings of the graph and the weight match, and the verdict.
-import type { Finding, LayerReport, ModelSource, Report, Shape, StoredTensor, Totals, WeightReport } from '../types.js';
+import type { Finding, LayerCompute, LayerReport, ModelSource, Report, Shape, StoredTensor, Totals, WeightReport } from '../types.js';
 import type { LayerResult, ModelResult } from '../graph/infer.js';
 import { findingOf, sortFindings } from '../findings.js';
 import { fmtCount, prod } from '../layers/util.js';
 import { guessTrainable, type MatchResult } from '../check/match.js';
 import { isOpaque, layerPath, ownedWeights, topLayers } from '../check/expected.js';
+import { computeSection } from './compute.js';
+
+export interface AssembleOptions {
+  /** The batch size compute and activation memory are given for (default 1: per sample). */
+  batch?: number;
+}
 
 /**
  * The report of one analysed file. `model` is null when the file stores no architecture (weights
  * only, or a subclassed model); `findings` are those made so far (reader, graph parse); `audited` are
  * the security audit's.
  */
-export function assembleReport(source: ModelSource, model: ModelResult | null, match: MatchResult | null, findings: Finding[], audited: Finding[]): Report {
-  const report = model ? modelReport(source, model, match, findings) : storedOnlyReport(source, findings);
+export function assembleReport(source: ModelSource, model: ModelResult | null, match: MatchResult | null, findings: Finding[], audited: Finding[], opts: AssembleOptions = {}): Report {
+  const report = model ? modelReport(source, model, match, findings, opts.batch ?? 1) : storedOnlyReport(source, findings);
   // One order for every finding, the audit's included (docs/json.md: most serious first).
   report.findings = sortFindings([...report.findings, ...audited]);
   report.verdict = verdictOf(report, source, model);
@@ -29,11 +35,12 @@ function verdictOf(report: Report, source: ModelSource, model: ModelResult | nul
 
 // ---------------------------------------------------------------- with an architecture
 
-function modelReport(source: ModelSource, model: ModelResult, match: MatchResult | null, findings: Finding[]): Report {
+function modelReport(source: ModelSource, model: ModelResult, match: MatchResult | null, findings: Finding[], batch: number): Report {
   graphFindings(model, findings);
   if (match) findings.push(...match.findings);
   const rowsOf = (r: LayerResult): WeightReport[] => match?.rows.get(r) ?? expectedRows(r);
-  const layers = topLayers(model).map((r) => layerReport(r, rowsOf, source));
+  const compute = computeSection(model, rowsOf, batch);
+  const layers = topLayers(model).map((r) => layerReport(r, rowsOf, source, compute.layers));
   const totals = totalsOf(model, rowsOf, source);
   // What the file should hold: the parameters, less tensors its format does not keep (notInFile).
   const notKept = [...new Set(allLayers(model))].flatMap((r) => (r.inner ? [] : rowsOf(r))).filter((w) => w.notInFile).reduce((t, w) => t + rowParams(w), 0);
@@ -42,7 +49,7 @@ function modelReport(source: ModelSource, model: ModelResult, match: MatchResult
     findings.push(findingOf('total-mismatch', null, `the file stores ${fmtCount(totals.storedParams)} parameters; the architecture needs ${fmtCount(needed)}`));
   }
   for (const r of allLayers(model)) if (isOpaque(r)) findings.push(unknownLayerFinding(r, match?.rows.get(r) ?? []));
-  return baseReport(source, { name: model.graph.name, className: model.graph.className }, layers, totals, findings);
+  return { ...baseReport(source, { name: model.graph.name, className: model.graph.className }, layers, totals, findings), compute: compute.totals };
 }
 
 /** One warning per layer kerascope has no rule for (or cannot analyse): its stored tensors are counted as stored. */
@@ -103,8 +110,8 @@ function outputOf(shapes: Shape[] | null | undefined): Shape | Shape[] | null {
   return shapes.length === 1 ? shapes[0]! : shapes;
 }
 
-function layerReport(r: LayerResult, rowsOf: (r: LayerResult) => WeightReport[], source: ModelSource): LayerReport {
-  const nested = r.inner ? topLayers(r.inner).map((l) => layerReport(l, rowsOf, source)) : undefined;
+function layerReport(r: LayerResult, rowsOf: (r: LayerResult) => WeightReport[], source: ModelSource, costs: Map<LayerResult, LayerCompute>): LayerReport {
+  const nested = r.inner ? topLayers(r.inner).map((l) => layerReport(l, rowsOf, source, costs)) : undefined;
   const weights = r.inner ? [] : rowsOf(r);
   const counts = nested ? nestedCounts(nested) : rowCounts(weights);
   const calls = r.calls.map((c) => outputOf(c.outputShapes));
@@ -124,6 +131,8 @@ function layerReport(r: LayerResult, rowsOf: (r: LayerResult) => WeightReport[],
   if (calls.length > 1) report.outputShapes = calls;
   if (r.spec.calls.length > 1) report.callInputs = r.spec.calls.map((c) => c.inputs.map((i) => `${i.layer}[${i.node}][${i.tensor}]`));
   if (nested) report.layers = nested;
+  const cost = costs.get(r);
+  if (cost) report.compute = cost;
   return report;
 }
 
