@@ -11,6 +11,7 @@ import type { KerasVersion } from './layers/types.js';
 import { audit } from './audit/index.js';
 import { findingOf } from './findings.js';
 import { assembleReport, type AssembleOptions } from './report/assemble.js';
+import { singularCounts } from './report/plural.js';
 import { convertBack } from './check/convert-back.js';
 import { tfjsRefusals } from './check/tfjs-loader.js';
 import { analyzePreset } from './analyze-preset.js';
@@ -29,6 +30,10 @@ export async function analyze(file: string, opts: AnalyzeOptions = {}): Promise<
 }
 
 export function analyzeSource(source: ModelSource, opts: AssembleOptions = {}): Report {
+  return singularCounts(analyzeModel(source, opts));
+}
+
+function analyzeModel(source: ModelSource, opts: AssembleOptions): Report {
   if (source.preset) return analyzePreset(source, safeAudit(source));
   const findings: Finding[] = [...source.findings];
   let model: ModelResult | null = null;

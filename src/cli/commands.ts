@@ -1,5 +1,5 @@
 // The commands behind the CLI. Each returns its exit code; none throws for a bad file.
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import type { Finding, Report } from '../types.js';
 import { errorEntry } from '../report/batch.js';
 import { explainJson, renderExplain } from '../report/explain.js';
@@ -9,11 +9,12 @@ import { paint } from '../report/format.js';
 import { renderTable } from '../report/table.js';
 import { color, exitFor, json, width, type CommonOptions, type Ctx } from './context.js';
 import { exitCodeOf, fail, oneLine } from './outcome.js';
+import { tableOptionsOf, type TableCliOptions } from './table-options.js';
 
 export { runCheck } from './check.js';
 export { exitFor, type CommonOptions, type Ctx };
 
-export interface AnalyzeCliOptions extends CommonOptions {
+export interface AnalyzeCliOptions extends CommonOptions, TableCliOptions {
   weights?: string;
   config?: string;
   expand?: boolean;
@@ -21,8 +22,10 @@ export interface AnalyzeCliOptions extends CommonOptions {
 
 export async function runAnalyze(ctx: Ctx, file: string, o: AnalyzeCliOptions): Promise<number> {
   try {
-    const report = await ctx.engine.analyze(file, { weights: o.weights, config: o.config, expand: o.expand });
-    ctx.io.stdout.write(o.json ? json(report) : renderTable(report, { expand: o.expand, color: color(ctx), width: width(ctx) }));
+    const table = tableOptionsOf(o);
+    if (typeof table === 'string') throw new UsageError(table);
+    const report = await ctx.engine.analyze(file, { weights: o.weights, config: o.config, expand: o.expand, ...(o.batch ? { batch: o.batch } : {}) });
+    ctx.io.stdout.write(o.json ? json(report) : renderTable(report, { ...table, expand: o.expand, color: color(ctx), width: width(ctx) }));
     return exitFor(report.findings, o.failOn);
   } catch (err) {
     return fail(ctx.io, err, file, o.debug ?? false);

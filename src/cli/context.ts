@@ -20,8 +20,16 @@ export interface CommonOptions {
 }
 
 export const color = (ctx: Ctx) => useColor(ctx.io.isTTY, ctx.io.env);
-/** Tables are fitted to a terminal; piped output keeps whole lines (for grep and diff). */
-export const width = (ctx: Ctx) => (ctx.io.isTTY ? ctx.io.columns : undefined);
+/**
+ * Tables are fitted to a terminal; piped output keeps whole lines (for grep and diff) unless
+ * COLUMNS says how wide (`COLUMNS=80 kerascope m.h5 | less`), as Python's shutil.get_terminal_size
+ * (which rich, and so Keras's summary, follow) lets COLUMNS win.
+ */
+export const width = (ctx: Ctx): number | undefined => {
+  const env = Number(ctx.io.env['COLUMNS']);
+  if (Number.isInteger(env) && env > 0) return env;
+  return ctx.io.isTTY ? ctx.io.columns : undefined;
+};
 export const json = (v: unknown) => terminalSafeJson(JSON.stringify(v, null, 2)) + '\n';
 
 /** 1 when any finding fails the run (a consistency error, or security at/above --fail-on), else 0. */

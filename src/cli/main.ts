@@ -1,7 +1,7 @@
 // The kerascope command line (commander). `main(argv, io)` runs in-process and returns the exit code;
 // bin/kerascope.js calls it and sets process.exitCode.
 import { createRequire } from 'node:module';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../errors.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_CHOICES } from '../report/findings.js';
 import { runAnalyze, runAudit, runCheck, runExplain, runLayers, type Ctx } from './commands.js';
@@ -9,6 +9,7 @@ import { defaultEngine, type Engine } from './engine.js';
 import { processIo, type Io } from './io.js';
 import { fail } from './outcome.js';
 import { GRAPH_FORMATS, runGraph } from './graph.js';
+import { addTableOptions, wholeNumber } from './table-options.js';
 
 export { cleanUpOnSignals } from './signals.js';
 
@@ -18,12 +19,19 @@ Options of kerascope FILE (each command lists its own: kerascope <command> --hel
   --config <file>       architecture (JSON) for a weights-only FILE
   --json                one machine-readable report, schemaVersion 1 (docs/json.md)
   --expand              show the layers inside nested models (Keras's expand_nested)
+  --columns <list>      table columns: output-shape, params, param-share, macs, flops,
+                        activation-bytes, trainable, connected-to, verdict
+  --show-trainable      Keras's Trainable column;  --depth N  nested models to N levels
+  --layer-range S E     rows from the first layer matching S to the last matching E (regexes)
+  --batch N             MACs, FLOPs and activation bytes for a batch of N (default 1)
+  --ascii               plain ASCII table lines
   --fail-on <severity>  info, low, medium, high, critical or none (default: ${DEFAULT_FAIL_ON})
   --debug               print stack traces of errors
 
 Examples:
   npx kerascope model.h5                     # Keras-style table + verdict
   kerascope model.keras --json               # machine-readable report
+  kerascope model.keras --columns output-shape,params,macs,activation-bytes --batch 32
   kerascope explain model.h5 lstm_5          # why LSTM(17) on 13 features owns 2108 parameters
   kerascope arch.json --weights weights.h5   # architecture and weights in two files
   kerascope check models/ 'zoo/**/*.keras'   # many files: one table, one exit code
@@ -39,7 +47,8 @@ Exit codes:
   4  internal error (a bug in kerascope: please report it, with --debug output)
   check and audit exit with the worst code of all their files.
 
-Colour is used on a terminal only, never when NO_COLOR is set.
+Colour is used on a terminal only, never with NO_COLOR set or TERM=dumb; FORCE_COLOR=1 forces it
+(even in a pipe), FORCE_COLOR=0 turns it off. COLUMNS sets the table's width, also in a pipe.
 `;
 
 function version(): string {
@@ -73,12 +82,7 @@ function withFiles(cmd: Command): Command {
 
 type Setter = (code: number) => void;
 
-/** A whole number ≥ 1 for an option (--max-nodes), or commander's one-line usage error. */
-function wholeNumber(v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
-  return n;
-}
+
 
 function buildProgram(ctx: Ctx, setCode: Setter): Command {
   const program = new Command('kerascope')
@@ -88,7 +92,7 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
     .addHelpText('after', HELP_AFTER)
     .showSuggestionAfterError(false);
 
-  judged(withFiles(program.command('analyze', { isDefault: true }).argument('<file>')))
+  addTableOptions(judged(withFiles(program.command('analyze', { isDefault: true }).argument('<file>'))))
     .description('(default) one model file: Keras-style table, totals, verdict, findings; kerascope FILE is kerascope analyze FILE')
     .option('--expand', "show the layers inside nested models (Keras's expand_nested)")
     .action(async (file: string, o) => setCode(await runAnalyze(ctx, file, o)));
@@ -111,7 +115,7 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
     .addOption(new Option('--format <format>', 'picture format').choices(GRAPH_FORMATS).default('mermaid'))
     .option('--output <file>', 'write the picture to this file instead of standard output')
     .option('--expand', 'draw the layers inside nested models, each model as a cluster')
-    .option('--max-nodes <n>', 'above this many boxes, chains of layers are drawn as one box (default 400)', wholeNumber)
+    .option('--max-nodes <n>', 'above this many boxes, chains of layers are drawn as one box (default 400)', wholeNumber(1))
     .option('--debug', 'print stack traces of errors')
     .action(async (file: string, o) => setCode(await runGraph(ctx, file, o)));
 

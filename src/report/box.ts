@@ -23,9 +23,22 @@ function widths(columns: Column[], rows: Cell[][]): number[] {
   });
 }
 
-function rule(ws: number[], left: string, fill: string, mid: string, right: string): string {
-  return left + ws.map((w) => fill.repeat(w + 2)).join(mid) + right;
+function rule(ws: number[], [left, fill, mid, right]: string): string {
+  return left! + ws.map((w) => fill!.repeat(w + 2)).join(mid!) + right!;
 }
+
+/** The lines of a table: rich's heavy header and light rows, or plain ASCII (`--ascii`). */
+interface Lines {
+  top: string;
+  underHeader: string;
+  between: string;
+  bottom: string;
+  headBar: string;
+  bar: string;
+}
+
+const BOX: Lines = { top: '┏━┳┓', underHeader: '┡━╇┩', between: '├─┼┤', bottom: '└─┴┘', headBar: '┃', bar: '│' };
+const ASCII: Lines = { top: '+-++', underHeader: '+=++', between: '+-++', bottom: '+-++', headBar: '|', bar: '|' };
 
 function row(ws: number[], columns: Column[], cells: Cell[], bar: string, bold: (s: string) => string): string[] {
   const split = cells.map((c, i) => linesOf(c).flatMap((l) => wrapLine(l, ws[i]!)));
@@ -46,16 +59,17 @@ function row(ws: number[], columns: Column[], cells: Cell[], bar: string, bold: 
  * Render the table; `bold` styles the header cells (identity without colour). With `maxWidth`
  * (a terminal's columns) wide columns are narrowed and their text wrapped to fit.
  */
-export function boxTable(columns: Column[], rows: Cell[][], bold: (s: string) => string = (s) => s, maxWidth?: number): string[] {
+export function boxTable(columns: Column[], rows: Cell[][], bold: (s: string) => string = (s) => s, maxWidth?: number, ascii = false): string[] {
   const natural = widths(columns, rows);
   const ws = maxWidth ? fitWidths(natural, maxWidth) : natural;
-  const out = [rule(ws, '┏', '━', '┳', '┓')];
-  out.push(...row(ws, columns, columns.map((c) => c.header), '┃', bold));
-  out.push(rule(ws, '┡', '━', '╇', '┩'));
+  const l = ascii ? ASCII : BOX;
+  const out = [rule(ws, l.top)];
+  out.push(...row(ws, columns, columns.map((c) => c.header), l.headBar, bold));
+  out.push(rule(ws, l.underHeader));
   rows.forEach((r, i) => {
-    if (i > 0) out.push(rule(ws, '├', '─', '┼', '┤'));
-    out.push(...row(ws, columns, r, '│', (s) => s));
+    if (i > 0) out.push(rule(ws, l.between));
+    out.push(...row(ws, columns, r, l.bar, (s) => s));
   });
-  out.push(rule(ws, '└', '─', '┴', '┘'));
+  out.push(rule(ws, l.bottom));
   return out;
 }

@@ -1,5 +1,6 @@
 // Small formatting helpers shared by the renderers: Keras's byte sizes, shapes, colour.
 import type { Shape } from '../types.js';
+import stringWidth from 'string-width';
 import { fmtCount, fmtShape } from '../layers/util.js';
 
 export { fmtCount, fmtShape };
@@ -61,7 +62,8 @@ export interface Paint {
   dim(s: string): string;
 }
 
-const sgr = (code: string) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
+/** A style opened and closed on every line, so no style runs past a line break (a pager, `less -R`, a CI log viewer). */
+const sgr = (code: string) => (s: string) => s.split('\n').map((line) => (line ? `\u001b[${code}m${line}\u001b[0m` : line)).join('\n');
 const plain = (s: string) => s;
 
 export function paint(color: boolean): Paint {
@@ -69,16 +71,24 @@ export function paint(color: boolean): Paint {
   return { bold: sgr('1'), red: sgr('31'), green: sgr('32'), yellow: sgr('33'), dim: sgr('2') };
 }
 
-/** Colour only on a terminal, and never when NO_COLOR is set to a non-empty value (no-color.org). */
+/**
+ * Whether to colour, as Node decides it (tty.WriteStream.getColorDepth): FORCE_COLOR set to
+ * anything but `0` or `false` colours even a pipe and wins over NO_COLOR; FORCE_COLOR=0 never
+ * colours; otherwise colour only on a terminal, never with NO_COLOR set non-empty (no-color.org),
+ * never on TERM=dumb.
+ */
 export function useColor(isTTY: boolean, env: Record<string, string | undefined>): boolean {
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
   const noColor = env['NO_COLOR'];
-  return isTTY && (noColor === undefined || noColor === '');
+  if (noColor !== undefined && noColor !== '') return false;
+  if (env['TERM'] === 'dumb') return false;
+  return isTTY;
 }
 
-/** Visible width of a string that may hold ANSI codes. */
+/** Columns a string takes on a terminal: ANSI codes take none, CJK and emoji two (string-width). */
 export function visibleLength(s: string): number {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;]*m/g, '').length;
+  return stringWidth(s);
 }
 
 export function padEnd(s: string, width: number): string {

@@ -1,35 +1,39 @@
 // The default output: a table in the spirit of Keras's `model.summary()`
 // (keras/src/utils/summary_utils.py `print_summary`), with a verdict column, Keras-style totals,
 // a stored-vs-expected line and the findings.
-import type { LayerReport, LayerStatus, Report } from '../types.js';
+import type { LayerReport, Report } from '../types.js';
+import { UsageError } from '../errors.js';
 import { boxTable, type Cell, type Column } from './box.js';
+import { COLUMNS, COMPUTE_COLUMNS, layerRange, type ColumnName } from './columns.js';
+import { computeLines } from './compute-lines.js';
 import { displayAll } from './display.js';
 import { renderFindings } from './findings.js';
-import { fmtCount, fmtOutput, paint, readableMemorySize, type Paint } from './format.js';
+import { fmtCount, paint, readableMemorySize, type Paint } from './format.js';
 
 export interface TableOptions {
-  /** Show the layers of nested models, indented as Keras's `expand_nested=True`. */
+  /** Show the layers of nested models, indented as Keras's `expand_nested=True` (every level). */
   expand?: boolean;
+  /** Show nested layers down to this many levels (torchinfo's depth); `expand` is every level. */
+  depth?: number;
   color?: boolean;
   /** Fit the table to this many columns (a terminal's width); unlimited when absent. */
   width?: number;
+  /** The columns after "Layer (type)", in order (`--columns`); Keras's when absent. */
+  columns?: ColumnName[];
+  /** Keras's show_trainable: a "Trainable" column (Y, N, - without weights). */
+  showTrainable?: boolean;
+  /** Only the top-level rows from the first matching START to the last matching END (Keras's layer_range). */
+  layerRange?: [string, string];
+  /** Plain ASCII lines instead of box drawing. */
+  ascii?: boolean;
 }
 
-type Opts = Required<Omit<TableOptions, 'width'>> & Pick<TableOptions, 'width'>;
-
-const VERDICT: Record<LayerStatus, string> = {
-  ok: 'ok',
-  mismatch: 'MISMATCH',
-  'unknown-class': 'unknown',
-  unverified: 'unverified',
-  'no-shape': 'no shape',
-};
-
-function verdictCell(status: LayerStatus, p: Paint): string {
-  const text = VERDICT[status];
-  if (status === 'ok') return p.green(text);
-  if (status === 'mismatch') return p.red(text);
-  return p.yellow(text);
+interface Opts {
+  depth: number;
+  color: boolean;
+  width?: number;
+  columns: ColumnName[];
+  ascii: boolean;
 }
 
 /**
@@ -48,38 +52,31 @@ export function sequentialLike(report: Report): boolean {
   });
 }
 
-/** Keras's nested prefix: three spaces per level, then "└ ". */
-function prefix(level: number): string {
-  return level === 0 ? '' : `${'   '.repeat(level)}└ `;
+/** Keras's nested prefix: three spaces per level, then "└ " (ASCII: "` "). */
+function prefix(level: number, ascii: boolean): string {
+  return level === 0 ? '' : `${'   '.repeat(level)}${ascii ? '`' : '└'} `;
 }
 
-/** One input per line, comma-terminated but the last, as rich wraps Keras's list. */
-function connections(l: LayerReport): string[] {
-  if (l.connectedTo.length === 0) return ['-'];
-  return l.connectedTo.map((c, i) => (i < l.connectedTo.length - 1 ? `${c},` : c));
-}
-
-function layerRows(l: LayerReport, level: number, opts: Opts, withLinks: boolean, p: Paint): Cell[][] {
-  const row: Cell[] = [`${prefix(level)}${l.name} (${l.className})`, fmtOutput(l.outputShape), fmtCount(l.params)];
-  // Keras prints "-" for a nested layer: its nodes are not among the outer model's nodes.
-  if (withLinks) row.push(level === 0 ? connections(l) : '-');
-  row.push(verdictCell(l.status, p));
-  const rows: Cell[][] = [row];
-  if (opts.expand) for (const sub of l.layers ?? []) rows.push(...layerRows(sub, level + 1, opts, withLinks, p));
+function layerRows(l: LayerReport, level: number, report: Report, opts: Opts, p: Paint): Cell[][] {
+  const ctx = { report, level, p };
+  const rows: Cell[][] = [[`${prefix(level, opts.ascii)}${l.name} (${l.className})`, ...opts.columns.map((c) => COLUMNS[c].cell(l, ctx))]];
+  if (level < opts.depth) for (const sub of l.layers ?? []) rows.push(...layerRows(sub, level + 1, report, opts, p));
   return rows;
 }
 
-function layerTable(report: Report, opts: Opts, p: Paint): string[] {
-  const withLinks = !sequentialLike(report);
-  const columns: Column[] = [
-    { header: 'Layer (type)', align: 'left' },
-    { header: 'Output Shape', align: 'left' },
-    { header: 'Param #', align: 'right' },
-  ];
-  if (withLinks) columns.push({ header: 'Connected to', align: 'left' });
-  columns.push({ header: 'Verdict', align: 'left' });
-  const rows = report.layers.flatMap((l) => layerRows(l, 0, opts, withLinks, p));
-  return boxTable(columns, rows, p.bold, opts.width);
+/** Keras's columns: Output Shape, Param #, Connected to (a Functional model that is not a chain), Trainable on request; then ours, Verdict. */
+export function defaultColumns(report: Report, showTrainable: boolean): ColumnName[] {
+  const out: ColumnName[] = ['output-shape', 'params'];
+  if (!sequentialLike(report)) out.push('connected-to');
+  if (showTrainable) out.push('trainable');
+  out.push('verdict');
+  return out;
+}
+
+function layerTable(report: Report, layers: LayerReport[], opts: Opts, p: Paint): string[] {
+  const columns: Column[] = [{ header: 'Layer (type)', align: 'left' }, ...opts.columns.map((c) => COLUMNS[c])];
+  const rows = layers.flatMap((l) => layerRows(l, 0, report, opts, p));
+  return boxTable(columns, rows, p.bold, opts.width, opts.ascii);
 }
 
 /** Keras 3's totals: Total includes the optimizer's variables; the Optimizer line only when built. */
@@ -145,12 +142,17 @@ function headerLines(report: Report, p: Paint): string[] {
 /** The whole default report, as lines joined by newlines (with a final newline). */
 export function renderTable(raw: Report, options: TableOptions = {}): string {
   const report = displayAll(raw); // every string from the file escaped for the terminal
-  const opts: Opts = { expand: options.expand ?? false, color: options.color ?? false, width: options.width };
+  let columns = options.columns ?? defaultColumns(report, options.showTrainable ?? false);
+  if (options.columns && options.showTrainable && !columns.includes('trainable')) columns = [...columns, 'trainable'];
+  const opts: Opts = { depth: options.expand ? Infinity : (options.depth ?? 0), color: options.color ?? false, width: options.width, columns, ascii: options.ascii ?? false };
   const p = paint(opts.color);
+  const layers = options.layerRange ? layerRange(report.layers, ...options.layerRange) : report.layers;
+  if (typeof layers === 'string') throw new UsageError(layers);
   const lines = [
     ...headerLines(report, p),
-    ...layerTable(report, opts, p),
+    ...layerTable(report, layers, opts, p),
     ...totalsLines(report, p),
+    ...(columns.some((c) => COMPUTE_COLUMNS.includes(c)) || (report.compute && report.compute.batch !== 1) ? computeLines(report, p) : []),
     storedLine(report, p),
     ...presetLines(report, p),
     verdictLine(report, p),

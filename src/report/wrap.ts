@@ -21,14 +21,33 @@ export function fitWidths(ws: readonly number[], max: number): number[] {
   return out;
 }
 
-/** Break a line into pieces of at most `width` characters; coloured text is left whole. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The longest start of `s` (whole graphemes) that fits `width` columns; at least one grapheme. */
+function fitStart(s: string, width: number): number {
+  let used = 0;
+  let end = 0;
+  for (const { segment, index } of graphemes.segment(s)) {
+    const w = visibleLength(segment);
+    if (used + w > width && index > 0) return index;
+    used += w;
+    end = index + segment.length;
+  }
+  return end;
+}
+
+/**
+ * Break a line into pieces of at most `width` terminal columns (CJK and emoji are two), at the last
+ * space that fits, else between graphemes; coloured text is left whole.
+ */
 export function wrapLine(line: string, width: number): string[] {
   if (visibleLength(line) <= width || line.includes('\u001b')) return [line];
   const out: string[] = [];
   let rest = line;
-  while (rest.length > width) {
-    const space = rest.lastIndexOf(' ', width);
-    const cut = space > 0 ? space : width;
+  while (visibleLength(rest) > width) {
+    const fits = fitStart(rest, width);
+    const space = rest.lastIndexOf(' ', fits);
+    const cut = space > 0 ? space : fits;
     out.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }
