@@ -8,7 +8,7 @@ import type { PictureOptions } from '../report/picture.js';
 import type { Ctx } from './context.js';
 import { fail } from './outcome.js';
 
-export const GRAPH_FORMATS = ['mermaid', 'dot'] as const;
+export const GRAPH_FORMATS = ['mermaid', 'dot', 'svg'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
 export interface GraphCliOptions {
@@ -24,7 +24,8 @@ export interface GraphCliOptions {
 /** The picture in the asked format. */
 export async function renderGraph(report: Report, format: GraphFormat, opts: PictureOptions): Promise<string> {
   if (format === 'mermaid') return (await import('../report/mermaid.js')).renderMermaid(report, opts);
-  return (await import('../report/dot.js')).renderDot(report, opts);
+  if (format === 'dot') return (await import('../report/dot.js')).renderDot(report, opts);
+  return (await import('../report/svg.js')).renderSvg(report, opts);
 }
 
 export async function runGraph(ctx: Ctx, file: string, o: GraphCliOptions): Promise<number> {

@@ -113,7 +113,7 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
   withFiles(program.command('graph').argument('<file>'))
     .description('draw the model: a box per layer (name, class, output shape, params), nested models as clusters, mismatched layers marked')
     .addOption(new Option('--format <format>', 'picture format').choices(GRAPH_FORMATS).default('mermaid'))
-    .option('--output <file>', 'write the picture to this file instead of standard output')
+    .option('-o, --output <file>', 'write the picture to this file instead of standard output')
     .option('--expand', 'draw the layers inside nested models, each model as a cluster')
     .option('--max-nodes <n>', 'above this many boxes, chains of layers are drawn as one box (default 400)', wholeNumber(1))
     .option('--debug', 'print stack traces of errors')
