@@ -69,6 +69,22 @@ function leafBytes(r: LayerResult): number {
   return elements * size;
 }
 
+/**
+ * A count past 2^53 is not exact in a double: one layer's count that large (at the batch asked) is
+ * "unknown" rather than rounded — no real layer is near it per sample; a config can claim it.
+ */
+const tooLarge = (what: string) => new CostUnknown(`more than 2^53 ${what}: too large to count exactly`);
+function exact(c: Cost, batch: number): Cost {
+  const { macs, flops } = atBatch(c, batch);
+  if (!Number.isSafeInteger(macs) || !Number.isSafeInteger(flops)) throw tooLarge('operations');
+  return c;
+}
+
+function exactBytes(perSample: number, batch: number): number {
+  if (!Number.isSafeInteger(perSample * batch)) throw tooLarge('output bytes');
+  return perSample;
+}
+
 function attempt<T>(f: () => T): { value: T | null; unknown?: string } {
   try {
     return { value: f() };
@@ -81,8 +97,8 @@ function attempt<T>(f: () => T): { value: T | null; unknown?: string } {
 /** A layer's cost at batch N; a nested model's is the sum of its layers' for each of its calls. */
 export function layerCost(r: LayerResult, batch: number): LayerCost {
   if (r.inner) return nestedCost(r, batch);
-  const c = attempt(() => leafCost(r));
-  const b = attempt(() => leafBytes(r));
+  const c = attempt(() => exact(leafCost(r), batch));
+  const b = attempt(() => exactBytes(leafBytes(r), batch));
   const out: LayerCost = {
     macs: c.value ? c.value.macs * batch : null,
     flops: c.value ? atBatch(c.value, batch).flops : null,

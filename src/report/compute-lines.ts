@@ -4,10 +4,17 @@
 import type { Report } from '../types.js';
 import { fmtCount, plural, readableMemorySize, type Paint } from './format.js';
 
-/** 4,089,184,768 → "4.09 G" (torchinfo's "Total mult-adds (G)" scale); small counts as they are. */
+/**
+ * 4,089,184,768 → "4.09 G" (torchinfo's "Total mult-adds (G)" scale); small counts as they are. A
+ * sum past 2^53 (a large model at a large batch) is not exact in a double: only "about" its scale.
+ */
 export function scaled(n: number): string {
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M']];
-  for (const [size, unit] of units) if (n >= size) return `${fmtCount(n)} (${(n / size).toFixed(2)} ${unit})`;
+  const units: [number, string][] = [[1e18, 'E'], [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M']];
+  for (const [size, unit] of units) {
+    if (n < size) continue;
+    const short = `${(n / size).toFixed(2)} ${unit}`;
+    return Number.isSafeInteger(n) ? `${fmtCount(n)} (${short})` : `about ${short}`;
+  }
   return fmtCount(n);
 }
 
