@@ -42,6 +42,12 @@ export interface ByteSource {
    * `into`: where to put the bytes (at least `length` long), so a caller can spare an allocation.
    */
   readonly readNow?: ReadNow;
+  /**
+   * The same read answered at once when the bytes are already at hand (a remote source's cache,
+   * filled by read-ahead), else null: a reader without `readNow` goes on where it can instead of
+   * asking again. Absent: nothing is ever at hand.
+   */
+  readonly readCached?: (offset: number, length: number) => Uint8Array | null;
   /** `length` bytes at `offset` as a source of their own, read in place (a STORED zip member). */
   window(offset: number, length: number, name: string): ByteSource;
   /** The host file behind the bytes, when there is one. */
@@ -61,7 +67,7 @@ export function checkRange(name: string, size: number, offset: number, length: n
  * What every source shares: range checks, the count of bytes read, `readMany` and `window`. A
  * subclass gives `fetch` (async), or `fetchNow` when it can answer at once (then `fetch` is it).
  */
-abstract class BaseSource implements ByteSource {
+export abstract class BaseSource implements ByteSource {
   bytesRead = 0;
   private now: ReadNow | null | undefined;
 
@@ -91,6 +97,11 @@ abstract class BaseSource implements ByteSource {
       });
     }
     return this.now ?? undefined;
+  }
+
+  /** Nothing at hand by default (a source with `readNow` never needs it). */
+  get readCached(): ((offset: number, length: number) => Uint8Array | null) | undefined {
+    return undefined;
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
@@ -128,6 +139,22 @@ class WindowSource extends BaseSource {
 
   protected override fetch(offset: number, length: number): Promise<Uint8Array> {
     return this.parent.read(this.start + offset, length);
+  }
+
+  /** One batch of the parent's: a remote archive serves a member's ranges in one request. */
+  override async readMany(ranges: readonly ByteRange[]): Promise<Uint8Array[]> {
+    for (const r of ranges) checkRange(this.name, this.size, r.offset, r.length);
+    const got = await this.parent.readMany(ranges.map((r) => ({ offset: this.start + r.offset, length: r.length })));
+    for (const r of ranges) this.bytesRead += r.length;
+    return got;
+  }
+
+  override get readCached(): ((offset: number, length: number) => Uint8Array | null) | undefined {
+    const cached = this.parent.readCached;
+    return cached && ((offset, length) => {
+      checkRange(this.name, this.size, offset, length);
+      return cached(this.start + offset, length);
+    });
   }
 
   get local(): LocalBytes | undefined {

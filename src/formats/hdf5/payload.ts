@@ -53,6 +53,8 @@ export function h5BytesRead(): number {
 
 /** Where the HDF5 superblock starts in `src`: 0, or 512, 1024, 2048… after a user block; null if nowhere. */
 export async function superblockOffset(src: ByteSource, limit = Infinity): Promise<number | null> {
+  // At 0 nearly always: the other places are asked only when it is not (a remote file pays per byte).
+  if (src.size >= 8 && isSignature(await src.read(0, 8))) return 0;
   const offsets = signatureOffsets(src.size, limit);
   const heads = await src.readMany(offsets.map((offset) => ({ offset, length: 8 })));
   const i = heads.findIndex((h) => isSignature(h));
@@ -92,6 +94,8 @@ export async function readNative(src: ByteSource, opts: PayloadOptions): Promise
       try {
         f ??= new NativeH5File(cache, at, BUDGET_MS);
         f.startPass();
+        // Over a source that cannot answer at once, each pass first asks for the whole frontier.
+        if (!cache.answersAtOnce) f.warm();
         contents = readContents(f, src.name, src.size, opts.inArchive);
         failure = f.failure;
       } catch (e) {
@@ -105,6 +109,7 @@ export async function readNative(src: ByteSource, opts: PayloadOptions): Promise
         return { contents, gaveUp: null, corrupt: false, bytesRead: cache.bytesRead };
       }
       if (pass >= MAX_PASSES) return handOver(new NativeGiveUp(`more than ${MAX_PASSES} batches of reads`), cache);
+      f?.endPass();
       await cache.fetchWanted();
     }
   } catch (e) {

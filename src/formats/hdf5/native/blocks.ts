@@ -21,6 +21,8 @@ export interface PositionalBytes {
   /** At once, into `into` when given (no allocation per block). */
   readonly readNow?: (offset: number, length: number, into?: Uint8Array) => Uint8Array;
   readMany(ranges: readonly Range[]): Promise<Uint8Array[]>;
+  /** Bytes already at hand (a remote source's read-ahead), at once, or null. */
+  readonly readCached?: (offset: number, length: number) => Uint8Array | null;
 }
 
 /** A read the source cannot answer at once: fetch `BlockCache.wanted`, then run the reader again. */
@@ -76,6 +78,8 @@ export class BlockCache {
       if (start + n > b.length) corrupt(`short read at ${at}`);
       return b.subarray(start, start + n);
     }
+    // A source that cannot answer at once is asked for every missing block of the read in one batch.
+    if (!this.src.readNow) for (let i = first; i <= last; i++) if (!this.blocks.has(i)) this.prefetchBlock(i);
     const out = Buffer.allocUnsafe(n);
     let done = 0;
     for (let i = first; i <= last; i++) {
@@ -95,7 +99,20 @@ export class BlockCache {
    */
   prefetch(at: number, n: number): void {
     if (this.src.readNow || at < 0 || n <= 0 || at + n > this.length || n > CACHE_UP_TO) return;
-    for (let i = Math.floor(at / BLOCK); i <= Math.floor((at + n - 1) / BLOCK); i++) if (!this.blocks.has(i)) this.want(i);
+    for (let i = Math.floor(at / BLOCK); i <= Math.floor((at + n - 1) / BLOCK); i++) if (!this.blocks.has(i)) this.prefetchBlock(i);
+  }
+
+  /** Block `i` from what the source holds already, else wanted with the next batch. */
+  private prefetchBlock(i: number): void {
+    const hit = this.src.readCached?.(this.start + i * BLOCK, Math.min(BLOCK, this.length - i * BLOCK));
+    if (!hit) return this.want(i);
+    this.count(hit.length);
+    this.blocks.set(i, Buffer.from(hit.buffer, hit.byteOffset, hit.byteLength));
+  }
+
+  /** The source answers every read at once (a local file, a buffer): nothing is ever wanted. */
+  get answersAtOnce(): boolean {
+    return !!this.src.readNow;
   }
 
   /** Fetches every range the last pass wanted, in one batch, for the next pass. */
@@ -153,6 +170,15 @@ export class BlockCache {
     if (this.closed) giveUp('closed');
     const now = this.src.readNow;
     if (!now) {
+      // What the source already holds (read ahead with an earlier batch) is used at once.
+      const hit = this.src.readCached?.(this.start + at, n);
+      if (hit && hit.length === n) {
+        this.count(n);
+        const b = Buffer.from(hit.buffer, hit.byteOffset, hit.byteLength);
+        if (!into) return b;
+        b.copy(into);
+        return into.subarray(0, n);
+      }
       this.wanted.set(key, { offset: this.start + at, length: n });
       throw new NeedBytes(`${n} bytes at ${at}`);
     }

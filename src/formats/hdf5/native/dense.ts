@@ -80,6 +80,19 @@ class HeapReader {
     private readonly s: Sizes,
   ) {}
 
+  /**
+   * For a source that cannot answer at once: the direct blocks asked for now, with the name
+   * index's nodes, rather than after them. What goes wrong here is met again, and said, later.
+   */
+  readAhead(): void {
+    if (this.src.answersAtOnce) return;
+    try {
+      this.blocks();
+    } catch {
+      // a miss: asked for with this batch; anything else: the real read says it
+    }
+  }
+
   object(id: Buffer): Buffer {
     const c = new Cursor(id);
     const kind = c.u8();
@@ -109,6 +122,14 @@ class HeapReader {
     if (c.u8() !== 0) giveUp('fractal heap indirect block version');
     c.skip(this.s.o + h.offsetSize);
     if (!checksumOk(buf.subarray(0, buf.length - 4), buf.readUInt32LE(buf.length - 4))) corrupt('fractal heap indirect block checksum');
+    // The direct blocks are read one after the other below: a source that cannot answer at once
+    // is asked for all of them in one batch.
+    const ahead = new Cursor(buf, c.pos, this.s.o, this.s.l);
+    for (let r = 0; r < h.rootRows; r++)
+      for (let col = 0; col < h.width; col++) {
+        const address = ahead.addr();
+        if (address !== -1) this.src.prefetch(address, this.h.checksummed ? rowBlockSize(h, r) : 5 + this.s.o + h.offsetSize);
+      }
     const out: { offset: number; size: number; address: number }[] = [];
     let offset = 0;
     for (let r = 0; r < h.rootRows; r++) {
@@ -198,6 +219,7 @@ function btreeRecords(src: BlockCache, at: number, s: Sizes, type: number): Buff
       if (d > 1) n.uint(cumSize[d - 1]!);
       children.push([child, childCount]);
     }
+    for (const [child] of children) src.prefetch(child, nodeSize);
     for (const [child, childCount] of children) visit(child, childCount, d - 1);
   };
   visit(root, rootCount, depth);
@@ -207,9 +229,14 @@ function btreeRecords(src: BlockCache, at: number, s: Sizes, type: number): Buff
 
 /** Type 5: links of an indexed group, by name hash; type 8: attributes, by name hash. */
 export function denseObjects(src: BlockCache, heapAt: number, nameIndexAt: number, s: Sizes, kind: 'links' | 'attributes'): Buffer[] {
+  // The name index is read right after the heap's header: both asked for in one batch.
+  src.prefetch(nameIndexAt, 64);
   const h = fractalHeap(src, heapAt, s);
+  // The heap's root block is read once the name index is: asked for with its nodes.
+  if (h.root !== -1) src.prefetch(h.root, h.rootRows === 0 ? h.startBlock : 5 + s.o + h.offsetSize + h.rootRows * h.width * s.o + 4);
   const type = kind === 'links' ? 5 : 8;
   const reader = new HeapReader(src, h, s);
+  reader.readAhead();
   return btreeRecords(src, nameIndexAt, s, type).map((r) => {
     // Type 5 record: hash (4) + heap id; type 8: heap id (8) + flags (1) + creation order (4) + hash (4).
     const id = kind === 'links' ? r.subarray(4) : r.subarray(0, 8);

@@ -38,6 +38,8 @@ interface H5Object {
 
 /** Bytes of an object header asked for ahead of its reading (its prefix and first messages). */
 const HEADER_PREFETCH = 512;
+/** Bytes of a group's B-tree node and local heap asked for ahead (a node of 32 entries, a heap header and its names). */
+const TABLE_PREFETCH = 1024;
 
 /** The time budget is checked once per this many object headers read. */
 const CHECK_TIME_EVERY = 1024;
@@ -49,7 +51,9 @@ export class NativeH5File implements H5Reader {
   private readonly root: number;
   private readonly objects = new Map<number, H5Object>();
   private readonly heap: GlobalHeap;
-  private readonly started = performance.now();
+  /** Milliseconds spent reading in earlier passes; the clock stops while a batch of bytes is fetched. */
+  private spent = 0;
+  private passStarted = performance.now();
 
   constructor(
     private readonly src: BlockCache,
@@ -100,9 +104,57 @@ export class NativeH5File implements H5Reader {
     this.src.close();
   }
 
+  /**
+   * For a source that cannot answer at once: every object reachable from the root, breadth first,
+   * read as far as the bytes at hand allow — its header, its links, its attributes and their
+   * values, its dataset description — going on past each read the source could not answer, so
+   * that one pass asks for the bytes of the whole frontier in one batch (a pass of the real walk
+   * stops at its first miss). Throws NeedBytes at the end when anything was missing. A give-up or
+   * a broken structure is left for the real walk to meet and say.
+   */
+  warm(): void {
+    let missing = false;
+    const attempt = (fn: () => unknown): boolean => {
+      try {
+        fn();
+        return true;
+      } catch (e) {
+        if (e instanceof NeedBytes) missing = true;
+        return false;
+      }
+    };
+    const seen = new Set<number>([this.root]);
+    let frontier = [this.root];
+    while (frontier.length && seen.size <= MAX_PATHS) {
+      const next: number[] = [];
+      for (const at of frontier) {
+        if (!attempt(() => this.object(at))) continue;
+        let attributes: Attribute[] = [];
+        attempt(() => (attributes = this.attributes(at)));
+        for (const a of attributes) attempt(() => decodeAttribute(a, this.heap, this.s));
+        if (messagesOf(this.object(at).messages, MSG.layout).length) attempt(() => this.meta(at));
+        let links: Link[] | null = null;
+        attempt(() => (links = this.links(at)));
+        for (const l of (links ?? []) as Link[])
+          if (l.target.kind === 'hard' && !seen.has(l.target.address)) {
+            seen.add(l.target.address);
+            next.push(l.target.address);
+          }
+      }
+      frontier = next;
+    }
+    if (missing) throw new NeedBytes('objects of the whole frontier');
+  }
+
   /** Forgets the last pass's give-up: it may have come from bytes the source had not given yet. */
   startPass(): void {
     this.failure = null;
+    this.passStarted = performance.now();
+  }
+
+  /** The pass ended waiting for bytes: the time budget counts reading, never the network. */
+  endPass(): void {
+    this.spent += performance.now() - this.passStarted;
   }
 
   /** Runs `fn`; a give-up is remembered, so a caller that swallows errors cannot hide it. */
@@ -120,7 +172,7 @@ export class NativeH5File implements H5Reader {
   private object(at: number): H5Object {
     let o = this.objects.get(at);
     if (!o) {
-      if (this.objects.size % CHECK_TIME_EVERY === 0 && performance.now() - this.started > this.budgetMs) giveUp('out of time');
+      if (this.objects.size % CHECK_TIME_EVERY === 0 && this.spent + performance.now() - this.passStarted > this.budgetMs) giveUp('out of time');
       o = { messages: readObjectHeader(this.src, at, this.s) };
       this.objects.set(at, o);
     }
@@ -132,7 +184,14 @@ export class NativeH5File implements H5Reader {
     if (o.links === undefined) {
       o.links = groupLinks(this.src, o.messages, this.s);
       // A source that cannot answer at once fetches the children's headers in one batch.
-      for (const l of o.links ?? []) if (l.target.kind === 'hard') this.src.prefetch(l.target.address, HEADER_PREFETCH);
+      for (const l of o.links ?? []) {
+        if (l.target.kind !== 'hard') continue;
+        this.src.prefetch(l.target.address, HEADER_PREFETCH);
+        if (l.target.symbolTable) {
+          this.src.prefetch(l.target.symbolTable.btree, TABLE_PREFETCH);
+          this.src.prefetch(l.target.symbolTable.heap, TABLE_PREFETCH);
+        }
+      }
     }
     return o.links;
   }

@@ -43,6 +43,7 @@ function symbolTableLinks(src: BlockCache, btree: number, heapAt: number, s: Siz
     const level = head.u8();
     const used = head.u16();
     const body = new Cursor(src.read(at + 8 + 2 * s.o, s.l + used * (s.o + s.l)), 0, s.o, s.l);
+    prefetchChildren(src, body, used, level, s);
     // Key i is the name of the last link below child i − 1: libhdf5 finds a link by name through
     // these keys, so a link whose name falls outside its keys could not be opened by name.
     let below = heapString(heap, body.len());
@@ -70,6 +71,24 @@ function symbolTableLinks(src: BlockCache, btree: number, heapAt: number, s: Siz
   return links;
 }
 
+/** Bytes of a B-tree node or symbol node asked for ahead (a symbol node of 8 entries is 328 bytes). */
+const NODE_PREFETCH = 1024;
+
+/**
+ * A source that cannot answer at once fetches every child of a B-tree node in one batch (its
+ * symbol nodes, or the nodes below), rather than one per pass as the walk reaches each.
+ */
+function prefetchChildren(src: BlockCache, body: Cursor, used: number, level: number, s: Sizes): void {
+  if (src.answersAtOnce) return;
+  const c = new Cursor(body.buf, body.pos, s.o, s.l);
+  c.len();
+  for (let i = 0; i < used; i++) {
+    const child = c.addr();
+    c.len();
+    src.prefetch(child, level > 0 ? 8 + 2 * s.o + s.l + 64 * (s.o + s.l) : NODE_PREFETCH);
+  }
+}
+
 /** One SNOD node's entries: hard links, and soft links (cache type 2) with their value. */
 function symbolNode(src: BlockCache, at: number, heap: Buffer, s: Sizes, links: Link[]): void {
   const head = new Cursor(src.read(at, 8), 0, s.o, s.l);
@@ -84,10 +103,16 @@ function symbolNode(src: BlockCache, at: number, heap: Buffer, s: Sizes, links: 
     const address = c.addr();
     const cache = c.u32();
     c.u32();
-    const scratch = new Cursor(c.bytes(16));
+    const pad = c.bytes(16);
+    const scratch = new Cursor(pad);
     const name = nameBytes.toString('utf8');
     if (cache > 2) corrupt(`symbol table node at ${at}: unknown cache type ${cache}`);
     if (cache === 2) links.push({ name, nameBytes, target: { kind: 'soft', target: heapString(heap, scratch.u32()).toString('utf8') } });
-    else links.push({ name, nameBytes, target: { kind: 'hard', address } });
+    else if (cache === 1 && 2 * s.o <= pad.length) {
+      // The scratch pad caches the child group's B-tree and local heap addresses (spec III.C):
+      // only a hint for reading ahead, never trusted for what the child holds.
+      const t = new Cursor(pad, 0, s.o, s.l);
+      links.push({ name, nameBytes, target: { kind: 'hard', address, symbolTable: { btree: t.addr(), heap: t.addr() } } });
+    } else links.push({ name, nameBytes, target: { kind: 'hard', address } });
   }
 }

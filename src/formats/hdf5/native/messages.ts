@@ -207,7 +207,11 @@ export function attribute(c: Cursor): Attribute {
   return { name, type, space, data: c.bytes(c.left) };
 }
 
-export type LinkTarget = { kind: 'hard'; address: number } | { kind: 'soft' | 'external'; target: string };
+/**
+ * `symbolTable`: where the target group's B-tree and local heap are, when its parent's symbol
+ * table entry says (cache type 1): read ahead with its header by a source that cannot answer at once.
+ */
+export type LinkTarget = { kind: 'hard'; address: number; symbolTable?: { btree: number; heap: number } } | { kind: 'soft' | 'external'; target: string };
 
 export interface Link {
   name: string;
