@@ -37,6 +37,8 @@ Examples:
   kerascope check models/ 'zoo/**/*.keras'   # many files: one table, one exit code
   kerascope audit download.keras             # only what could run code when Keras loads it
   kerascope graph model.keras --format mermaid --expand > model.mmd   # the model as a picture
+  kerascope audit hf://owner/repo            # a Hugging Face repository, before downloading it
+  kerascope https://host/models/big.keras    # any URL: metadata read by range requests, weights never downloaded
 
 Exit codes:
   0  consistent: the file agrees with itself (and no security finding at or above --fail-on)
@@ -46,6 +48,9 @@ Exit codes:
   3  unreadable or unsupported file
   4  internal error (a bug in kerascope: please report it, with --debug output)
   check and audit exit with the worst code of all their files.
+
+FILE may be a URL or hf://owner/repo[@revision][/path]: read by HTTP range requests, the report
+says how many requests and bytes it took. HF_TOKEN is sent to the hub (HF_ENDPOINT) only.
 
 Colour is used on a terminal only, never with NO_COLOR set or TERM=dumb; FORCE_COLOR=1 forces it
 (even in a pipe), FORCE_COLOR=0 turns it off. COLUMNS sets the table's width, also in a pipe.
@@ -102,7 +107,7 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
     .action(async (file: string, layers: string[], o) => setCode(await runExplain(ctx, file, layers, o)));
 
   judged(program.command('check').argument('<paths...>'))
-    .description('check many files: files, folders (recursive; symlinks out of a folder are skipped) and globs; one table, the worst exit code')
+    .description('check many files: files, folders (recursive; symlinks out of a folder are skipped), globs and URLs; one table, the worst exit code')
     .option('--jobs <n>', 'files analysed at once', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 2)
     .action(async (paths: string[], o) => setCode(await runCheck(ctx, paths, o)));
 

@@ -4,6 +4,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
 import picomatch from 'picomatch';
+import { isRemote } from '../formats/remote/address.js';
 import { looksLikeModelJson } from './sniff.js';
 import { WALK_LIMITS, walkFolder, type Found, type Skip, type WalkLimits, type WalkResult } from './walk.js';
 
@@ -90,6 +91,8 @@ async function modelJsonOnly(walk: WalkResult): Promise<Found[]> {
 }
 
 async function expandOne(path: string, o: Required<ExpandOptions>): Promise<{ found: Found[]; named: boolean; problems: Entry[]; skipped: Skip[] }> {
+  // A URL or hf:// address is one model, read remotely; nothing to walk or match.
+  if (isRemote(path)) return { found: [{ path, real: path, viaLink: false }], named: true, problems: [], skipped: [] };
   const k = await kind(path);
   if (k === 'file') return { found: [{ path, real: await realpath(path).catch(() => path), viaLink: false }], named: true, problems: [], skipped: [] };
   const w: Walked | null =

@@ -15,6 +15,8 @@ import { NOT_A_MODEL, kerasJsonReader } from './keras-json/index.js';
 import { kerasShardsReader, kerasZipReader } from './keras-zip/index.js';
 import { beside, LocalFolder, type Folder, type Place } from './folder.js';
 import type { FormatReader, Head, JsonHead, ReadContext } from './reader.js';
+import { isRemote } from './remote/address.js';
+import type { HttpOptions } from './remote/http.js';
 import { SAVEDMODEL_ENTRIES, savedModelReader } from './savedmodel/index.js';
 import { FileSource, notRegular, type ByteSource } from './source.js';
 import { tfjsReader } from './tfjs/index.js';
@@ -24,6 +26,7 @@ export type { ByteSource } from './source.js';
 export type { FormatReader, Head, ReadContext } from './reader.js';
 export type { Folder, FolderEntry, FolderListing, Place } from './folder.js';
 export { LocalFolder, MemoryFolder } from './folder.js';
+export { isRemote } from './remote/address.js';
 
 /** The place of a file on this machine: the folder it is in, and its name there. */
 export function localPlace(file: string): Place {
@@ -40,10 +43,13 @@ export interface ReadOptions {
   config?: string;
   /** Do not look for a same-stem weights file beside a JSON architecture. */
   noPairing?: boolean;
+  /** For a URL or hf:// address: timeouts, retries, token (defaults: remote/http.ts, HF_TOKEN). */
+  http?: Partial<HttpOptions>;
 }
 
 /** Reads any supported file (or model folder) into the neutral description. */
 export async function readSource(file: string, opts: ReadOptions = {}): Promise<ModelSource> {
+  if (isRemote(file)) return readRemote(file, opts);
   const st = statOrThrow(file);
   if (st.isDirectory()) return readFolder(new LocalFolder(file), opts);
   const special = notRegular(st);
@@ -90,11 +96,13 @@ async function contextOf(src: ByteSource, place: Place | null): Promise<ReadCont
 
 /** The first bytes, the probes past them, and the whole text parsed when the file is JSON. */
 export async function readHead(src: ByteSource): Promise<Head> {
+  const start = await src.read(0, Math.min(src.size, HEAD_BYTES));
+  // Probes only matter when the file does not start with the HDF5 signature (a remote file pays per read).
   const offsets: number[] = [];
-  for (let at = 512; at + 8 <= src.size && at <= PROBE_UP_TO; at *= 2) offsets.push(at);
-  const [start, ...probed] = await src.readMany([{ offset: 0, length: Math.min(src.size, HEAD_BYTES) }, ...offsets.map((offset) => ({ offset, length: 8 }))]);
-  const head: Head = { size: src.size, start: start!, probes: new Map(offsets.map((o, i) => [o, probed[i]!])), json: null };
-  if (looksLikeJson(start!)) {
+  if (!startsWith(start, HDF5_SIGNATURE)) for (let at = 512; at + 8 <= src.size && at <= PROBE_UP_TO; at *= 2) offsets.push(at);
+  const probed = await src.readMany(offsets.map((offset) => ({ offset, length: 8 })));
+  const head: Head = { size: src.size, start, probes: new Map(offsets.map((o, i) => [o, probed[i]!])), json: null };
+  if (looksLikeJson(start)) {
     try {
       head.json = await parseJson(src);
     } catch (e) {
@@ -103,6 +111,13 @@ export async function readHead(src: ByteSource): Promise<Head> {
     }
   }
   return head;
+}
+
+/** HDF5's format signature (File Format Specification, superblock). */
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function startsWith(b: Uint8Array, sig: readonly number[]): boolean {
+  return b.length >= sig.length && sig.every((x, i) => b[i] === x);
 }
 
 function looksLikeJson(start: Uint8Array): boolean {
@@ -142,8 +157,11 @@ async function withSource<T>(src: ByteSource, fn: (src: ByteSource) => Promise<T
 /** The file of a model folder that a reader starts from, in this order (a SavedModel's graph, tfjs, an unzipped .keras or a preset). */
 const FOLDER_ENTRIES = [...SAVEDMODEL_ENTRIES, 'model.json', 'config.json'];
 
-/** A model folder: read from its entry file (FOLDER_ENTRIES), its siblings through the folder. */
-export async function readFolder(folder: Folder, opts: ReadOptions): Promise<ModelSource> {
+/**
+ * A model folder: read from its entry file (FOLDER_ENTRIES), its siblings through the folder.
+ * `oneModel`: a folder without one (a hub repository) is read from its one model file, if it has one.
+ */
+export async function readFolder(folder: Folder, opts: ReadOptions, oneModel = false): Promise<ModelSource> {
   for (const name of FOLDER_ENTRIES) {
     const e = await folder.stat(name);
     if (e && e.notFile !== null) continue;
@@ -151,7 +169,31 @@ export async function readFolder(folder: Folder, opts: ReadOptions): Promise<Mod
     if (e && SAVEDMODEL_ENTRIES.includes(name)) return { ...(await readPlace({ folder, entry: name }, opts)), file: folder.name };
     if (e) return readPlace({ folder, entry: name }, opts);
   }
+  if (oneModel) return readPlace({ folder, entry: await oneModelFile(folder) }, opts);
   throw new UnreadableError(folder.name, 'is a directory (use `kerascope check DIR` to analyse every model in it)');
+}
+
+/** Files a repository holds a Keras model in (its weights-only and shard files are not models on their own). */
+const MODEL_FILE = /\.(keras|h5|hdf5)$/i;
+const NOT_ON_ITS_OWN = /(^|\/)[^/]*_\d{5}\.weights\.h5$/i;
+
+/** The one model file of a folder that has no entry file (a repository holding `model.keras`). */
+async function oneModelFile(folder: Folder): Promise<string> {
+  const listing = await folder.list();
+  const models = (listing?.entries ?? []).filter((e) => MODEL_FILE.test(e.path) && !NOT_ON_ITS_OWN.test(e.path)).map((e) => e.path);
+  if (models.length === 1) return models[0]!;
+  if (models.length === 0) throw new UnreadableError(folder.name, 'holds no Keras model: no saved_model.pb, model.json, config.json, .keras, .h5 or .hdf5 file');
+  const shown = models.slice(0, 5).join(', ') + (models.length > 5 ? ', …' : '');
+  throw new UnreadableError(folder.name, `holds ${models.length} model files (${shown}): name one, as ${folder.nameOf(models[0]!)}`);
+}
+
+/** A URL or hf:// address: read by range requests, and the report says how many requests and bytes it took. */
+async function readRemote(arg: string, opts: ReadOptions): Promise<ModelSource> {
+  const { openRemote, transferFinding } = await import('./remote/index.js');
+  const { client, target } = openRemote(arg, opts.http, process.env);
+  const source = target.kind === 'file' ? await readPlace(target.place, opts) : await readFolder(target.folder, opts, target.repoTop);
+  source.findings.push(transferFinding(client, source.container.size));
+  return source;
 }
 
 /** The model at `place`, opened through its folder, and its companion weights paired. */
