@@ -220,10 +220,70 @@ describe('the client against a server that misbehaves', () => {
     try {
       const src = await RangedSource.open(new HttpClient(fast), s.url('f.bin'), 'f.bin');
       s.add('f.bin', { bytes: FILE.subarray(0, 800_000) });
-      expect((await fails(src.read(500_000, 10))).message).toBe(`the file changed while it was read (${FILE.length} bytes, then 800000)`);
+      expect((await fails(src.read(500_000, 10))).message).toBe(`the file's size changed while it was read (${FILE.length} bytes, then 800000)`);
       await expect(src.read(FILE.length - 5, 10)).rejects.toThrow(RangeError);
     } finally {
       await s.stop();
     }
+  });
+});
+
+describe('a server that lies about sizes', () => {
+  const server = new RangeServer();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+
+  const read = (path: string, limits?: typeof REMOTE_LIMITS) =>
+    RangedSource.open(new HttpClient({ ...fast, retries: 1 }), server.url(path), path, limits ? { limits } : {}).then((src) => src.read(0, 1000).then(() => src.read(900_000, 10)));
+
+  it('claims a file far larger than it is: the bytes past its real end are refused in one line', async () => {
+    server.add('huge.bin', { bytes: FILE, lie: { size: 2 ** 50 } });
+    server.reset();
+    const client = new HttpClient(fast);
+    const src = await RangedSource.open(client, server.url('huge.bin'), 'huge.bin');
+    expect(src.size).toBe(2 ** 50);
+    expect((await fails(src.read(2 ** 50 - 100, 100))).message).toBe(`HTTP 416 Range Not Satisfiable (the file is shorter than ${2 ** 50} bytes)`);
+    // What was read is what was asked: never the claimed size.
+    expect(client.bytes).toBeLessThan(256 * 1024);
+  });
+
+  it('claims a file smaller than the bytes it sends: a Content-Range past its own total is refused', async () => {
+    server.add('small.bin', { bytes: FILE, lie: { size: 1000 } });
+    expect((await fails(read('small.bin'))).message).toMatch(/^HTTP 206 without a valid Content-Range/);
+  });
+
+  it('a listing that gives another size than the server: said, never read past', async () => {
+    const hub = await new RangeServer({ hub: { repo: 'o/r' } }).start();
+    try {
+      hub.add('f.bin', { bytes: FILE });
+      const { HubFolder } = await import('../src/formats/remote/folders.js');
+      const client = new HttpClient(fast);
+      const src = new HubFolder(client, { endpoint: hub.origin, type: 'model', repo: 'o/r', revision: 'main' }).source('f.bin', 3 * FILE.length);
+      expect((await fails(src.read(0, 100))).message).toBe(`the file's size changed while it was read (${3 * FILE.length} bytes, then ${FILE.length})`);
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('promises more bytes than it sends and drops the connection: one line after the retries, no hang', async () => {
+    server.add('cut.bin', { bytes: FILE, lie: { cutAfter: 100 } });
+    server.reset();
+    expect((await fails(read('cut.bin'))).message).toMatch(/^connection lost: .* \(after 2 tries\)$/);
+    expect(server.requests).toBe(2);
+  });
+
+  it('answers every range with a body that never ends: kept up to the cap, then refused', async () => {
+    server.add('endless.bin', { bytes: FILE, lie: { endless: true } });
+    server.reset();
+    const client = new HttpClient(fast);
+    const limits = { ...REMOTE_LIMITS, wholeFileCap: 256 * 1024 };
+    const e = await fails(RangedSource.open(client, server.url('endless.bin'), 'endless.bin', { limits }));
+    expect(e.message).toBe(
+      'the server ignores Range requests (it sent the whole file, no Accept-Ranges): the file is larger than that, and kerascope downloads at most 262144 bytes of a file whole',
+    );
+    // The body is abandoned at the cap (plus what one network read brings).
+    expect(client.bytes).toBeGreaterThanOrEqual(limits.wholeFileCap);
+    expect(client.bytes).toBeLessThan(limits.wholeFileCap + 256 * 1024);
+    expect(client.requests).toBe(1);
   });
 });

@@ -18,6 +18,18 @@ export interface ServedFile {
   /** Bytes in memory, or a path on disk read by position. */
   bytes?: Uint8Array;
   path?: string;
+  /** Lies this file is served with (a broken or hostile server). */
+  lie?: Lie;
+}
+
+/** What a lying server says or does about one file. */
+export interface Lie {
+  /** The size it claims: in Content-Range totals, a 200's Content-Length and the hub listing. */
+  size?: number;
+  /** Body bytes sent before the connection is dropped, whatever Content-Length promised. */
+  cutAfter?: number;
+  /** Answers every GET with 200, no Content-Length, and a body that never ends. */
+  endless?: boolean;
 }
 
 export interface Logged {
@@ -129,7 +141,7 @@ export class RangeServer {
   }
 
   private listing(req: IncomingMessage, send: (s: number, h: Record<string, string | number>, b?: Uint8Array) => void): void {
-    const all = [...this.files.entries()].map(([path, f]) => ({ type: 'file', path, size: this.sizeOf(f), oid: 'x' }));
+    const all = [...this.files.entries()].map(([path, f]) => ({ type: 'file', path, size: f.lie?.size ?? this.sizeOf(f), oid: 'x' }));
     const dirs = new Set(all.flatMap((e) => e.path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
     const entries = [...[...dirs].map((path) => ({ type: 'directory', path, size: 0, oid: 'd' })), ...all];
     const page = this.options.hub!.pageSize ?? 1000;
@@ -164,25 +176,28 @@ export class RangeServer {
     const f = this.files.get(path);
     if (!f) return send(404, {}, Buffer.from('not found'));
     const size = this.sizeOf(f);
+    // What the server says the size is (a liar's figure), and what it serves (the real bytes).
+    const told = f.lie?.size ?? size;
     const mode = this.options.ranges ?? 'multi';
     const accept: Record<string, string> = mode === 'ignore' ? {} : { 'accept-ranges': 'bytes' };
+    if (f.lie?.endless) return this.endless(req, res);
     const asked = parseRanges(req.headers.range, size);
     if (mode === 'ignore' || asked === null) {
       // The whole file: streamed in pieces, so a client that stops reading stops the transfer.
-      return this.stream(f, 200, 0, size, accept, req, res);
+      return this.stream(f, 200, 0, size, accept, req, res, told);
     }
-    if (asked.length === 0) return send(416, { 'content-range': `bytes */${size}` });
+    if (asked.length === 0) return send(416, { 'content-range': `bytes */${told}` });
     let spans = asked;
     if (mode === 'first') spans = [asked[0]!];
     if (mode === 'span') spans = [{ start: Math.min(...asked.map((a) => a.start)), end: Math.max(...asked.map((a) => a.end)) }];
     if (spans.length === 1) {
       const s = spans[0]!;
-      return this.stream(f, 206, s.start, s.end - s.start + 1, { ...accept, 'content-range': `bytes ${s.start}-${s.end}/${size}` }, req, res);
+      return this.stream(f, 206, s.start, s.end - s.start + 1, { ...accept, 'content-range': `bytes ${s.start}-${s.end}/${told}` }, req, res);
     }
     const boundary = 'KERASCOPE_TEST_BOUNDARY';
     const parts: Buffer[] = [];
     for (const s of spans) {
-      parts.push(Buffer.from(`\r\n--${boundary}\r\ncontent-type: application/octet-stream\r\ncontent-range: bytes ${s.start}-${s.end}/${size}\r\n\r\n`));
+      parts.push(Buffer.from(`\r\n--${boundary}\r\ncontent-type: application/octet-stream\r\ncontent-range: bytes ${s.start}-${s.end}/${told}\r\n\r\n`));
       parts.push(Buffer.from(this.read(f, s.start, s.end - s.start + 1)));
     }
     parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
@@ -190,24 +205,49 @@ export class RangeServer {
     send(206, { ...accept, 'content-type': `multipart/byteranges; boundary=${boundary}`, 'content-length': body.length }, body);
   }
 
-  /** `length` bytes at `start`, streamed in pieces: a client that stops reading stops the transfer. */
-  private stream(f: ServedFile, status: number, start: number, length: number, headers: Record<string, string>, req: IncomingMessage, res: ServerResponse): void {
+  /**
+   * `length` bytes at `start`, streamed in pieces: a client that stops reading stops the transfer.
+   * `told`: the Content-Length said for the whole file (a liar's); a file's `cutAfter` drops the
+   * connection after that many bytes.
+   */
+  private stream(f: ServedFile, status: number, start: number, length: number, headers: Record<string, string>, req: IncomingMessage, res: ServerResponse, told = length): void {
     const entry = this.log[this.log.length - 1]!;
     entry.status = status;
-    res.writeHead(status, { ...headers, 'content-length': length });
+    res.writeHead(status, { ...headers, 'content-length': told });
     if (req.method === 'HEAD') return void res.end();
     let at = 0;
+    const stop = Math.min(length, f.lie?.cutAfter ?? length);
     const pump = () => {
-      while (at < length && !res.destroyed) {
-        const n = Math.min(64 * 1024, length - at);
+      while (at < stop && !res.destroyed) {
+        const n = Math.min(64 * 1024, stop - at);
         const chunk = this.read(f, start + at, n);
         at += n;
         entry.bytes += n;
         if (!res.write(chunk)) return void res.once('drain', pump);
       }
-      if (!res.destroyed) res.end();
+      if (res.destroyed) return;
+      if (stop < length) res.destroy();
+      else res.end();
     };
     res.on('close', () => (at = length));
+    pump();
+  }
+
+  /** 200, no Content-Length, zeros until the client stops reading. */
+  private endless(req: IncomingMessage, res: ServerResponse): void {
+    const entry = this.log[this.log.length - 1]!;
+    entry.status = 200;
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    if (req.method === 'HEAD') return void res.end();
+    const chunk = Buffer.alloc(64 * 1024);
+    let open = true;
+    res.on('close', () => (open = false));
+    const pump = () => {
+      while (open && !res.destroyed) {
+        entry.bytes += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+    };
     pump();
   }
 }

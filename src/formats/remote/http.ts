@@ -73,6 +73,9 @@ class Transient extends Error {
   }
 }
 
+/** Errors that mean no connection was made (else one was, and broke: the server closed it early). */
+const CONNECT_FAILURES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNABORTED|UND_ERR_CONNECT_TIMEOUT)$/;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class HttpClient {
@@ -131,7 +134,9 @@ export class HttpClient {
       try {
         res = await fetch(url, { method: req.method ?? 'GET', headers: this.headersFor(url, req), redirect: 'manual', signal: abort.signal });
       } catch (e) {
-        throw abort.signal.aborted ? this.timedOut() : new Transient(`cannot connect: ${networkReason(e)}`);
+        if (abort.signal.aborted) throw this.timedOut();
+        const reason = networkReason(e);
+        throw new Transient(`${CONNECT_FAILURES.test(reason) ? 'cannot connect' : 'connection lost'}: ${reason}`);
       }
       if (res.status === 429 || res.status >= 500) {
         await res.body?.cancel().catch(() => {});

@@ -98,7 +98,11 @@ export class RangedSource extends BaseSource {
     const src = new RangedSource(client, url, name, 0, limits, opts.tail ?? false);
     const a = await src.ask([{ offset: 0, length: limits.firstRead }]);
     let size: number;
-    if (a.status === 206) size = parseContentRange(a.headers.get('content-range'))?.total ?? -1;
+    if (a.status === 206) {
+      const range = parseContentRange(a.headers.get('content-range'));
+      if (!range && !multipartBoundary(a.headers.get('content-type'))) throw new UnreadableError(name, `HTTP 206 without a valid Content-Range (${JSON.stringify((a.headers.get('content-range') ?? '').slice(0, 80))})`);
+      size = range?.total ?? -1;
+    }
     else if (a.status === 200) size = a.cut ? -1 : a.body.length;
     else if (a.status === 416) size = unsatisfiedTotal(a.headers.get('content-range')) ?? -1;
     else throw src.failed(a);
@@ -280,7 +284,7 @@ export class RangedSource extends BaseSource {
 
   /** Keeps the whole blocks of `bytes` (at `offset`), and the file's last block even when short. */
   private keep(offset: number, bytes: Uint8Array, total: number | null): void {
-    if (total !== null && this.size && total !== this.size) throw new UnreadableError(this.name, `the file changed while it was read (${this.size} bytes, then ${total})`);
+    if (total !== null && this.size && total !== this.size) throw new UnreadableError(this.name, `the file's size changed while it was read (${this.size} bytes, then ${total})`);
     const end = offset + bytes.length;
     for (let i = Math.ceil(offset / BLOCK); i * BLOCK < end; i++) {
       const len = this.blockLength(i);
