@@ -1,18 +1,30 @@
 // Errors that end the analysis of one file with one clear line and a documented exit code.
 
-/** Exit codes, documented in README.md. */
+/** Exit codes, documented in README.md (and as EXIT_CODES, with their meanings). */
 export const EXIT = {
   ok: 0, //          consistent
-  findings: 1, //    the file disagrees with itself (an error finding, or a security finding at --fail-on)
+  findings: 1, //    the file disagrees with itself (an error finding, or a security finding at --fail-on), or drift
   usage: 2, //       bad command line
   unreadable: 3, //  unreadable or unsupported file
+  internal: 4, //    a bug in kerascope
 } as const;
+
+/** The exit-code table, code → meaning, as the README and `kerascope --help` state it. */
+export const EXIT_CODES: Readonly<Record<number, string>> = {
+  [EXIT.ok]: 'consistent: the file agrees with itself (diff: the architectures agree), and no security finding at or above --fail-on',
+  [EXIT.findings]: 'a finding of severity error, a security finding at or above --fail-on, a failed --expect or baseline, or (diff) drift',
+  [EXIT.usage]: 'usage error: a bad command line, a missing --weights file, an unknown layer name',
+  [EXIT.unreadable]: 'unreadable or unsupported file',
+  [EXIT.internal]: 'internal error: a bug in kerascope (rerun with --debug and report it)',
+};
 
 /**
  * The file cannot be analysed: unreadable, truncated, not a Keras file, unsupported family.
  * `message` is one line naming what is wrong (the file is added by the CLI: `file: message`).
  */
 export class UnreadableError extends Error {
+  /** The exit code the CLI gives this error (3), for library callers that map errors to exits. */
+  readonly exitCode: number = EXIT.unreadable;
   constructor(
     readonly file: string,
     message: string,
@@ -50,6 +62,8 @@ export function fileSystemError(file: string, e: unknown): UnreadableError {
 
 /** The command line itself is wrong (missing --weights file, unknown layer name for explain…). */
 export class UsageError extends Error {
+  /** The exit code the CLI gives this error (2). */
+  readonly exitCode: number = EXIT.usage;
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';

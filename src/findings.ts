@@ -11,9 +11,11 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'error' | 'warni
 
 /**
  * `consistency`: the file disagrees with itself; `security`: what could run code or mislead a
- * loader; `format`: how the file was read (pairing, slow paths, what was not opened).
+ * loader; `format`: how the file was read (pairing, slow paths, what was not opened);
+ * `expectation`: the file is not what the pipeline expects (`check --baseline`, `--expect`) — the
+ * file may agree with itself: these fail the run without changing the verdict.
  */
-export type Category = 'consistency' | 'security' | 'format';
+export type Category = 'consistency' | 'security' | 'format' | 'expectation';
 
 export interface Finding {
   severity: Severity;
@@ -129,6 +131,10 @@ export const CATALOGUE = {
   'preset-file-unreadable': c('format', 'warning', "A file of a KerasHub preset could not be read (not JSON, not a regular file, a corrupt weights file): an error when keras-hub loads it, a warning for metadata.json, which it never reads.", 'error'),
   'preset-task': c('format', 'info', "A KerasHub preset's task: its own weights (the head in task.weights.h5) and its optimizer state (not counted as parameters)."),
   'h5-bad-json-attribute': c('format', 'error', 'An HDF5 root attribute that must hold JSON (model_config, training_config) is not valid JSON.'),
+
+  // ---------------------------------------------------------------- expectation: what the pipeline expects (issue 13)
+  'baseline-drift': c('expectation', 'error', 'The architecture differs from the baseline snapshot (kerascope snapshot): the same messages as kerascope diff.'),
+  'expectation-failed': c('expectation', 'error', 'A figure the command line expects (--expect params=573, output="(None, 23)", max-params=10M) differs from the file.'),
 
   // ---------------------------------------------------------------- security: the audit
   'audit-failed': c('security', 'warning', 'The security audit could not finish on this file.'),

@@ -1,6 +1,6 @@
 // kerascope as a library: `import { analyze } from 'kerascope'` returns the same object as `--json`.
 export { analyze, analyzeSource, type AnalyzeOptions } from './analyze.js';
 export { readSource, type ReadOptions } from './formats/index.js';
-export { UnreadableError, UsageError, EXIT } from './errors.js';
+export { UnreadableError, NotAModelError, UsageError, EXIT, EXIT_CODES } from './errors.js';
 export type * from './types.js';
 export { CATALOGUE, FINDING_CODES, SEVERITY_ORDER, type CatalogueEntry } from './findings.js';

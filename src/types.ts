@@ -227,6 +227,11 @@ export interface LayerReport {
   status: LayerStatus;
   /** The count explained: "4 gates × 17 units × (13 inputs + 17 recurrent + 1 bias) = 2108". */
   formula: string | null;
+  /**
+   * The config arguments `diff` and baselines compare (units, filters, kernel_size, activation,
+   * dtype policy…: src/report/key-config.ts), as the config states them; absent without a config.
+   */
+  keyConfig?: Record<string, string | number | boolean | (number | null)[] | null>;
   weights: WeightReport[];
   /** Sublayers of a nested model, same shape, recursively. */
   layers?: LayerReport[];
@@ -289,7 +294,8 @@ export interface Report {
   formatLabel: string;
   kerasVersion: string | null;
   backend: string | null;
-  model: { name: string; className: string } | null;
+  /** The model, with its input and output shapes (`model.inputs`, `model.outputs`; null where unknown). */
+  model: { name: string; className: string; inputs?: (Shape | null)[]; outputs?: (Shape | null)[] } | null;
   /** consistent: every check passed; inconsistent: an error finding; unverified: nothing to compare against. */
   verdict: 'consistent' | 'inconsistent' | 'unverified';
   layers: LayerReport[];

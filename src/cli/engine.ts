@@ -3,6 +3,8 @@
 // CLI with hand-made reports.
 import type { AnalyzeOptions } from '../analyze.js';
 import type { Report } from '../types.js';
+import type { ValuesSummary } from '../diff/index.js';
+import type { Out } from './io.js';
 
 export type { AnalyzeOptions };
 
@@ -10,6 +12,8 @@ export interface Engine {
   analyze(file: string, opts: AnalyzeOptions): Promise<Report>;
   /** The rule registry as text, for `kerascope layers`. */
   layersTable(): string | Promise<string>;
+  /** `diff --values`: the weight values of two files compared by streaming hashes, a progress bar on `progress`. */
+  compareValues?(a: string, b: string, progress: Out | null): Promise<ValuesSummary>;
 }
 
 export function defaultEngine(): Engine {
@@ -17,6 +21,10 @@ export function defaultEngine(): Engine {
     async analyze(file, opts) {
       const { analyze } = await import('../index.js');
       return analyze(file, opts);
+    },
+    async compareValues(a, b, progress) {
+      const { compareValues } = await import('../values/index.js');
+      return compareValues(a, b, progress);
     },
     async layersTable() {
       const { layersTable } = await import('../layers/table.js');

@@ -1,6 +1,5 @@
 // The kerascope command line (commander). `main(argv, io)` runs in-process and returns the exit code;
 // bin/kerascope.js calls it and sets process.exitCode.
-import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../errors.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_CHOICES } from '../report/findings.js';
@@ -10,6 +9,11 @@ import { processIo, type Io } from './io.js';
 import { fail } from './outcome.js';
 import { GRAPH_FORMATS, runGraph } from './graph.js';
 import { addTableOptions, wholeNumber } from './table-options.js';
+import { registerDiff } from './diff.js';
+import { withExpectOptions } from './expectations.js';
+import { withOutput } from './output.js';
+import { registerSnapshot } from './snapshot.js';
+import { version } from './version.js';
 
 export { cleanUpOnSignals } from './signals.js';
 
@@ -56,14 +60,6 @@ Colour is used on a terminal only, never with NO_COLOR set or TERM=dumb; FORCE_C
 (even in a pipe), FORCE_COLOR=0 turns it off. COLUMNS sets the table's width, also in a pipe.
 `;
 
-function version(): string {
-  try {
-    return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-}
-
 function failOnOption(): Option {
   return new Option('--fail-on <severity>', 'security findings at or above this severity exit 1')
     .choices(FAIL_ON_CHOICES)
@@ -97,7 +93,7 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
     .addHelpText('after', HELP_AFTER)
     .showSuggestionAfterError(false);
 
-  addTableOptions(judged(withFiles(program.command('analyze', { isDefault: true }).argument('<file>'))))
+  withOutput(withExpectOptions(addTableOptions(judged(withFiles(program.command('analyze', { isDefault: true }).argument('<file>'))))))
     .description('(default) one model file: Keras-style table, totals, verdict, findings; kerascope FILE is kerascope analyze FILE')
     .option('--expand', "show the layers inside nested models (Keras's expand_nested)")
     .action(async (file: string, o) => setCode(await runAnalyze(ctx, file, o)));
@@ -106,12 +102,15 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
     .description("explain each layer's parameter count and tensor shapes with the model's own numbers (exit 0 once explained)")
     .action(async (file: string, layers: string[], o) => setCode(await runExplain(ctx, file, layers, o)));
 
-  judged(program.command('check').argument('<paths...>'))
+  withOutput(withExpectOptions(judged(program.command('check').argument('<paths...>'))))
     .description('check many files: files, folders (recursive; symlinks out of a folder are skipped), globs and URLs; one table, the worst exit code')
     .option('--jobs <n>', 'files analysed at once', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 2)
+    .option('--shard <i/N>', 'check only the i-th of N shares of the files (by a hash of each path; 1-based, as --shard 1/4)')
+    .option('--jsonl', 'print one JSON line per file as it finishes (nothing is kept in memory)')
+    .option('--resume <file>', 'skip the files a previous --jsonl output already lists')
     .action(async (paths: string[], o) => setCode(await runCheck(ctx, paths, o)));
 
-  judged(program.command('audit').argument('<files...>'))
+  withOutput(judged(program.command('audit').argument('<files...>')))
     .description(`security findings only (Lambda code, foreign modules, archive and HDF5 tricks); --fail-on defaults to ${DEFAULT_FAIL_ON}`)
     .action(async (files: string[], o) => setCode(await runAudit(ctx, files, o)));
 
@@ -123,6 +122,8 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
     .option('--max-nodes <n>', 'above this many boxes, chains of layers are drawn as one box (default 400)', wholeNumber(1))
     .option('--debug', 'print stack traces of errors')
     .action(async (file: string, o) => setCode(await runGraph(ctx, file, o)));
+  registerDiff(program, ctx, setCode);
+  registerSnapshot(program, ctx, setCode);
 
   program
     .command('layers')

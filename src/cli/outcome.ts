@@ -4,7 +4,7 @@ import { display } from '../report/display.js';
 import type { Io } from './io.js';
 
 /** Exit code for a bug in kerascope itself (not 0–3, so fuzzing and scripts can tell it apart). */
-export const EXIT_INTERNAL = 4;
+export const EXIT_INTERNAL = EXIT.internal;
 
 export function exitCodeOf(err: unknown): number {
   if (err instanceof UnreadableError) return EXIT.unreadable;

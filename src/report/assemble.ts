@@ -8,6 +8,7 @@ import { fmtCount, prod } from '../layers/util.js';
 import { guessTrainable, type MatchResult } from '../check/match.js';
 import { isOpaque, layerPath, ownedWeights, topLayers } from '../check/expected.js';
 import { computeSection } from './compute.js';
+import { keyConfig } from './key-config.js';
 
 export interface AssembleOptions {
   /** The batch size compute and activation memory are given for (default 1: per sample). */
@@ -49,7 +50,7 @@ function modelReport(source: ModelSource, model: ModelResult, match: MatchResult
     findings.push(findingOf('total-mismatch', null, `the file stores ${fmtCount(totals.storedParams)} parameters; the architecture needs ${fmtCount(needed)}`));
   }
   for (const r of allLayers(model)) if (isOpaque(r)) findings.push(unknownLayerFinding(r, match?.rows.get(r) ?? []));
-  return { ...baseReport(source, { name: model.graph.name, className: model.graph.className }, layers, totals, findings), compute: compute.totals };
+  return { ...baseReport(source, { name: model.graph.name, className: model.graph.className, ...modelIO(model) }, layers, totals, findings), compute: compute.totals };
 }
 
 /** One warning per layer kerascope has no rule for (or cannot analyse): its stored tensors are counted as stored. */
@@ -57,6 +58,13 @@ function unknownLayerFinding(r: LayerResult, rows: WeightReport[]): Finding {
   const count = rows.reduce((t, w) => t + (w.storedShape ? prod(w.storedShape) : 0), 0);
   const stored = rows.length ? `; its ${rows.length} stored tensors (${fmtCount(count)} parameters) are listed and counted as stored` : '';
   return findingOf(r.state === 'opaque' ? 'opaque-layer' : 'unknown-layer-class', layerPath(r), `${layerPath(r)} (${r.spec.className}): ${r.problem}${stored}`);
+}
+
+/** The model's input and output shapes, as `model.inputs` / `model.outputs` (null where unknown). */
+function modelIO(model: ModelResult): { inputs: (Shape | null)[]; outputs: (Shape | null)[] } {
+  const byName = new Map(model.layers.map((r) => [r.spec.name, r]));
+  const shapeOf = (ref: { layer: string; tensor: number }): Shape | null => byName.get(ref.layer)?.calls[0]?.outputShapes?.[ref.tensor] ?? null;
+  return { inputs: model.graph.inputs.map(shapeOf), outputs: model.outputShapes };
 }
 
 function* allLayers(model: ModelResult): Generator<LayerResult> {
@@ -126,6 +134,7 @@ function layerReport(r: LayerResult, rowsOf: (r: LayerResult) => WeightReport[],
     trainable: r.trainable,
     status: layerStatus(r, weights, nested, source),
     formula: r.rule?.formula ?? (r.problem ? r.problem : null),
+    keyConfig: keyConfig(r.spec.config),
     weights,
   };
   if (calls.length > 1) report.outputShapes = calls;

@@ -53,7 +53,10 @@ function layerCount(r: Report): number {
 function verdictCell(res: BatchResult, p: Paint): string {
   if (!res.report) return p.red(res.exitCode === 3 ? 'unreadable' : 'failed');
   const v = res.report.verdict;
-  return v === 'consistent' ? p.green(v) : v === 'inconsistent' ? p.red(v) : p.yellow(v);
+  const cell = v === 'consistent' ? p.green(v) : v === 'inconsistent' ? p.red(v) : p.yellow(v);
+  // The file may agree with itself and still not be what the pipeline expects (--baseline, --expect).
+  const unexpected = res.report.findings.some((f) => f.category === 'expectation' && f.severity === 'error');
+  return unexpected ? `${cell}, ${p.red('not as expected')}` : cell;
 }
 
 /** The folder every file sits in (with its trailing separator), or '' — long paths are shown below it. */

@@ -1,0 +1,62 @@
+// `kerascope diff A B`: two models of any formats compared (src/diff). Exit 0 when the
+// architectures agree (or differ only in kinds given to --allow), 1 on drift, 3 if a file is unreadable.
+import type { Command } from 'commander';
+import { EXIT, UsageError } from '../errors.js';
+import { diffReports, parseAllow } from '../diff/index.js';
+import { renderDiff } from '../report/diff-table.js';
+import { color, json, width, type Ctx } from './context.js';
+import { allowOption } from './expectations.js';
+import { deliver, formatOf, withOutput, type OutputOptions } from './output.js';
+import { fail } from './outcome.js';
+
+export interface DiffOptions extends OutputOptions {
+  allow?: string[];
+  debug?: boolean;
+  values?: boolean;
+}
+
+export async function runDiff(ctx: Ctx, a: string, b: string, o: DiffOptions): Promise<number> {
+  formatOf(o);
+  let allow;
+  try {
+    allow = parseAllow(o.allow ?? []);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const reports = [];
+  for (const file of [a, b]) {
+    try {
+      reports.push(await ctx.engine.analyze(file, {}));
+    } catch (err) {
+      return fail(ctx.io, err, file, o.debug ?? false);
+    }
+  }
+  const diff = diffReports(reports[0]!, reports[1]!, allow);
+  if (o.values) {
+    try {
+      if (!ctx.engine.compareValues) throw new UsageError('--values: this engine cannot read weight values');
+      diff.values = await ctx.engine.compareValues(a, b, ctx.io.stderr.isTTY === true ? ctx.io.stderr : null);
+    } catch (err) {
+      return fail(ctx.io, err, null, o.debug ?? false);
+    }
+    if (diff.values.different > 0) {
+      diff.changes.push({ kind: 'values', layer: null, message: `weight values: ${diff.values.different} of ${diff.values.compared} compared tensors differ`, allowed: allow.has('values') });
+      diff.agree = diff.changes.every((c) => c.allowed);
+    }
+  }
+  const code = diff.agree ? EXIT.ok : EXIT.findings;
+  deliver(ctx, o, { command: 'diff', diff }, { table: () => renderDiff(diff, { color: color(ctx), width: width(ctx) }), json: () => json(diff) }, code);
+  return code;
+}
+
+export function registerDiff(program: Command, ctx: Ctx, setCode: (c: number) => void): void {
+  const cmd = program
+    .command('diff')
+    .argument('<a>', 'the model before (any format)')
+    .argument('<b>', 'the model after (any format)')
+    .description('compare two models of any formats: layers added, removed, renamed; config, shapes, tensors, totals, optimizer state. Exit 0 agree, 1 drift')
+    .option('--json', 'print the machine-readable diff (docs/report.schema.json, kerascope-diff)')
+    .option('--values', 'also compare weight values by streaming SHA-256 hashes of both files\' tensors (reads all weight data: see README)')
+    .option('--debug', 'print stack traces of errors');
+  withOutput(allowOption(cmd)).action(async (a: string, b: string, o: DiffOptions) => setCode(await runDiff(ctx, a, b, o)));
+}
