@@ -105,7 +105,7 @@ describe('--format markdown', () => {
     expect(r.stdout).toContain('<summary>Model graph</summary>');
     const block = /```mermaid\n([^`]*)```/.exec(r.stdout)![1]!;
     expect(block).toMatch(/^flowchart TD\n/);
-    expect(block).toMatch(/hidden<br\/>Dense/);
+    expect(block).toContain("hidden<br/>(Dense)<br/>(None, 64)");
     expect(block).toMatch(/--> n\d/);
   });
 
