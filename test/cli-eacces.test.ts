@@ -72,12 +72,13 @@ describe('fileSystemError: one line for a file system error', () => {
 describe('the CLI on a file it may not open (reader given the real EACCES)', () => {
   realFs.copyFileSync(FIXTURE, DENIED);
 
-  it('one line naming the file, exit 3, nothing on stdout', async () => {
+  it('one line naming the file, exit 3, nothing on stdout (with --json: the error object, issue 13)', async () => {
     for (const argv of [[DENIED], ['audit', DENIED], ['--json', DENIED]]) {
       const r = await run(argv);
       expect(r.code, argv.join(' ')).toBe(3);
       expect(r.stderr, argv.join(' ')).toBe(`kerascope: ${DENIED}: permission denied\n`);
-      expect(r.stdout, argv.join(' ')).toBe('');
+      if (argv[0] === '--json') expect(JSON.parse(r.stdout)).toEqual({ schemaVersion: 1, file: DENIED, error: { exitCode: 3, message: 'permission denied' } });
+      else expect(r.stdout, argv.join(' ')).toBe('');
     }
   });
 
