@@ -33,7 +33,8 @@ const ICON: Record<Report['verdict'], string> = { consistent: '✅', inconsisten
 
 function verdictText(res: BatchResult): string {
   if (!res.report) return `❌ ${res.exitCode === 3 ? 'unreadable' : 'failed'}`;
-  return `${ICON[res.report.verdict]} ${res.report.verdict}`;
+  const unexpected = res.report.findings.some((f) => f.category === 'expectation' && f.severity === 'error');
+  return unexpected ? `❌ ${res.report.verdict}, not as expected` : `${ICON[res.report.verdict]} ${res.report.verdict}`;
 }
 
 function findingRows(findings: readonly Finding[], failOn: FilesDoc['failOn']): string[][] {
