@@ -35,7 +35,7 @@ export async function runDiff(ctx: Ctx, a: string, b: string, o: DiffOptions): P
   if (o.values) {
     try {
       if (!ctx.engine.compareValues) throw new UsageError('--values: this engine cannot read weight values');
-      diff.values = await ctx.engine.compareValues(a, b, ctx.io.stderr.isTTY === true ? ctx.io.stderr : null);
+      diff.values = await ctx.engine.compareValues(reports[0]!, reports[1]!, ctx.io.stderr.isTTY === true ? ctx.io.stderr : null);
     } catch (err) {
       return fail(ctx.io, err, null, o.debug ?? false);
     }

@@ -12,8 +12,8 @@ export interface Engine {
   analyze(file: string, opts: AnalyzeOptions): Promise<Report>;
   /** The rule registry as text, for `kerascope layers`. */
   layersTable(): string | Promise<string>;
-  /** `diff --values`: the weight values of two files compared by streaming hashes, a progress bar on `progress`. */
-  compareValues?(a: string, b: string, progress: Out | null): Promise<ValuesSummary>;
+  /** `diff --values`: the weight values of two analysed files compared by streaming hashes, a progress bar on `progress`. */
+  compareValues?(a: Report, b: Report, progress: Out | null): Promise<ValuesSummary>;
 }
 
 export function defaultEngine(): Engine {

@@ -23,7 +23,7 @@ export interface ManifestWeight {
 }
 
 /** Bytes per element on disk. tfjs writers downcast float64/int64 before saving, so these are all there are. */
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+export const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
 
 export interface ManifestRead {
   weights: StoredWeights;

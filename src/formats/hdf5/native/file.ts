@@ -4,6 +4,7 @@
 // to the engine; `failure` records a give-up even when a caller's catch swallowed it. A read the
 // byte source could not answer at once (NeedBytes) is neither: the caller fetches what the block
 // cache wanted and asks again (`startPass`), and what this file already parsed is kept.
+import { dataLocation, type DataLocation } from './data.js';
 import { denseObjects } from './dense.js';
 import { externalFileList } from './external.js';
 import { groupLinks } from './groups.js';
@@ -93,6 +94,21 @@ export class NativeH5File implements H5Reader {
       if (last === undefined) return { kind: 'hard' as const };
       const l = this.child(this.walk(parts), last);
       return l.target.kind === 'hard' ? { kind: 'hard' as const } : l.target;
+    });
+  }
+
+  /**
+   * Where the dataset's bytes are (addresses relative to the superblock), for `diff --values`: the
+   * only question about data rather than metadata. External data files are never read.
+   */
+  dataLocation(path: string): DataLocation {
+    return this.guard(() => {
+      const at = this.resolve(path);
+      const meta = this.meta(at);
+      if (meta.external_files) return { kind: 'unread' as const, why: 'data in external files (never read)' };
+      const layout = messagesOf(this.object(at).messages, MSG.layout)[0];
+      if (!layout || meta.vlen) return { kind: 'unread' as const, why: meta.vlen ? 'variable-length data' : 'not a dataset' };
+      return dataLocation(cursor(layout, this.s), meta.total_size * meta.size, this.s.o);
     });
   }
 

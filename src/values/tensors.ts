@@ -1,0 +1,154 @@
+// Where each stored tensor's bytes are, for `kerascope diff --values` (issue 13): the one place
+// kerascope reads weight data. Each tensor becomes a list of byte runs (a source, an offset, a
+// length) that ../values/index.ts streams through a hash; nothing here holds a tensor in memory.
+//  - HDF5 (.h5, .weights.h5, the model.weights.h5 inside a .keras): the dataset's data layout
+//    message through kerascope's own HDF5 reader (formats/hdf5/native/data.ts). Keras writes
+//    contiguous datasets (h5py without chunks= or compression=); chunked, virtual and external
+//    data are named and not compared.
+//  - .keras: a STORED member is read in place; a DEFLATED one is inflated to a temporary file
+//    first (keras-zip/member.ts memberSource, removed on close), so memory stays bounded.
+//  - TensorFlow.js: tensors are packed back to back, in manifest order, across the group's shard
+//    files (tfjs-core io_utils.ts decodeWeights): a tensor may span two shards.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { FileSource, MemorySource, type ByteSource } from '../formats/source.js';
+import { BlockCache, NativeH5File, isSignature, signatureOffsets } from '../formats/hdf5/native/index.js';
+import { ZipArchive } from '../formats/keras-zip/archive.js';
+import { memberSource } from '../formats/keras-zip/member.js';
+import { BYTES, parseManifest } from '../formats/tfjs/manifest.js';
+import type { Report } from '../types.js';
+
+export interface Run {
+  source: ByteSource;
+  offset: number;
+  length: number;
+}
+
+/** A tensor's bytes, or why they are not compared. `swap`: element size when stored big-endian. */
+export type TensorBytes = { runs: Run[]; bytes: number; swap: number } | { why: string };
+
+export interface ValueFile {
+  /** The stored path of a tensor (the report's `storedPath`) → its bytes. */
+  locate(storedPath: string): TensorBytes;
+  close(): void;
+}
+
+/** Reading HDF5 metadata of a file this large stays well under this (the analysis already read it once). */
+const BUDGET_MS = 60_000;
+const KERAS_WEIGHTS = 'model.weights.h5';
+
+/** Opens the file of a report that holds the weight values; null with the reason when none does. */
+export async function openValues(r: Report): Promise<ValueFile | { why: string }> {
+  switch (r.format) {
+    case 'h5-model':
+    case 'h5-weights':
+    case 'keras3-weights':
+      return hdf5File(FileSource.open(r.file), []);
+    case 'keras-zip':
+      return kerasArchive(r.file);
+    case 'tfjs-layers':
+      return tfjsFile(r.file);
+    case 'keras-json':
+      return r.weightsFile ? openValues({ ...r, file: r.weightsFile, format: r.weightsFile.endsWith('.json') ? 'tfjs-layers' : 'h5-model', weightsFile: null }) : { why: 'an architecture without weights' };
+    default:
+      return { why: `${r.formatLabel}: weight values are not read from this format` };
+  }
+}
+
+async function hdf5File(src: ByteSource, more: ByteSource[]): Promise<ValueFile | { why: string }> {
+  const closeAll = () => [src, ...more].forEach((s) => s.close());
+  const offsets = signatureOffsets(src.size);
+  const heads = await src.readMany(offsets.map((offset) => ({ offset, length: 8 })));
+  const i = heads.findIndex((h) => isSignature(h));
+  if (i < 0) {
+    closeAll();
+    return { why: 'no HDF5 signature' };
+  }
+  const base = offsets[i]!;
+  const cache = new BlockCache(src, base, src.size - base);
+  const h5 = new NativeH5File(cache, base, BUDGET_MS);
+  return {
+    locate(path) {
+      try {
+        const at = h5.dataLocation(path);
+        if (at.kind === 'unread') return { why: at.why };
+        const meta = h5.datasetMeta(path);
+        const swap = !meta.littleEndian && meta.size > 1 ? meta.size : 0;
+        if (at.kind === 'compact') return { runs: [{ source: new MemorySource(at.bytes, path), offset: 0, length: at.bytes.length }], bytes: at.bytes.length, swap };
+        if (base + at.address + at.size > src.size) return { why: 'data past the end of the file' };
+        return { runs: [{ source: src, offset: base + at.address, length: at.size }], bytes: at.size, swap };
+      } catch (e) {
+        return { why: e instanceof Error ? e.message : String(e) };
+      }
+    },
+    close() {
+      cache.close();
+      closeAll();
+    },
+  };
+}
+
+async function kerasArchive(file: string): Promise<ValueFile | { why: string }> {
+  const src = FileSource.open(file);
+  let zip: ZipArchive;
+  try {
+    zip = await ZipArchive.open(src);
+  } catch (e) {
+    src.close();
+    throw e;
+  }
+  const m = zip.find(KERAS_WEIGHTS);
+  if (!m) {
+    src.close();
+    return { why: `no ${KERAS_WEIGHTS} in the archive (sharded or numpy weights are not read for values)` };
+  }
+  const member = await memberSource(zip, m);
+  return hdf5File(member, [src]);
+}
+
+function tfjsFile(file: string): ValueFile | { why: string } {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { weightsManifest?: unknown };
+  const dir = dirname(file);
+  const sources: ByteSource[] = [];
+  const places = new Map<string, TensorBytes>();
+  for (const g of parseManifest(file, raw.weightsManifest ?? [])) {
+    const shards = g.paths.map((p) => {
+      const s = FileSource.open(join(dir, p));
+      sources.push(s);
+      return s;
+    });
+    let at = 0;
+    for (const w of g.weights) {
+      const dtype = w.quantization?.dtype ?? w.dtype;
+      const size = BYTES[dtype];
+      if (size === undefined) {
+        places.set(w.name, { why: `${dtype} tensors (their length is not fixed)` });
+        break; // the offsets of every later tensor in the group depend on this one
+      }
+      const n = w.shape.reduce((a, b) => a * b, 1) * size;
+      const runs = spanning(shards, at, n);
+      const found = runs.reduce((a, r) => a + r.length, 0);
+      if (w.quantization) places.set(w.name, { why: `quantized to ${w.quantization.dtype} by the converter` });
+      else places.set(w.name, found === n ? { runs, bytes: n, swap: 0 } : { why: 'its shard files end before it does' });
+      at += n;
+    }
+  }
+  return {
+    locate: (path) => places.get(path) ?? { why: 'not in the weights manifest' },
+    close: () => sources.forEach((s) => s.close()),
+  };
+}
+
+/** The runs of bytes [at, at + n) of the shards read as one buffer. */
+function spanning(shards: ByteSource[], at: number, n: number): Run[] {
+  const runs: Run[] = [];
+  let start = 0;
+  for (const s of shards) {
+    const end = start + s.size;
+    const from = Math.max(at, start);
+    const to = Math.min(at + n, end);
+    if (from < to) runs.push({ source: s, offset: from - start, length: to - from });
+    start = end;
+  }
+  return runs;
+}

@@ -1,0 +1,137 @@
+// kerascope diff --values (issue 13): each tensor's bytes as kerascope streams them hash to what
+// h5py reads (fixtures/diff/truth.json "values", by fixtures/diff/values_truth.py), for .h5,
+// .weights.h5 and .keras (STORED in place, and DEFLATED: inflated to a temporary file), and for a
+// TensorFlow.js layout of the same tensors packed across two shards as tfjs writes them.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSZip from 'jszip';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyze } from '../src/analyze.js';
+import { compareValues, hash } from '../src/values/index.js';
+import { openValues, type ValueFile } from '../src/values/tensors.js';
+import { run } from './cli-harness.js';
+
+const D = 'fixtures/diff/';
+const truth = JSON.parse(readFileSync(`${D}truth.json`, 'utf8')) as { values: Record<string, Record<string, string>> };
+const tmp = mkdtempSync(join(tmpdir(), 'kerascope-values-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function hashesOf(file: string): Promise<Record<string, string>> {
+  const report = await analyze(file);
+  const f = (await openValues(report)) as ValueFile;
+  expect('why' in f).toBe(false);
+  const out: Record<string, string> = {};
+  try {
+    for (const l of report.layers) {
+      for (const w of l.weights) {
+        const t = f.locate(w.storedPath!);
+        if ('why' in t) throw new Error(`${w.storedPath}: ${t.why}`);
+        out[w.storedPath!] = await hash(t);
+      }
+    }
+  } finally {
+    f.close();
+  }
+  return out;
+}
+
+describe('diff --values: tensor bytes as h5py reads them', () => {
+  for (const name of Object.keys(truth.values).filter((n) => n !== 'trained.keras')) {
+    it(`${name}: every tensor's SHA-256 is h5py's`, async () => {
+      expect(await hashesOf(D + name)).toEqual(truth.values[name]);
+    });
+  }
+
+  it('a DEFLATED model.weights.h5 (zip re-packed with compression) hashes the same, and its temporary file is removed', async () => {
+    const zip = await JSZip.loadAsync(readFileSync(`${D}base.keras`));
+    const file = join(tmp, 'deflated.keras');
+    writeFileSync(file, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    const before = readdirSync(tmpdir()).length;
+    expect(await hashesOf(file)).toEqual(truth.values['base.keras']);
+    expect(readdirSync(tmpdir()).length).toBe(before);
+  });
+
+  it('a TensorFlow.js layout: tensors packed back to back over two shards, one spanning both', async () => {
+    // The MLP's four tensors in manifest order, their bytes from the .weights.h5 (h5py's truth
+    // says which); the split at 5,000 bytes falls inside hidden/kernel (20 × 64 × 4 = 5,120 bytes).
+    const dir = join(tmp, 'tfjs');
+    const report = await analyze(`${D}base.weights.h5`);
+    const f = (await openValues(report)) as ValueFile;
+    const parts: Buffer[] = [];
+    const weights: { name: string; shape: number[]; dtype: string }[] = [];
+    for (const l of report.layers) {
+      for (const w of l.weights) {
+        const t = f.locate(w.storedPath!);
+        if ('why' in t) throw new Error(t.why);
+        const run0 = t.runs[0]!;
+        parts.push(Buffer.from(await run0.source.read(run0.offset, run0.length)));
+        weights.push({ name: `${l.name}/${w.name}`, shape: w.storedShape!, dtype: 'float32' });
+      }
+    }
+    f.close();
+    const all = Buffer.concat(parts);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'group1-shard1of2.bin'), all.subarray(0, 5000));
+    writeFileSync(join(dir, 'group1-shard2of2.bin'), all.subarray(5000));
+    const topology = JSON.parse(readFileSync('fixtures/tfjs/seed-lstm/model.json', 'utf8')) as Record<string, unknown>;
+    const model = { format: 'layers-model', generatedBy: 'test', convertedBy: null, modelTopology: topology['modelTopology'], weightsManifest: [{ paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'], weights }] };
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
+    const tf = await openValues({ ...report, file: join(dir, 'model.json'), format: 'tfjs-layers', weightsFile: null });
+    if ('why' in tf) throw new Error(tf.why);
+    const want = Object.values(truth.values['base.weights.h5']!).sort();
+    const got: string[] = [];
+    for (const w of weights) {
+      const t = tf.locate(w.name);
+      if ('why' in t) throw new Error(t.why);
+      got.push(await hash(t));
+      if (w.name.endsWith('hidden/kernel')) expect(t.runs.map((x) => x.length)).toEqual([5000, 120]);
+    }
+    tf.close();
+    expect(got.sort()).toEqual(want);
+    expect(existsSync(join(dir, 'model.json'))).toBe(true);
+  });
+});
+
+describe('kerascope diff --values', () => {
+  const different = (a: string, b: string) => Object.keys(truth.values[a]!).filter((k) => truth.values[a]![k] !== truth.values[b]![k]).length;
+
+  it('an .h5 and its .keras twin: every tensor compared, all equal, exit 0', async () => {
+    const r = await run(['diff', `${D}base.h5`, `${D}base.keras`, '--values', '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { agree: boolean; values: { compared: number; equal: number; different: number; notCompared: unknown[]; bytesHashed: number } };
+    expect(d.values).toEqual({ compared: 4, equal: 4, different: 0, notCompared: [], bytesHashed: 2 * 2839 * 4 });
+  });
+
+  it('the same architecture retrained: drift of kind values, as many tensors as h5py sees differ; --allow values accepts it', async () => {
+    const n = different('base.keras', 'retrained.keras');
+    expect(n).toBeGreaterThan(0);
+    const r = await run(['diff', `${D}base.keras`, `${D}retrained.keras`, '--values']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`weight values: ${n} of 4 compared tensors differ`);
+    const ok = await run(['diff', `${D}base.keras`, `${D}retrained.keras`, '--values', '--allow', 'values']);
+    expect(ok.code).toBe(0);
+    const same = await run(['diff', `${D}base.keras`, `${D}retrained.keras`]);
+    expect(same.code).toBe(0); // without --values the architectures agree
+  });
+
+  it('a renamed re-save: layers paired by position and class, values equal', async () => {
+    const v = await compareValues(await analyze(`${D}base.keras`), await analyze(`${D}renamed.keras`), null);
+    expect(v).toMatchObject({ compared: 4, equal: 4, different: 0 });
+  });
+
+  it('progress goes to a terminal only, and ends on a cleared line', async () => {
+    const lines: string[] = [];
+    await compareValues(await analyze(`${D}base.h5`), await analyze(`${D}base.keras`), { write: (s: string) => lines.push(s) });
+    expect(lines.at(-2)).toContain('4/4 tensors');
+    expect(lines.at(-1)).toBe('\r\x1b[K');
+    const r = await run(['diff', `${D}base.h5`, `${D}base.keras`, '--values']);
+    expect(r.stderr).toBe('');
+  });
+
+  it('an architecture without weights: each tensor named as not compared, with the reason', async () => {
+    const v = await compareValues(await analyze(`${D}base.keras`), await analyze('fixtures/seed/mlp-softmax.json'), null);
+    expect(v.compared).toBe(0);
+    expect(v.notCompared).toEqual(['hidden/kernel', 'hidden/bias', 'logits/kernel', 'logits/bias'].map((tensor) => ({ tensor, reason: 'stored in one file only' })));
+  });
+});
