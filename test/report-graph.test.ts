@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import { analyze } from '../src/index.js';
 import type { Report } from '../src/types.js';
-import { buildPicture, collapseChains, nodeLines, type Picture } from '../src/report/picture.js';
+import { join } from 'node:path';
+import { buildPicture, capBoxes, collapseChains, edgeCap, nodeLines, type Picture } from '../src/report/picture.js';
+import { hasZoo, ZOO } from './helpers/zoo.js';
 import { pictureToDot } from '../src/report/dot.js';
 
 const model = (name: string) => `fixtures/keras/models/${name}.keras`;
@@ -164,5 +166,35 @@ describe('large models stay legible', () => {
     const small = collapseChains(pic, 3);
     const ids = new Set(small.nodes.map((n) => n.id));
     expect(small.edges.every((e) => ids.has(e.from) && ids.has(e.to))).toBe(true);
+  });
+});
+
+describe.runIf(hasZoo)('the size cap on a real large model (DenseNet169 saved by Keras 3.15.1)', () => {
+  it('--max-nodes 60: the first boxes in model order, at most 60 boxes and 75 arrows, the rest counted in a note; Graphviz reads it', async () => {
+    const report = await analyze(join(ZOO, 'dz_app_densenet169_64.json'));
+    const pic = buildPicture(report, { maxNodes: 60 });
+    expect(pic.nodes.length).toBeLessThanOrEqual(60);
+    expect(pic.edges.length).toBeLessThanOrEqual(edgeCap(60));
+    const ids = new Set(pic.nodes.map((n) => n.id));
+    expect(pic.edges.every((e) => ids.has(e.from) && ids.has(e.to))).toBe(true);
+    // The kept boxes begin the model: its input, then what follows it in Keras's layer order.
+    expect(pic.nodes[0]!.name.split(' … ')[0]).toBe(report.layers[0]!.name);
+    const drawn = pic.nodes.reduce((t, n) => t + (n.collapsed ?? 1), 0);
+    const note = pic.notes.at(-1)!;
+    expect(note).toBe(`only the first ${pic.nodes.length} boxes are drawn (to ${pic.nodes.at(-1)!.name}): ${(report.layers.length - drawn).toLocaleString('en-US')} layers after it are left out (--max-nodes to change)`);
+    expect(drawn).toBeLessThan(report.layers.length);
+    const gv = readDot(pictureToDot(pic));
+    expect(gv.labels.size).toBe(pic.nodes.length);
+    expect(gv.edges).toHaveLength(pic.edges.length);
+  });
+
+  it('capBoxes drops clusters left empty and keeps the ones holding a kept box', async () => {
+    const pic = buildPicture(await analyze(model('nested_three_deep'), { expand: true }), { expand: true });
+    const one = capBoxes(pic, 1);
+    expect(one.nodes).toHaveLength(1);
+    expect(one.clusters).toEqual(pic.clusters.filter((c) => one.nodes.some((n) => n.parent === c.id)));
+    const inner = pic.nodes.findIndex((n) => n.name === 'dense');
+    const upTo = capBoxes(pic, inner + 1);
+    expect(upTo.clusters.map((c) => c.name)).toEqual(['middle', 'inner']);
   });
 });

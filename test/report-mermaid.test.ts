@@ -6,8 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Mermaid } from 'mermaid';
 import { analyze } from '../src/index.js';
 import type { Report } from '../src/types.js';
-import { buildPicture } from '../src/report/picture.js';
-import { mermaidText, pictureToMermaid, renderMermaid } from '../src/report/mermaid.js';
+import { join } from 'node:path';
+import { buildPicture, DEFAULT_MAX_NODES } from '../src/report/picture.js';
+import { MERMAID_MAX_TEXT, mermaidText, pictureToMermaid, renderMermaid } from '../src/report/mermaid.js';
+import { hasZoo, ZOO } from './helpers/zoo.js';
 
 let mermaid: Mermaid;
 beforeAll(async () => {
@@ -87,4 +89,25 @@ describe('Mermaid, as Mermaid parses it', () => {
   it('mermaidText writes every markup character as an entity', () => {
     expect(mermaidText('a"b#c<d>e&f`g[h]i{j}k|l\\m')).toBe('a#quot;b#35;c#lt;d#gt;e#amp;f#96;g#91;h#93;i#123;j#125;k#124;l#92;m');
   });
+});
+
+describe.runIf(hasZoo)('large real models stay within what Mermaid (and GitHub) draws', () => {
+  // Keras applications saved by Keras 3.15.1 (../shared/keras3-zoo): 200 to 600 layers, many branches.
+  for (const slug of ['dz_app_densenet169_64', 'dz_app_efficientnetv2b0_96', 'dz_app_resnet50v2_64']) {
+    it(`${slug}: under Mermaid's own maxTextSize and maxEdges, parsed, every layer drawn, folded or counted as left out`, async () => {
+      const report = await analyze(join(ZOO, `${slug}.json`));
+      const text = renderMermaid(report);
+      const defaults = mermaid.mermaidAPI.getConfig() as { maxTextSize: number; maxEdges: number };
+      expect(MERMAID_MAX_TEXT).toBe(defaults.maxTextSize);
+      expect(text.length).toBeLessThanOrEqual(defaults.maxTextSize);
+      const m = await readMermaid(text);
+      expect(m.edges.length).toBeLessThanOrEqual(defaults.maxEdges);
+      const pic = buildPicture(report);
+      expect(m.vertices.filter((v) => v.id !== 'notes').map((v) => v.id)).toEqual(pic.nodes.map((n) => n.id));
+      const drawn = pic.nodes.reduce((t, n) => t + (n.collapsed ?? 1), 0);
+      const left = /(\d[\d,]*) layers? after it are left out/.exec(pic.notes.join('\n'))?.[1];
+      expect(drawn + Number((left ?? '0').replace(/,/g, ''))).toBe(report.layers.length);
+      if (report.layers.length > DEFAULT_MAX_NODES) expect(m.vertices.find((v) => v.id === 'notes')!.lines[0]).toMatch(/^[\d,]+ layers are more than 400 boxes: /);
+    });
+  }
 });

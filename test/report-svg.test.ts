@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/index.js';
+import { hasZoo, ZOO } from './helpers/zoo.js';
 import type { Report } from '../src/types.js';
 import { buildPicture, nodeLines } from '../src/report/picture.js';
-import { pictureToSvg, renderSvg } from '../src/report/svg.js';
+import { pictureToSvg, renderSvg, xmlText } from '../src/report/svg.js';
 
 const model = (name: string) => `fixtures/keras/models/${name}.keras`;
 
@@ -38,17 +39,25 @@ function readSvg(svg: string): { boxes: Box[]; arrows: Arrow[] } {
   return { boxes, arrows };
 }
 
+function expectApart(boxes: Box[]): void {
+  const sorted = [...boxes].sort((a, b) => a.y - b.y);
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i]!;
+    for (let j = i + 1; j < sorted.length && sorted[j]!.y < a.y + a.h; j++) {
+      const b = sorted[j]!;
+      const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+      expect(apart, `${a.id} and ${b.id} overlap`).toBe(true);
+    }
+  }
+}
+
 describe('SVG', () => {
   it('nested_three_deep --expand: every layer a box with its four lines, no two boxes overlap', async () => {
     const pic = buildPicture(await analyze(model('nested_three_deep'), { expand: true }), { expand: true });
     const { boxes, arrows } = readSvg(pictureToSvg(pic));
     expect(boxes.map((b) => b.id)).toEqual(pic.nodes.map((n) => n.id));
     for (const n of pic.nodes) expect(boxes.find((b) => b.id === n.id)!.lines).toEqual(nodeLines(n));
-    for (const a of boxes) for (const b of boxes) {
-      if (a === b) continue;
-      const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
-      expect(apart, `${a.id} and ${b.id} overlap`).toBe(true);
-    }
+    expectApart(boxes);
     // Every arrow leaves the bottom of its source box and ends at the top of its target (dagre's points, 2 px slack).
     expect(arrows).toHaveLength(pic.edges.length);
     const at = (id: string) => boxes.find((b) => b.id === id)!;
@@ -84,5 +93,21 @@ describe('SVG', () => {
     const staticSvg = files('src').filter((f) => /^import .* from '.*\/svg\.js';/m.test(readFileSync(f, 'utf8')));
     expect(staticSvg).toEqual([]);
     expect(readFileSync('src/cli/graph.ts', 'utf8')).toContain("await import('../report/svg.js')");
+  });
+});
+
+describe.runIf(hasZoo)('SVG of a large real model (DenseNet169 saved by Keras 3.15.1, 597 layers)', () => {
+  it('chains folded: a standalone, well-formed SVG, no overlapping boxes, arrows between boxes, the note under the picture', async () => {
+    const pic = buildPicture(await analyze(join(ZOO, 'dz_app_densenet169_64.json')));
+    expect(pic.notes).toHaveLength(1);
+    const svg = pictureToSvg(pic);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" ')).toBe(true);
+    const { boxes, arrows } = readSvg(svg);
+    expect(boxes.map((b) => b.id)).toEqual(pic.nodes.map((n) => n.id));
+    expectApart(boxes);
+    const ids = new Set(boxes.map((b) => b.id));
+    expect(arrows).toHaveLength(pic.edges.length);
+    expect(arrows.every((a) => ids.has(a.from) && ids.has(a.to))).toBe(true);
+    expect(svg).toContain(`>${xmlText(pic.notes[0]!)}</tspan>`);
   });
 });

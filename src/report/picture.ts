@@ -156,7 +156,47 @@ export function buildPicture(report: Report, opts: PictureOptions = {}): Picture
   const title = report.model ? display(report.model.name) : display(report.file);
   const pic: Picture = { title, nodes: b.nodes, clusters: b.clusters, edges: b.edges, notes: [] };
   const max = opts.maxNodes ?? DEFAULT_MAX_NODES;
-  return pic.nodes.length > max ? collapseChains(pic, max) : pic;
+  const folded = pic.nodes.length > max ? collapseChains(pic, max) : pic;
+  return folded.nodes.length > max || folded.edges.length > edgeCap(max) ? capBoxes(folded, max) : folded;
+}
+
+/** Arrows drawn at most: 1.25 × the boxes (the default 400 boxes → 500 arrows, GitHub's Mermaid maxEdges). */
+export function edgeCap(max: number): number {
+  return Math.floor(max * 1.25);
+}
+
+/**
+ * The size cap, when folding chains was not enough (many branches: DenseNet, NASNet): the first
+ * boxes in the model's order, as many as fit in `max` boxes and edgeCap(max) arrows, and a note
+ * naming how many layers are left out. Clusters left empty go too.
+ */
+export function capBoxes(pic: Picture, max: number): Picture {
+  const touching = new Map<string, PicEdge[]>();
+  for (const e of pic.edges) {
+    for (const id of new Set([e.from, e.to])) {
+      const list = touching.get(id) ?? [];
+      list.push(e);
+      touching.set(id, list);
+    }
+  }
+  const kept = new Set<string>();
+  let arrows = 0;
+  for (const n of pic.nodes) {
+    const added = (touching.get(n.id) ?? []).filter((e) => kept.has(e.from === n.id ? e.to : e.from) || (e.from === n.id && e.to === n.id)).length;
+    if (kept.size + 1 > max || arrows + added > edgeCap(max)) break;
+    kept.add(n.id);
+    arrows += added;
+  }
+  const nodes = pic.nodes.filter((n) => kept.has(n.id));
+  const edges = pic.edges.filter((e) => kept.has(e.from) && kept.has(e.to));
+  const used = new Set(nodes.map((n) => n.parent));
+  for (const c of [...pic.clusters].reverse()) if (used.has(c.id)) used.add(c.parent);
+  const clusters = pic.clusters.filter((c) => used.has(c.id));
+  const layers = (ns: PicNode[]) => ns.reduce((t, n) => t + (n.collapsed ?? 1), 0);
+  const left = layers(pic.nodes) - layers(nodes);
+  const last = nodes.at(-1)?.name ?? '';
+  const note = `only the first ${plural(nodes.length, 'box', 'boxes')} are drawn (to ${last}): ${plural(left, 'layer')} after it are left out (--max-nodes to change)`;
+  return { ...pic, nodes, edges, clusters, notes: [...pic.notes, note] };
 }
 
 /**
