@@ -91,7 +91,7 @@ export const CATALOGUE = {
   'tfjs-unknown-dtype': c('consistency', 'warning', 'A TensorFlow.js manifest tensor has a dtype kerascope does not know, so its shard size is not checked.'),
   'tfjs-duplicate-weight': c('consistency', 'error', 'A TensorFlow.js manifest lists the same weight name more than once; tfjs loads by name, so one is ignored.'),
   'tfjs-shard-not-file': c('consistency', 'error', 'A TensorFlow.js shard beside model.json is not a regular file (a FIFO, a device, a folder): never opened.'),
-  'remote-transfer': c('format', 'info', 'The file was read over HTTP by range requests: how many requests and bytes it took (weights are never downloaded).'),
+  'remote-transfer': c('format', 'info', 'The file was read over HTTP by range requests: how many requests and bytes it took (weights are not downloaded, but for a DEFLATED weights member, which is inflated whole).'),
   'tfjs-shard-unchecked': c('consistency', 'info', "TensorFlow.js shard sizes not checked because their paths leave the model's folder (or model.json sits in no folder)."),
   'savedmodel-shard-missing': c('consistency', 'error', 'A SavedModel data shard (variables.data-NNNNN-of-NNNNN) that variables.index names is not in the folder.'),
   'savedmodel-shard-not-file': c('consistency', 'error', 'A SavedModel data shard is not a regular file (a FIFO, a device, a folder): never opened.'),

@@ -3,9 +3,10 @@
 // requests, the weights never downloaded, and the report states the requests and bytes the server
 // counted. The hub is played by the same server (its tree API and /resolve/, a CDN it redirects
 // to). Counts, never times.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLegacy } from '../bench/inputs.js';
 import { keras3Config } from '../bench/configs.js';
@@ -14,6 +15,7 @@ import { writeKeras3WeightsH5 } from '../fixtures/builder/h5.js';
 import { sparseWrites } from '../fixtures/builder/sparse.js';
 import { UnreadableError } from '../src/errors.js';
 import { readSource } from '../src/formats/index.js';
+import { REMOTE_LIMITS } from '../src/formats/remote/http.js';
 import type { ModelSource } from '../src/types.js';
 import { run } from './cli-harness.js';
 import { RangeServer, type RangeMode } from './helpers/range-server.js';
@@ -88,6 +90,73 @@ describe('files read over HTTP read as they read from disk', () => {
     // Keras 3's name first (as from disk: index.ts companionOf).
     expect((await readSource(server.url('m/activations.json'), { http: fast })).weightsFile).toBe(server.url('m/activations.weights.h5'));
     expect((await readSource(server.url('tfjs/model.json'), { http: fast })).weightsFile).toBe(server.url('tfjs/weights.bin'));
+  });
+});
+
+/** `keras` rewritten by jszip with every member DEFLATED (as a user's re-zip, or a writer other than Keras's, leaves it). */
+async function deflated(keras: Uint8Array): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(keras);
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}
+
+/** The bytes of `b` with every run of at least 8 kB of zeros (an HDF5 writer's weight data, here zeros) made random: incompressible. */
+function randomData(b: Buffer): Buffer {
+  const out = Buffer.from(b);
+  let seed = 1;
+  for (let i = 0; i < out.length; ) {
+    let j = i;
+    while (j < out.length && out[j] === 0) j++;
+    if (j - i >= 8192) for (let k = i; k < j; k++) out[k] = (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
+    i = j + 1;
+  }
+  return out;
+}
+
+describe('a DEFLATED .keras: its small members inflated from few requests; a weights member too large to download whole refused unread', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kerascope-remote-deflated-'));
+  const server = new RangeServer();
+  beforeAll(async () => {
+    await server.start();
+    writeFileSync(join(dir, 'small.keras'), await deflated(readFileSync(fx('keras/models/activations.keras'))));
+    server.add('small.keras', { path: join(dir, 'small.keras') });
+    // Dense(256) on 256 features: 256 kB of weights, incompressible.
+    const weights = join(dir, 'w.h5');
+    await writeKeras3WeightsH5(weights, { groups: [{ path: 'layers/dense', name: 'dense', tensors: [[256, 256], [256]] }] });
+    writeFileSync(weights, randomData(readFileSync(weights)));
+    const zip = new JSZip();
+    zip.file('metadata.json', JSON.stringify({ keras_version: '3.15.1', date_saved: '2026-12-05@10:00:00' }));
+    zip.file('config.json', JSON.stringify(keras3Config({ units: 256, layers: 1 }, 'dense256')));
+    zip.file('model.weights.h5', readFileSync(weights));
+    writeFileSync(join(dir, 'dense.keras'), await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    server.add('dense.keras', { path: join(dir, 'dense.keras') });
+  });
+  afterAll(async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a small DEFLATED .keras as from disk, transferring no more than the file', async () => {
+    server.reset();
+    const remote = await readSource(server.url('small.keras'), { http: fast });
+    const local = await readSource(join(dir, 'small.keras'));
+    expect(local.findings.map((f) => f.code)).toContain('weights-inflated');
+    expect(essence(remote)).toEqual(essence(local));
+    const t = transfer(remote);
+    expect([t.requests, t.bytes]).toEqual([server.requests, server.bytes]);
+    expect(t.bytes).toBeLessThanOrEqual(t.size);
+  });
+
+  it('reads the same file whole when the transfer cap allows, and leaves it unread, before its bytes, when not (said in the report)', async () => {
+    const local = await readSource(join(dir, 'dense.keras'));
+    expect(essence(await readSource(server.url('dense.keras'), { http: fast }))).toEqual(essence(local));
+    server.reset();
+    const limits = { ...REMOTE_LIMITS, transferCap: 200_000 };
+    const remote = await readSource(server.url('dense.keras'), { http: { ...fast, limits } });
+    // The report goes on without the weights (unverified, said), as for any member kerascope does not read.
+    const f = remote.findings.find((x) => x.code === 'zip-member-not-read');
+    expect(f?.message).toMatch(/^model\.weights\.h5 not read: it is compressed \(\d+ bytes\) and would have to be downloaded whole to be inflated, more than the \d+ bytes kerascope still transfers for this file/);
+    expect(remote.config).toEqual(local.config);
+    expect(server.bytes).toBeLessThan(200_000);
   });
 });
 
@@ -229,6 +298,42 @@ describe('the hub: hf://owner/repo, its listing, its CDN, its token', () => {
     expect(e1?.message).toMatch(/^HTTP 404 Not Found/);
     const e2 = await readSource('hf://keras-io/other', { http: fast }).then(() => null, (x: unknown) => x as UnreadableError);
     expect(e2?.message).toMatch(/^HTTP 404 Not Found \(no such repository or revision\)/);
+  });
+});
+
+describe('model folders in a hub repository: a KerasHub preset, a SavedModel', () => {
+  const hub = new RangeServer({ hub: { repo: 'o/models' } });
+  const saved = process.env['HF_ENDPOINT'];
+  const folders: [string, string][] = [
+    ['mistral', 'keras-hub/presets/mistral_sharded'],
+    ['gemma', 'keras-hub/presets/gemma_tiny'],
+    ['saved', 'savedmodel/folders/tfk26_nested'],
+    ['saved24', 'savedmodel/folders/tfk24_style_mlp'],
+  ];
+  beforeAll(async () => {
+    await hub.start();
+    process.env['HF_ENDPOINT'] = hub.origin;
+    for (const [at, dir] of folders) for (const [p, file] of filesOf(fx(dir))) hub.add(`${at}/${p}`, { path: file });
+  });
+  afterAll(async () => {
+    await hub.stop();
+    if (saved === undefined) delete process.env['HF_ENDPOINT'];
+    else process.env['HF_ENDPOINT'] = saved;
+  });
+
+  it.each(folders)('hf://o/models/%s reads as its folder does from disk (%s)', async (at, dir) => {
+    hub.reset();
+    const remote = await readSource(`hf://o/models/${at}`, { http: fast });
+    const local = await readSource(fx(dir));
+    expect(essence(remote)).toEqual(essence(local));
+    const f = remote.findings.find((x) => x.code === 'remote-transfer')!;
+    const m = /: (\d+) HTTP requests?, (\d+) bytes transferred \(read from a folder; its entry file is \d+ bytes\)$/.exec(f.message);
+    expect(m, f.message).not.toBeNull();
+    expect([Number(m![1]), Number(m![2])]).toEqual([hub.requests, hub.bytes]);
+    // Listed once; a SavedModel's data shard asked once, for its _CHECKPOINTABLE_OBJECT_GRAPH entry
+    // (the object graph is a string tensor stored there; here the first request's 64 kB hold it all).
+    expect(hub.log.filter((l) => l.url.startsWith('/api/')).length).toBe(1);
+    expect(hub.log.filter((l) => /variables\.data-/.test(l.url)).length).toBeLessThanOrEqual(at.startsWith('saved') ? 1 : 0);
   });
 });
 

@@ -192,7 +192,7 @@ async function readRemote(arg: string, opts: ReadOptions): Promise<ModelSource> 
   const { openRemote, transferFinding } = await import('./remote/index.js');
   const { client, target } = openRemote(arg, opts.http, process.env);
   const source = target.kind === 'file' ? await readPlace(target.place, opts) : await readFolder(target.folder, opts, target.repoTop);
-  source.findings.push(transferFinding(client, source.container.size));
+  source.findings.push(transferFinding(client, source.container.size, target.kind === 'folder'));
   return source;
 }
 

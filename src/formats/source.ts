@@ -48,6 +48,12 @@ export interface ByteSource {
    * asking again. Absent: nothing is ever at hand.
    */
   readonly readCached?: (offset: number, length: number) => Uint8Array | null;
+  /**
+   * Bytes this source will still transfer before it refuses (a remote file, which pays per byte):
+   * a reader about to read a long run of bytes (a DEFLATED member inflated whole) refuses at once
+   * rather than after most of them. Absent: no such bound.
+   */
+  readonly transferLeft?: number;
   /** `length` bytes at `offset` as a source of their own, read in place (a STORED zip member). */
   window(offset: number, length: number, name: string): ByteSource;
   /** The host file behind the bytes, when there is one. */
@@ -104,6 +110,11 @@ export abstract class BaseSource implements ByteSource {
     return undefined;
   }
 
+  /** No transfer bound by default. */
+  get transferLeft(): number | undefined {
+    return undefined;
+  }
+
   async read(offset: number, length: number): Promise<Uint8Array> {
     checkRange(this.name, this.size, offset, length);
     const b = await this.fetch(offset, length);
@@ -147,6 +158,10 @@ class WindowSource extends BaseSource {
     const got = await this.parent.readMany(ranges.map((r) => ({ offset: this.start + r.offset, length: r.length })));
     for (const r of ranges) this.bytesRead += r.length;
     return got;
+  }
+
+  override get transferLeft(): number | undefined {
+    return this.parent.transferLeft;
   }
 
   override get readCached(): ((offset: number, length: number) => Uint8Array | null) | undefined {

@@ -51,6 +51,10 @@ export function refusal(zip: ZipArchive, m: ZipMember): string | null {
 async function admit(zip: ZipArchive, m: ZipMember): Promise<number> {
   const reason = refusal(zip, m);
   if (reason) throw new MemberRefused(zip.file, m.name, reason);
+  // A remote archive: a DEFLATED member is inflated whole, so all its bytes would be downloaded.
+  const left = zip.source.transferLeft;
+  if (m.method !== 0 && left !== undefined && m.compressedSize > left)
+    throw new MemberRefused(zip.file, m.name, `it is compressed (${m.compressedSize} bytes) and would have to be downloaded whole to be inflated, more than the ${left} bytes kerascope still transfers for this file`);
   const start = await zip.dataStart(m);
   zip.checkReadable(m);
   return start;

@@ -9,6 +9,28 @@
 // - a body is read up to a bound given by the caller, then the request is abandoned.
 import { UnreadableError } from '../../errors.js';
 
+/** The bounds and read-ahead of remote reads (README.md, Remote files). */
+export interface RemoteLimits {
+  /** A server that ignores Range sends the whole file: kept up to this size, refused past it. */
+  wholeFileCap: number;
+  /** Bytes one file may transfer in all (metadata only: a few hundred kB for the largest models). */
+  transferCap: number;
+  /** Bytes read after each range asked (and at least this much from the start, first). */
+  readAhead: number;
+  /** Bytes read from each end of the file by the first request. */
+  firstRead: number;
+  /** Ranges closer than this are merged into one (what a merged range wastes is cheaper than another range). */
+  mergeGap: number;
+}
+
+export const REMOTE_LIMITS: RemoteLimits = {
+  wholeFileCap: 16 * 1024 * 1024,
+  transferCap: 64 * 1024 * 1024,
+  readAhead: 4 * 1024,
+  firstRead: 64 * 1024,
+  mergeGap: 16 * 1024,
+};
+
 export interface HttpOptions {
   /** Bearer token (HF_TOKEN); null: none. */
   token: string | null;
@@ -22,10 +44,12 @@ export interface HttpOptions {
   backoffMs: number;
   /** The longest wait a Retry-After may ask for. */
   maxWaitMs: number;
+  /** The bounds and read-ahead of each file read through this client. */
+  limits: RemoteLimits;
 }
 
 /** Defaults, documented in README.md (Remote files). */
-export const HTTP_DEFAULTS: Omit<HttpOptions, 'token' | 'tokenOrigins'> = { timeoutMs: 30_000, retries: 3, backoffMs: 500, maxWaitMs: 10_000 };
+export const HTTP_DEFAULTS: Omit<HttpOptions, 'token' | 'tokenOrigins'> = { timeoutMs: 30_000, retries: 3, backoffMs: 500, maxWaitMs: 10_000, limits: REMOTE_LIMITS };
 
 export const MAX_REDIRECTS = 5;
 

@@ -56,8 +56,12 @@ function hubTarget(client: HttpClient, endpoint: string, a: HubAddress): RemoteT
   return { kind: 'file', place: { folder, entry: a.path.slice(slash + 1) } };
 }
 
-/** What reading over HTTP cost, for the report: requests and bytes, beside the size of what was read. */
-export function transferFinding(client: HttpClient, size: number): Finding {
+/**
+ * What reading over HTTP cost, for the report: requests and bytes, beside the size of the file read
+ * (`folder`: the model was read from a folder of files, `size` is its entry file's).
+ */
+export function transferFinding(client: HttpClient, size: number, folder: boolean): Finding {
   const req = `${client.requests} HTTP request${client.requests === 1 ? '' : 's'}`;
-  return findingOf('remote-transfer', null, `read over HTTP: ${req}, ${client.bytes} bytes transferred (the file is ${size} bytes); weights are never downloaded`);
+  const of = folder ? `read from a folder; its entry file is ${size} bytes` : `the file is ${size} bytes`;
+  return findingOf('remote-transfer', null, `read over HTTP: ${req}, ${client.bytes} bytes transferred (${of})`);
 }

@@ -15,30 +15,10 @@
 // weights member would have to be downloaded whole to be inflated: refused, never fetched).
 import { UnreadableError } from '../../errors.js';
 import { BaseSource, type LocalBytes, type ReadNow } from '../source.js';
-import { statusLine, type HttpAnswer, type HttpClient } from './http.js';
+import { statusLine, type HttpAnswer, type HttpClient, type RemoteLimits } from './http.js';
 import { mergeSpans, multipartBoundary, parseContentRange, parseMultipart, rangeHeader, unsatisfiedTotal, type Span } from './ranges.js';
 
-/** The bounds and read-ahead of remote reads (README.md, Remote files). */
-export interface RemoteLimits {
-  /** A server that ignores Range sends the whole file: kept up to this size, refused past it. */
-  wholeFileCap: number;
-  /** Bytes one file may transfer in all (metadata only: a few hundred kB for the largest models). */
-  transferCap: number;
-  /** Bytes read after each range asked (and at least this much from the start, first). */
-  readAhead: number;
-  /** Bytes read from each end of the file by the first request. */
-  firstRead: number;
-  /** Ranges closer than this are merged into one (what a merged range wastes is cheaper than another range). */
-  mergeGap: number;
-}
-
-export const REMOTE_LIMITS: RemoteLimits = {
-  wholeFileCap: 16 * 1024 * 1024,
-  transferCap: 64 * 1024 * 1024,
-  readAhead: 4 * 1024,
-  firstRead: 64 * 1024,
-  mergeGap: 16 * 1024,
-};
+export { REMOTE_LIMITS, type RemoteLimits } from './http.js';
 
 /** Without multi-range answers, ranges this close are fetched as one (one request for a few hundred kB more). */
 const FALLBACK_GAP = 256 * 1024;
@@ -89,12 +69,12 @@ export class RangedSource extends BaseSource {
 
   /** A file whose size is known (a hub listing said it): nothing is requested before the first read. */
   static sized(client: HttpClient, url: string, name: string, size: number, opts: { tail?: boolean; limits?: RemoteLimits } = {}): RangedSource {
-    return new RangedSource(client, url, name, size, opts.limits ?? REMOTE_LIMITS, opts.tail ?? false);
+    return new RangedSource(client, url, name, size, opts.limits ?? client.options.limits, opts.tail ?? false);
   }
 
   /** A file of unknown size: the first request reads its first bytes and learns its size. */
   static async open(client: HttpClient, url: string, name: string, opts: { tail?: boolean; limits?: RemoteLimits } = {}): Promise<RangedSource> {
-    const limits = opts.limits ?? REMOTE_LIMITS;
+    const limits = opts.limits ?? client.options.limits;
     const src = new RangedSource(client, url, name, 0, limits, opts.tail ?? false);
     const a = await src.ask([{ offset: 0, length: limits.firstRead }]);
     let size: number;
@@ -123,6 +103,10 @@ export class RangedSource extends BaseSource {
 
   close(): void {
     this.blocks.clear();
+  }
+
+  override get transferLeft(): number {
+    return Math.max(0, this.limits.transferCap - this.transferred);
   }
 
   /** What is already here is handed over at once (read-ahead filled it), counted as read. */
