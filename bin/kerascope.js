@@ -1,21 +1,71 @@
 #!/usr/bin/env node
-// The kerascope command. The CLI lives in dist/cli/main.js, built from src/ by `npm run build`
-// (run by `prepare` on install). The exit code is set, never forced, so output is flushed.
-let main, cleanUpOnSignals;
-try {
-  ({ main, cleanUpOnSignals } = await import('../dist/cli/main.js'));
-} catch (err) {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
-    process.stderr.write('kerascope: not built yet: run `npm run build` in the kerascope folder\n');
-    process.exit(4);
-  }
-  throw err;
+'use strict';
+// The kerascope command. CommonJS (bin/package.json says so): Node starts a CommonJS file without
+// its ES module loader, which alone costs a cold start more than reading one model does.
+//
+// It runs dist/bin/kerascope.cjs, the whole CLI in one file, with the V8 code cache made beside it
+// at build time (scripts/build.mjs: `npm run build`, run by `prepare` on `npm ci`): compiled code
+// is deserialised instead of compiled. V8 checks the cache against the file, its own version and
+// its flags, and compiles as usual when it does not fit. Without the bundle (a build by `tsc`
+// alone) it runs dist/cli/main.js, the same CLI as separate ES modules.
+// The exit code is set, never forced, so output is flushed.
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const vm = require('node:vm');
+
+const BUNDLE = join(__dirname, '..', 'dist', 'bin', 'kerascope.cjs');
+const CACHE = join(__dirname, '..', 'dist', 'bin', 'kerascope.cache');
+
+/** The bundle compiled (with `cachedData` when given) and run: its exports and its script. */
+function compileBundle(cachedData) {
+  // esbuild writes it in ASCII only: latin1 is the cheapest exact decoding.
+  const source = readFileSync(BUNDLE, 'latin1');
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new vm.Script(wrapped, { filename: BUNDLE, cachedData: cachedData ?? undefined });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, require, module, BUNDLE, join(BUNDLE, '..'));
+  return { script, cli: module.exports };
 }
-// `kerascope check models/ | head`: a closed pipe ends the run quietly, not with a stack trace.
-process.stdout.on('error', (err) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
-// Ctrl-C or a CI timeout: temporary files removed, exit 130 / 143 (src/cli/signals.ts).
-cleanUpOnSignals();
-process.exitCode = await main(process.argv.slice(2));
+
+function readCache() {
+  try {
+    return readFileSync(CACHE);
+  } catch {
+    return null;
+  }
+}
+
+async function loadCli() {
+  try {
+    return compileBundle(readCache()).cli;
+  } catch (err) {
+    if (err?.code !== 'ENOENT' || err.path !== BUNDLE) throw err;
+  }
+  try {
+    return await import('../dist/cli/main.js');
+  } catch (err) {
+    if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
+      process.stderr.write('kerascope: not built yet: run `npm run build` in the kerascope folder\n');
+      process.exit(4);
+    }
+    throw err;
+  }
+}
+
+async function run() {
+  const { main, cleanUpOnSignals } = await loadCli();
+  // A closed pipe (`kerascope check models/ | head`) is handled where the CLI writes (src/cli/io.ts).
+  // Ctrl-C or a CI timeout: temporary files removed, exit 130 / 143 (src/cli/signals.ts).
+  cleanUpOnSignals();
+  process.exitCode = await main(process.argv.slice(2));
+}
+
+if (require.main === module) {
+  run().catch((err) => {
+    process.stderr.write(`kerascope: internal error: ${err?.stack ?? err}\n`);
+    process.exitCode = 4;
+  });
+}
+
+// For scripts/build.mjs, which makes the cache from this very compilation.
+module.exports = { BUNDLE, CACHE, compileBundle };

@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../errors.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_CHOICES } from '../report/findings.js';
-import { runAnalyze, runAudit, runCheck, runExplain, runLayers, type Ctx } from './commands.js';
+import type { Ctx } from './context.js';
 import { defaultEngine, type Engine } from './engine.js';
 import { processIo, type Io } from './io.js';
 import { fail } from './outcome.js';
@@ -83,7 +83,9 @@ function withFiles(cmd: Command): Command {
 
 type Setter = (code: number) => void;
 
-
+// Each command's code is loaded when that command runs: `kerascope FILE` never loads check's folder
+// walk and globs, explain's texts, or what later commands bring (docs/bench.md: start-up).
+const commands = () => import('./commands.js');
 
 function buildProgram(ctx: Ctx, setCode: Setter): Command {
   const program = new Command('kerascope')
@@ -96,11 +98,11 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
   withOutput(withExpectOptions(addTableOptions(judged(withFiles(program.command('analyze', { isDefault: true }).argument('<file>'))))))
     .description('(default) one model file: Keras-style table, totals, verdict, findings; kerascope FILE is kerascope analyze FILE')
     .option('--expand', "show the layers inside nested models (Keras's expand_nested)")
-    .action(async (file: string, o) => setCode(await runAnalyze(ctx, file, o)));
+    .action(async (file: string, o) => setCode(await (await commands()).runAnalyze(ctx, file, o)));
 
   common(withFiles(program.command('explain').argument('<file>').argument('[layers...]')))
     .description("explain each layer's parameter count and tensor shapes with the model's own numbers (exit 0 once explained)")
-    .action(async (file: string, layers: string[], o) => setCode(await runExplain(ctx, file, layers, o)));
+    .action(async (file: string, layers: string[], o) => setCode(await (await import('./explain.js')).runExplain(ctx, file, layers, o)));
 
   withOutput(withExpectOptions(judged(program.command('check').argument('<paths...>'))))
     .description('check many files: files, folders (recursive; symlinks out of a folder are skipped), globs and URLs; one table, the worst exit code')
@@ -108,11 +110,11 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
     .option('--shard <i/N>', 'check only the i-th of N shares of the files (by a hash of each path; 1-based, as --shard 1/4)')
     .option('--jsonl', 'print one JSON line per file as it finishes (nothing is kept in memory)')
     .option('--resume <file>', 'skip the files a previous --jsonl output already lists')
-    .action(async (paths: string[], o) => setCode(await runCheck(ctx, paths, o)));
+    .action(async (paths: string[], o) => setCode(await (await import('./check.js')).runCheck(ctx, paths, o)));
 
   withOutput(judged(program.command('audit').argument('<files...>')))
     .description(`security findings only (Lambda code, foreign modules, archive and HDF5 tricks); --fail-on defaults to ${DEFAULT_FAIL_ON}`)
-    .action(async (files: string[], o) => setCode(await runAudit(ctx, files, o)));
+    .action(async (files: string[], o) => setCode(await (await import('./audit.js')).runAudit(ctx, files, o)));
 
   withFiles(program.command('graph').argument('<file>'))
     .description('draw the model: a box per layer (name, class, output shape, params), nested models as clusters, mismatched layers marked')
@@ -129,7 +131,7 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
     .command('layers')
     .description('list the layer classes kerascope has rules for, with their parameter formulas')
     .option('--debug', 'print stack traces of errors')
-    .action(async (o) => setCode(await runLayers(ctx, o)));
+    .action(async (o) => setCode(await (await commands()).runLayers(ctx, o)));
 
   return program;
 }

@@ -86,9 +86,13 @@ export function useColor(isTTY: boolean, env: Record<string, string | undefined>
   return isTTY;
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Columns a string takes on a terminal: ANSI codes take none, CJK and emoji two (string-width). */
 export function visibleLength(s: string): number {
-  return stringWidth(s);
+  // Printable ASCII is one column a character: most strings never reach string-width (whose
+  // grapheme segmenter is costly to make; the CLI bundle makes it on first use, docs/bench.md).
+  return PRINTABLE_ASCII.test(s) ? s.length : stringWidth(s);
 }
 
 export function padEnd(s: string, width: number): string {

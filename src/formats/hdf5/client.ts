@@ -5,7 +5,7 @@
 // (emscripten abort) is replaced and the job tried once more.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { UnreadableError } from '../../errors.js';
 import { oneLine } from '../text.js';
 import type { H5Contents } from './contents.js';
@@ -108,10 +108,12 @@ interface Reply {
 }
 
 /** The running worker, once its engine is loaded. */
-function ensureWorker(): Promise<Worker> {
+async function ensureWorker(): Promise<Worker> {
   if (worker && ready) return ready;
   starts++;
-  const w = spawn();
+  // Loaded here, not at the top: the files the native reader reads never pay for worker_threads.
+  const { Worker } = await import('node:worker_threads');
+  const w = spawn(Worker);
   worker = w;
   ready = new Promise<Worker>((resolve, reject) => {
     w.once('message', (msg: Reply) => {
@@ -173,7 +175,7 @@ function failAll(make: (label: string, id: number) => Error): void {
  * registered: through tsx's loader its 4 MB hdf5_util.js costs ≈ 4 s of CPU at every engine start
  * (source-map work), natively 0.3 s; the worker's own import then finds it already loaded.
  */
-function spawn(): Worker {
+function spawn(Worker: typeof import('node:worker_threads').Worker): Worker {
   const js = new URL('./worker.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return new Worker(js);
   const ts = new URL('./worker.ts', import.meta.url).href;

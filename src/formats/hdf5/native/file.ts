@@ -45,6 +45,13 @@ const TABLE_PREFETCH = 1024;
 /** The time budget is checked once per this many object headers read. */
 const CHECK_TIME_EVERY = 1024;
 
+/**
+ * A monotonic clock in milliseconds. In Node, process.hrtime: the global `performance` would load
+ * perf_hooks on a cold start (docs/bench.md). A browser (the page) has `performance` only.
+ */
+const nowMs: () => number =
+  typeof process !== 'undefined' && typeof process.hrtime?.bigint === 'function' ? () => Number(process.hrtime.bigint()) / 1e6 : () => performance.now();
+
 export class NativeH5File implements H5Reader {
   /** The first give-up, even when a caller's catch swallowed it. */
   failure: NativeGiveUp | null = null;
@@ -54,7 +61,7 @@ export class NativeH5File implements H5Reader {
   private readonly heap: GlobalHeap;
   /** Milliseconds spent reading in earlier passes; the clock stops while a batch of bytes is fetched. */
   private spent = 0;
-  private passStarted = performance.now();
+  private passStarted = nowMs();
 
   constructor(
     private readonly src: BlockCache,
@@ -165,12 +172,12 @@ export class NativeH5File implements H5Reader {
   /** Forgets the last pass's give-up: it may have come from bytes the source had not given yet. */
   startPass(): void {
     this.failure = null;
-    this.passStarted = performance.now();
+    this.passStarted = nowMs();
   }
 
   /** The pass ended waiting for bytes: the time budget counts reading, never the network. */
   endPass(): void {
-    this.spent += performance.now() - this.passStarted;
+    this.spent += nowMs() - this.passStarted;
   }
 
   /** Runs `fn`; a give-up is remembered, so a caller that swallows errors cannot hide it. */
@@ -188,7 +195,7 @@ export class NativeH5File implements H5Reader {
   private object(at: number): H5Object {
     let o = this.objects.get(at);
     if (!o) {
-      if (this.objects.size % CHECK_TIME_EVERY === 0 && this.spent + performance.now() - this.passStarted > this.budgetMs) giveUp('out of time');
+      if (this.objects.size % CHECK_TIME_EVERY === 0 && this.spent + nowMs() - this.passStarted > this.budgetMs) giveUp('out of time');
       o = { messages: readObjectHeader(this.src, at, this.s) };
       this.objects.set(at, o);
     }
