@@ -19,6 +19,8 @@ export interface BenchSizes {
   manyLayers: Chain;
   /** Files in the folder of small models. */
   folderFiles: number;
+  /** Files in the big folder of small models (issue 15: `check` over 10,000 files). */
+  manyFiles: number;
 }
 
 export const FULL: BenchSizes = {
@@ -27,6 +29,7 @@ export const FULL: BenchSizes = {
   bigH5: { units: 4096, layers: 64 }, // 64 × 64 MiB ≈ 4.30 GB
   manyLayers: { units: 8, layers: 2000 },
   folderFiles: 1000,
+  manyFiles: 10000,
 };
 
 export const TINY: BenchSizes = {
@@ -35,6 +38,7 @@ export const TINY: BenchSizes = {
   bigH5: { units: 64, layers: 8 },
   manyLayers: { units: 2, layers: 50 },
   folderFiles: 12,
+  manyFiles: 120,
 };
 
 export interface BenchInputs {
@@ -44,6 +48,7 @@ export interface BenchInputs {
   bigH5: string;
   manyLayers: string;
   folder: string;
+  manyFiles: string;
 }
 
 export type InputName = keyof BenchInputs;
@@ -58,6 +63,7 @@ export function inputPaths(dir: string): BenchInputs {
     bigH5: at('big.h5'),
     manyLayers: at('many-layers.h5'),
     folder: at('folder'),
+    manyFiles: at('many-files'),
   };
 }
 
@@ -79,6 +85,8 @@ async function writeAll(inputs: BenchInputs, dir: string, sizes: BenchSizes, log
   await writeLegacy(inputs.manyLayers, sizes.manyLayers, 'many_layers');
   log(`folder of ${sizes.folderFiles} small files`);
   await writeFolder(inputs.folder, sizes.folderFiles);
+  log(`folder of ${sizes.manyFiles} small files`);
+  await writeFolder(inputs.manyFiles, sizes.manyFiles);
   return inputs;
 }
 

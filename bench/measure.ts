@@ -87,3 +87,42 @@ export function measure(c: Command, runs: number, warmup = true): Measured {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+export interface Pair {
+  a: Measured;
+  b: Measured;
+  /** Medians of the per-pair ratios A/B: each pair ran back to back, so drift in the machine's speed cancels. */
+  wallRatio: number;
+  cpuRatio: number;
+  /** Largest peak RSS of A over that of B. */
+  rssRatio: number | null;
+}
+
+/** A and B run in turn (A B A B …, after one warm-up of each), `pairs` times; ratios taken pair by pair. */
+export function measurePair(a: Command, b: Command, pairs: number): Pair | { error: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'kerascope-bench-time-'));
+  try {
+    const got: [Run, Run][] = [];
+    for (let i = -1; i < pairs; i++) {
+      const ra = runOnce(a, dir);
+      if (typeof ra === 'string') return { error: `A: ${ra}` };
+      const rb = runOnce(b, dir);
+      if (typeof rb === 'string') return { error: `B: ${rb}` };
+      if (i >= 0) got.push([ra, rb]);
+    }
+    const summary = (k: 0 | 1): Measured => {
+      const rss = got.map((p) => p[k].rssMB).filter((x): x is number => x !== null);
+      return { wall: median(got.map((p) => p[k].wall)), cpu: median(got.map((p) => p[k].cpu)), rssMB: rss.length ? Math.max(...rss) : null, runs: got.length };
+    };
+    const [sa, sb] = [summary(0), summary(1)];
+    return {
+      a: sa,
+      b: sb,
+      wallRatio: median(got.map(([x, y]) => x.wall / y.wall)),
+      cpuRatio: median(got.map(([x, y]) => x.cpu / y.cpu)),
+      rssRatio: sa.rssMB !== null && sb.rssMB !== null ? sa.rssMB / sb.rssMB : null,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -18,6 +18,8 @@ export interface Tool {
   plan(input: InputName, path: string, runs: number): Plan;
 }
 
+const isFolder = (input: InputName) => input === 'folder' || input === 'manyFiles';
+
 const isZipInput = (input: InputName) => input === 'kerasStored' || input === 'kerasDeflated';
 
 /** kerascope's built CLI: this checkout's bin/kerascope.js, or another build's (`--bin`). */
@@ -26,12 +28,12 @@ export const kerascope = (bin = join(ROOT, 'bin/kerascope.js')): Tool => ({
   plan: (input, path, runs) => ({
     command: {
       cmd: process.execPath,
-      args: [bin, ...(input === 'folder' ? ['check', path] : [path])],
+      args: [bin, ...(isFolder(input) ? ['check', path] : [path])],
       okCodes: [0, 1],
       // A hang (say, a worker thread left running) must fail the cell, not stall the bench.
-      timeoutMs: input === 'folder' ? 600_000 : 120_000,
+      timeoutMs: isFolder(input) ? 600_000 : 120_000,
     },
-    runs,
+    runs: input === 'manyFiles' ? Math.min(runs, 3) : runs,
   }),
 });
 
@@ -41,7 +43,7 @@ export function h5ls(available: boolean): Tool {
     plan: (input, path, runs) => {
       if (!available) return { skip: 'h5ls not installed (Debian: apt-get install hdf5-tools)' };
       if (isZipInput(input)) return { skip: 'not an HDF5 file (a zip)' };
-      if (input === 'folder') return { skip: 'one file per call' };
+      if (isFolder(input)) return { skip: 'one file per call' };
       return { command: { cmd: 'h5ls', args: ['-r', path] }, runs };
     },
   };
@@ -54,7 +56,7 @@ export function h5pyWalk(python: string | null): Tool {
       if (!python) return { skip: 'no Python with h5py' };
       // Python's zipfile serves a member by reading again from its start on every backwards seek
       // (h5py seeks back all the time): 20 s to 80 s a walk on the 1 GB archives, so one run.
-      const n = isZipInput(input) ? 1 : runs;
+      const n = isZipInput(input) || input === 'manyFiles' ? 1 : runs;
       return { command: { cmd: python, args: [join(here, 'h5py_walk.py'), path] }, runs: n };
     },
   };
@@ -67,7 +69,7 @@ export function kerasSummary(python: string | null, runs: number): Tool {
       if (!python) return { skip: 'no Python with keras' };
       if (input === 'bigH5') return { skip: 'skipped: would hold 4.3 GB of weights in memory' };
       if (input === 'kerasDeflated') return { skip: 'skipped: as STORED, plus inflating 1 GB' };
-      if (input === 'folder') return { skip: 'skipped: 1,000 loads' };
+      if (isFolder(input)) return { skip: 'skipped: a load per file' };
       return { command: { cmd: python, args: [join(here, 'keras_summary.py'), path], timeoutMs: 600_000 }, runs };
     },
   };
