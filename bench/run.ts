@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { FULL, inputPaths, makeInputs, TINY, type BenchInputs, type InputName } from './inputs.js';
 import { BENCH_MD, measureGoals, readSaved, renderCompare, renderGoals, writeSaved } from './goals.js';
 import { measure } from './measure.js';
+import { remoteTable } from './remote.js';
 import { renderTable, type Row } from './table.js';
 import { findPython, h5ls, h5pyWalk, hasCommand, kerascope, kerasSummary, pythonHas, ROOT, type Tool } from './tools.js';
 
@@ -142,6 +143,9 @@ async function main(): Promise<void> {
       writeSaved(ROOT, ratios, commit(), header);
       log(`${BENCH_MD} written`);
     }
+    // The remote rows (issue 12; issue 15's goal: a 1 GB .keras in ≤ 6 requests and ≤ 1 MB): bench/remote.ts.
+    process.stdout.write(`Remote (a range-capable server on 127.0.0.1; requests and bytes as kerascope's report counts them):\n\n`);
+    process.stdout.write(`${await remoteTable(inputs, ratiosOnly ? 1 : runs, bin, log)}\n\n`);
     notes.push(`the whole bench took ${((Date.now() - start) / 60000).toFixed(1)} min.`);
     for (const n of notes) process.stdout.write(`- ${n}\n`);
   } finally {
