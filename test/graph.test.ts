@@ -8,6 +8,7 @@ import { analyze, UnreadableError } from '../src/index.js';
 import { normalizeConfig } from '../src/graph/legacyArgs.js';
 import type { Report } from '../src/types.js';
 import { renderTable } from '../src/report/table.js';
+import { writeLegacyH5 } from '../fixtures/builder/h5.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kerascope-graph-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -125,5 +126,33 @@ describe('absurd sizes (issue 10 item 8): an error finding naming the layer and 
     const table = renderTable(r);
     expect(table).toContain(' Total params: 0 (0.00 B)');
     expect(table.split('Findings')[0]).not.toMatch(/e\+\d|PB/);
+  });
+});
+
+describe('Keras 1 shapes from the real files of the sweep (/work/notes/sweep.md NEW-A, NEW-B)', () => {
+  test('a Sequential whose first layer is Merge([Sequential, Sequential]) (keras 1.1 models.py get_config / flattened_layers)', async () => {
+    const branch = (d: string) => ({ class_name: 'Sequential', config: [{ class_name: 'Dense', config: { name: d, output_dim: 2, input_dim: 3, batch_input_shape: [null, 3] } }] });
+    const model = { class_name: 'Sequential', keras_version: '1.1.0', config: [{ class_name: 'Merge', config: { name: 'merge_1', mode: 'concat', concat_axis: -1, layers: [branch('dense_1'), branch('dense_2')] } }, { class_name: 'Dense', config: { name: 'dense_3', output_dim: 1 } }] };
+    const json = write(model);
+    const weights = join(dir, 'merge-branches.h5');
+    // Keras 1 saves flattened_layers: the branches' layers, then the Merge, then the rest.
+    const dense = (n: string, shape: number[]) => ({ name: n, weights: [{ name: `${n}_W`, shape }, { name: `${n}_b`, shape: [shape[1]!] }] });
+    await writeLegacyH5(weights, { modelConfig: null, kerasVersion: null, backend: null, layers: [dense('dense_1', [3, 2]), dense('dense_2', [3, 2]), { name: 'merge_1', weights: [] }, dense('dense_3', [4, 1])] });
+    const r = await analyze(json, { weights });
+    expect(errors(r)).toEqual([]);
+    expect(r.verdict).toBe('consistent');
+    expect(r.layers.find((l) => l.name === 'merge_1')!.outputShape).toEqual([null, 4]);
+    expect(r.totals.params).toBe(8 + 8 + 5);
+  });
+
+  test('Keras 1/2 pooling sizes stored as floats are Keras\'s own arithmetic, floored; Keras 3 refuses them', async () => {
+    // bc-datlife cnn.json: AveragePooling2D(pool_size=[22.5, 22.5]) on (23, 79, 32): Keras 1.2
+    // conv_output_length (23 − 22.5 + 1 + 22.5 − 1) // 22.5 = 1, 79 // 22.5 = 3 → Flatten 96.
+    const pool = (version: string) => ({ class_name: 'Sequential', keras_version: version, config: [{ class_name: 'AveragePooling2D', config: { name: 'p', pool_size: [22.5, 22.5], strides: [22.5, 22.5], border_mode: 'valid', dim_ordering: 'tf', batch_input_shape: [null, 23, 79, 32] } }] });
+    const k1 = await analyze(write(pool('1.2.0')));
+    expect(errors(k1)).toEqual([]);
+    expect(k1.layers.find((l) => l.name === 'p')!.outputShape).toEqual([null, 1, 3, 32]);
+    const k3 = await analyze(write(pool('3.5.0')));
+    expect(k3.findings.filter((f) => f.code === 'config-invalid-value').map((f) => f.message)).toEqual(['p (AveragePooling2D): config pool_size: [22.5, 22.5]: 22.5 is not a whole number']);
   });
 });

@@ -135,6 +135,9 @@ function parseSequential(className: string, config: unknown, top: Json, depth: n
     else layers.push(makeSpec(e, `layer_${i}`, depth));
   });
 
+  const merged = mergeOfSequentials(entries[0], layers[0], depth);
+  if (merged) return chainAfterMerge(className, name, cfg, layers, merged, problems);
+
   // The input: an InputLayer entry (tf.keras ≥ 2.?, Keras 3), a first layer's batch_input_shape
   // (Keras 1/2), or the Sequential's build_input_shape (Keras 3). Keras hides it in the summary.
   let input: LayerSpec | undefined = layers[0]?.className === 'InputLayer' ? layers[0] : undefined;
@@ -158,22 +161,48 @@ function parseSequential(className: string, config: unknown, top: Json, depth: n
     };
     layers.unshift(input);
   }
-  let prev: TensorRef | null = input ? { layer: input.name, node: 0, tensor: 0, storedShape: null } : null;
-  for (const layer of layers) {
-    if (layer === input || layer.className === 'InputLayer') continue;
+  const inputs = input ? [{ layer: input.name, node: 0, tensor: 0, storedShape: null }] : [];
+  return chained({ name, className, kind: 'sequential', trainable: cfg['trainable'] !== false, layers, inputs, outputs: [], problems }, input ?? null);
+}
+
+const refTo = (layer: LayerSpec): TensorRef => ({ layer: layer.name, node: 0, tensor: 0, storedShape: null });
+
+/** Each layer after `from` (InputLayers aside) called on the one before; the last one is the output. */
+function chained(graph: ModelGraph, from: LayerSpec | null): ModelGraph {
+  let prev: TensorRef | null = from ? refTo(from) : null;
+  const start = from ? graph.layers.indexOf(from) + 1 : 0;
+  for (const layer of graph.layers.slice(start)) {
+    if (layer.className === 'InputLayer') continue;
     if (prev) layer.calls.push({ inputs: [prev], kwargInputs: {}, callArgs: {} });
-    prev = { layer: layer.name, node: 0, tensor: 0, storedShape: null };
+    prev = refTo(layer);
   }
-  return {
-    name,
-    className,
-    kind: 'sequential',
-    trainable: cfg['trainable'] !== false,
-    layers,
-    inputs: input ? [{ layer: input.name, node: 0, tensor: 0, storedShape: null }] : [],
-    outputs: prev ? [prev] : [],
-    problems,
-  };
+  return { ...graph, outputs: prev ? [prev] : [] };
+}
+
+/**
+ * Keras 1: a Sequential whose first layer is `Merge([seq_a, seq_b…])` stores the branches in the
+ * Merge's config (keras 1.1 models.py Sequential.get_config: `merge_config['layers']` = the sub-models'
+ * configs; from_config rebuilds each and merges them). The branches, each with its own input, are
+ * returned as parsed Sequentials; null for any other first layer.
+ */
+function mergeOfSequentials(entry: unknown, spec: LayerSpec | undefined, depth: number): ModelGraph[] | null {
+  if (!spec || spec.className !== 'Merge' || !isObject(entry) || !isObject(entry['config'])) return null;
+  const branches = entry['config']['layers'];
+  if (!Array.isArray(branches) || branches.length === 0 || !branches.every((b) => isObject(b) && typeof b['class_name'] === 'string' && MODEL_CLASSES.has(b['class_name']))) return null;
+  return branches.map((b) => parseModel(b, depth + 1));
+}
+
+/**
+ * The branches' layers inlined before the Merge, in the order Keras 1 saves their weights
+ * (models.py flattened_layers: every branch's layers, then the rest); the Merge takes each branch's
+ * output, and the rest of the Sequential follows it.
+ */
+function chainAfterMerge(className: string, name: string, cfg: Json, layers: LayerSpec[], branches: ModelGraph[], problems: string[]): ModelGraph {
+  const merge = layers[0]!;
+  merge.calls = [{ inputs: branches.flatMap((b) => b.outputs.slice(0, 1)), kwargInputs: {}, callArgs: {} }];
+  const all = [...branches.flatMap((b) => b.layers), ...layers];
+  const graph: ModelGraph = { name, className, kind: 'sequential', trainable: cfg['trainable'] !== false, layers: all, inputs: branches.flatMap((b) => b.inputs), outputs: [], problems: [...problems, ...branches.flatMap((b) => b.problems)] };
+  return chained(graph, merge);
 }
 
 /** A Keras 1/2 first layer carries `batch_input_shape` (any spelling, graph/input-shape.ts), or Keras 1 `input_dim`. */

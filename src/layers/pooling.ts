@@ -7,6 +7,7 @@ import type { LayerRule, RuleInput, RuleOutput } from './types.js';
 import { RuleError } from './types.js';
 import { bool, one, poolLength, str, tuple } from './util.js';
 import { assemble, geometry, rankOf } from './conv-shapes.js';
+import { kerasMajor } from './common.js';
 
 const NO_WEIGHTS = 'no weights: 0';
 
@@ -14,11 +15,16 @@ function applyPool(input: RuleInput): RuleOutput {
   const { config } = input;
   const rank = rankOf(input.className);
   const g = geometry(one(input.inputShapes), rank, config, input.className);
-  const pool = tuple(config, 'pool_size', rank, 2);
+  // Keras 1 and 2 kept a fractional pool_size / strides list as given (Keras 2.0 conv_utils.normalize_tuple
+  // only checks that int(v) works; Keras 1.2 np_utils.conv_output_length divides in floats, then floors
+  // with //): real files store [22.5, 22.5]. Keras 3 refuses them (standardize_tuple wants ints).
+  const fractional = kerasMajor(input.kerasVersion) <= 2 && !input.kerasVersion.tfKeras;
+  const pool = tuple(config, 'pool_size', rank, 2, fractional);
   // strides None means strides = pool_size (base_pooling.py; Keras 1 stride=None the same).
-  const strides = config['strides'] == null ? pool : tuple(config, 'strides', rank);
+  const strides = config['strides'] == null ? pool : tuple(config, 'strides', rank, undefined, fractional);
   if ([...pool, ...strides].some((x) => x === 0)) throw new RuleError('pool_size and strides must be positive');
   const padding = str(config, 'padding', 'valid').toLowerCase();
+  // Keras's own arithmetic, floored: ⌊(n − p)/s⌋ + 1 is Keras 1/2's (n − p + 1 + s − 1) // s in floats too.
   const spatial = g.spatial.map((len, i) => poolLength(len, pool[i]!, padding, strides[i]!));
   return { outputShapes: [assemble(g, spatial, g.channels)], weights: [], formula: NO_WEIGHTS };
 }

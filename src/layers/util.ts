@@ -58,8 +58,11 @@ export function str(cfg: Cfg, key: string, fallback: string): string {
   return typeof v === 'string' ? v : fallback;
 }
 
-/** An int or a tuple of ints, expanded to `rank` entries (`kernel_size: 3` → [3, 3]). */
-export function tuple(cfg: Cfg, key: string, rank: number, fallback?: number): number[] {
+/**
+ * An int or a tuple of ints, expanded to `rank` entries (`kernel_size: 3` → [3, 3]). `fractional`:
+ * positive non-whole numbers are kept, as Keras 1/2 kept them (pooling sizes, below).
+ */
+export function tuple(cfg: Cfg, key: string, rank: number, fallback?: number, fractional = false): number[] {
   let v = cfg[key];
   if (v === undefined || v === null) {
     if (fallback === undefined) throw new RuleError(`config has no ${key}`);
@@ -69,7 +72,7 @@ export function tuple(cfg: Cfg, key: string, rank: number, fallback?: number): n
   if (arr.length === 1 && rank > 1) return Array(rank).fill(arr[0]);
   if (arr.length !== rank) throw new ConfigValueError(key, `should have ${rank} entries: ${show(v)}`);
   return arr.map((x) => {
-    const bad = sizeProblem(x);
+    const bad = fractional && typeof x === 'number' && Number.isFinite(x) && x > 0 ? null : sizeProblem(x);
     if (bad) throw new ConfigValueError(key, `${show(v)}: ${bad}`);
     return x as number;
   });
