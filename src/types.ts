@@ -205,6 +205,12 @@ export interface WeightReport {
    * it (it depends on a Lambda's output, which is not stored). The other sizes were checked.
    */
   fromStored?: number[];
+  /**
+   * The file cannot tell whether this tensor is trainable (a layer kerascope has no rule for, an
+   * opaque JaxLayer/FlaxLayer/TFSMLayer): it is counted in `unknownTrainabilityParams`, in neither
+   * the trainable nor the non-trainable count, and `trainable` is false.
+   */
+  trainableUnknown?: true;
 }
 
 export type LayerStatus = 'ok' | 'mismatch' | 'unknown-class' | 'unverified' | 'no-shape';
@@ -237,6 +243,19 @@ export interface LayerReport {
   layers?: LayerReport[];
   /** What the layer computes at the report's batch size (`compute.batch`); absent without an architecture. */
   compute?: LayerCompute;
+  /** Of `params`, those whose trainability the file cannot tell (stored tensors of a layer with no rule). */
+  unknownTrainabilityParams?: number;
+  /** Tensors the layer owns whose size neither the config nor the file tells: `params` leaves them out. */
+  unknownSizeTensors?: number;
+  /**
+   * `params` leaves out what the layer (or, for a nested model, one of its layers) owns but the file
+   * cannot tell: a class kerascope has no rule for, in a file that stores no weights.
+   */
+  paramsUnknown?: true;
+  /** Axes of `outputShape` (one output) whose size cannot be known from the file: printed `?`, null in the shape. */
+  unknownAxes?: number[];
+  /** Axes of `outputShape` whose size was taken from a stored tensor (`weight`: `dense_1/kernel`), not computed from the config. */
+  axesFromWeights?: { axis: number; size: number; weight: string }[];
 }
 
 /**
@@ -284,6 +303,13 @@ export interface Totals {
   trainableBytes: number;
   nonTrainableBytes: number;
   optimizerBytes: number;
+  /** Parameters whose trainability the file cannot tell (layers with no rule): in `params`, in neither split. */
+  unknownTrainabilityParams: number;
+  unknownTrainabilityBytes: number;
+  /** Expected tensors whose size neither the config nor the file tells (an input shape is unknown): not in `params`. */
+  unknownSizeTensors: number;
+  /** Layers kerascope has no rule for in a file that stores no weights: their parameters are not in `params`. */
+  unknownParamLayers: number;
 }
 
 export interface Report {

@@ -25,9 +25,9 @@ function compare(m: TruthModel, table: string): string | null {
  */
 const KNOWN: Record<string, string> = {
   dz_pipeline: 'Pipeline runs its own layers: output shape unknown without running it (printed "?")',
-  dz_jaxlayer: 'JaxLayer wraps a JAX function: its output shape needs the function run (printed "?")',
-  dz_flaxlayer: 'FlaxLayer wraps a Flax module: its output shape needs the module run (printed "?")',
-  dz_custom_layer: 'AffineChannel is a custom class with no rule: output shape unknown (printed "?")',
+  dz_jaxlayer: 'JaxLayer wraps a JAX function: its output shape needs the function run (printed "?"), and which variables it trains is in that code (a "Params of unknown trainability" line, not Keras\'s split)',
+  dz_flaxlayer: 'FlaxLayer wraps a Flax module: its output shape needs the module run (printed "?"), and which variables it trains is in that code (a "Params of unknown trainability" line, not Keras\'s split)',
+  dz_custom_layer: 'AffineChannel is a custom class with no rule: which of its variables Keras trains is in its code (a "Params of unknown trainability" line, not Keras\'s split); its output shape comes from the next edge',
   dz_lambda_neg: 'the Lambda (lambda x: -x, no output_shape) is the model output: Keras traced the function, no later edge stores its shape (printed "?")',
   dz_gqa: 'the file stores class_name "GroupQueryAttention" (the public alias); Keras prints the Python class GroupedQueryAttention',
   dz_reversible_embedding: 'rev_emb is called a second time with reverse=True: the rule gives the forward shape (None, 4, 6, 6) where Keras has (None, 4, 24)',

@@ -97,6 +97,11 @@ interface SummaryCase {
   openShapes?: string;
   skipSplit?: string;
   skipOptimizer?: string;
+  /**
+   * Layers with no rule whose stored tensors are of unknown trainability (issue 9, defect 7): Keras's
+   * split of them is not in the file. Their count is checked; the known split must fit inside Keras's.
+   */
+  unknownTrainability?: { params: number; why: string };
 }
 
 const SUMMARIES: SummaryCase[] = [
@@ -127,7 +132,8 @@ const SUMMARIES: SummaryCase[] = [
     skipOptimizer:
       'the notebook printed the summary of a model loaded for inference, whose optimizer Keras 3 had built with only its iteration and learning_rate (2); the file stores all of Adam\'s state: 2 × 8,601 + 2 = 17,204',
   },
-  { dir: 'tfk-2-9-siamese-custom-resnet-lambda', file: 'siamese_model.h5', summary: 0, skipShapes: 'res_net is a subclassed model (config {}): its output shape cannot be recomputed from the file' },
+  { dir: 'tfk-2-9-siamese-custom-resnet-lambda', file: 'siamese_model.h5', summary: 0, skipShapes: 'res_net is a subclassed model (config {}): its output shape cannot be recomputed from the file',
+    unknownTrainability: { params: 300_560, why: 'res_net is a subclassed model: which of its 300,560 stored parameters Keras trains (its BatchNormalization statistics do not) is in its code' } },
 ];
 
 function summaryOf(dir: string, index: number): Summary {
@@ -156,8 +162,14 @@ describe.runIf(hasCorpus)('corpus: summaries printed by Keras', () => {
       });
       // Keras 3 prints Total = trainable + non-trainable + optimizer; Keras 1/2 had no optimizer line.
       if (s.total !== null) expect(r.totals.params + (s.optimizer ?? 0)).toBe(s.total);
-      if (!c.skipSplit && s.trainable !== null) expect(r.totals.trainableParams).toBe(s.trainable);
-      if (!c.skipSplit && s.nonTrainable !== null) expect(r.totals.nonTrainableParams).toBe(s.nonTrainable);
+      const unknown = c.unknownTrainability?.params ?? 0;
+      expect(r.totals.unknownTrainabilityParams, 'parameters of unknown trainability').toBe(unknown);
+      const split = (keras: number, ours: number): void => {
+        if (unknown === 0) expect(ours).toBe(keras);
+        else expect(ours).toBeLessThanOrEqual(keras);
+      };
+      if (!c.skipSplit && s.trainable !== null) split(s.trainable, r.totals.trainableParams);
+      if (!c.skipSplit && s.nonTrainable !== null) split(s.nonTrainable, r.totals.nonTrainableParams);
       if (s.optimizer !== null && !c.skipOptimizer) expect(r.totals.optimizerParams).toBe(s.optimizer);
       if (c.skipOptimizer) expect(r.totals.optimizerParams).toBe(2 * s.trainable! + s.optimizer!);
     });

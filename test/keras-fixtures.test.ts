@@ -99,6 +99,10 @@ function disagreements(r: Report, m: TruthModel, run: Run): string[] {
     const stored = storedElements(m, run);
     if (r.totals.storedParams !== stored) out.push(`storedParams ${r.totals.storedParams}, the file holds ${stored}`);
     if (r.totals.optimizerParams !== optimizer) out.push(`optimizerParams ${r.totals.optimizerParams}, the file holds ${optimizer}`);
+    // No weights file records which tensors Keras trains: all of them are of unknown trainability.
+    if (r.totals.unknownTrainabilityParams !== r.totals.params || r.totals.trainableParams + r.totals.nonTrainableParams !== 0) {
+      out.push(`a trainable split guessed without an architecture: ${r.totals.trainableParams} + ${r.totals.nonTrainableParams} + unknown ${r.totals.unknownTrainabilityParams}`);
+    }
     for (const f of r.findings.filter((x) => x.severity === 'error')) out.push(`finding ${f.code}: ${f.message}`);
     return out;
   }

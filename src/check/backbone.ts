@@ -9,7 +9,6 @@ import type { Finding, StoredTensor, StoredWeights, WeightReport } from '../type
 import type { BackboneLayout, Block, ExpectedTensor, OpaquePart } from '../backbones/types.js';
 import { findingOf } from '../findings.js';
 import { fmtCount, fmtShape, prod } from '../layers/util.js';
-import { guessTrainable } from './match.js';
 
 export interface BackboneMatch {
   /** Weight rows of each block, in layout order. */
@@ -39,10 +38,13 @@ function row(t: ExpectedTensor, s: StoredTensor | null, status: WeightReport['st
   return { name: t.name, expectedShape: t.shape, storedShape: s?.shape ?? null, storedPath: s?.path ?? null, storedDtype: s?.dtype ?? null, trainable: true, status, why: t.why };
 }
 
-/** A stored tensor listed as stored (unverified, or extra when the layout is the rule's). */
+/**
+ * A stored tensor listed as stored (unverified, or extra when the layout is the rule's). No rule
+ * tells whether Keras trains an unverified one: its trainability is unknown, not guessed.
+ */
 export function storedRow(s: StoredTensor, status: 'unverified' | 'extra', why: string): WeightReport {
   const name = storePath(s).split('/').slice(2).join('/');
-  return { name: name || s.name, expectedShape: null, storedShape: s.shape, storedPath: s.path, storedDtype: s.dtype, trainable: status === 'extra' ? false : guessTrainable(s), status, why };
+  return { name: name || s.name, expectedShape: null, storedShape: s.shape, storedPath: s.path, storedDtype: s.dtype, trainable: false, ...(status === 'unverified' ? { trainableUnknown: true as const } : {}), status, why };
 }
 
 export function matchBackbone(className: string, layout: BackboneLayout, weights: StoredWeights): BackboneMatch {

@@ -85,7 +85,8 @@ class Matcher {
   /** A stored tensor nothing expects. */
   extra(r: LayerResult | null, s: StoredTensor, owner: string): void {
     if (r && isOpaque(r)) {
-      this.push(r, { name: shortName(s.name), expectedShape: null, storedShape: s.shape, storedPath: s.path, storedDtype: s.dtype, trainable: guessTrainable(s), status: 'unverified', why: `stored; ${r.spec.className} has no rule` });
+      // Whether Keras trains it is in the layer's code, not in the file: not guessed (issue 9, defect 7).
+      this.push(r, { name: shortName(s.name), expectedShape: null, storedShape: s.shape, storedPath: s.path, storedDtype: s.dtype, trainable: false, trainableUnknown: true, status: 'unverified', why: `stored; ${r.spec.className} has no rule` });
       return;
     }
     if (r) this.push(r, { name: shortName(s.name), expectedShape: null, storedShape: s.shape, storedPath: s.path, storedDtype: s.dtype, trainable: false, status: 'extra', why: 'not owned by this layer' });
@@ -151,15 +152,6 @@ function lostDepthMultiplier(w: OwnedWeight, stored: (StoredTensor | null)[]): s
   const m = dw?.shape.at(-1);
   if (!m || m === 1) return '';
   return ` (the stored depthwise kernel ${fmtShape(dw!.shape)} implies depth_multiplier=${m}, which the saved config lacks: tfjs-layers does not write depth_multiplier for SeparableConv, a known tfjs serialization gap, and tf.loadLayersModel refuses this file too)`;
-}
-
-/**
- * For a class kerascope has no rule for: integer and boolean variables cannot be trained, and names
- * such as moving_mean / running_std are Keras's non-trainable statistics. A guess, said as such.
- */
-export function guessTrainable(s: StoredTensor): boolean {
-  if (/^(u?int|bool)/.test(s.dtype)) return false;
-  return !/(moving_|running_|_mean|_variance|_std|count|iteration)/.test(shortName(s.name));
 }
 
 export function matchWeights(model: ModelResult, weights: StoredWeights): MatchResult {

@@ -5,7 +5,7 @@ import type { Finding, LayerCompute, LayerReport, ModelSource, Report, Shape, St
 import type { LayerResult, ModelResult } from '../graph/infer.js';
 import { findingOf, sortFindings } from '../findings.js';
 import { fmtCount, prod } from '../layers/util.js';
-import { guessTrainable, type MatchResult } from '../check/match.js';
+import type { MatchResult } from '../check/match.js';
 import { isOpaque, layerPath, ownedWeights, topLayers } from '../check/expected.js';
 import { computeSection } from './compute.js';
 import { keyConfig } from './key-config.js';
@@ -46,7 +46,9 @@ function modelReport(source: ModelSource, model: ModelResult, match: MatchResult
   // What the file should hold: the parameters, less tensors its format does not keep (notInFile).
   const notKept = [...new Set(allLayers(model))].flatMap((r) => (r.inner ? [] : rowsOf(r))).filter((w) => w.notInFile).reduce((t, w) => t + rowParams(w), 0);
   const needed = totals.params - notKept;
-  if (source.weights && totals.storedParams !== null && totals.storedParams !== needed) {
+  // With tensors of unknown size the architecture's count is not known: never "needs 0" (issue 9,
+  // defect 4); each such tensor is paired or reported on its own.
+  if (source.weights && totals.storedParams !== null && totals.unknownSizeTensors === 0 && totals.storedParams !== needed) {
     findings.push(findingOf('total-mismatch', null, `the file stores ${fmtCount(totals.storedParams)} parameters; the architecture needs ${fmtCount(needed)}`));
   }
   for (const r of allLayers(model)) if (isOpaque(r)) findings.push(unknownLayerFinding(r, match?.rows.get(r) ?? []));
@@ -56,7 +58,7 @@ function modelReport(source: ModelSource, model: ModelResult, match: MatchResult
 /** One warning per layer kerascope has no rule for (or cannot analyse): its stored tensors are counted as stored. */
 function unknownLayerFinding(r: LayerResult, rows: WeightReport[]): Finding {
   const count = rows.reduce((t, w) => t + (w.storedShape ? prod(w.storedShape) : 0), 0);
-  const stored = rows.length ? `; its ${rows.length} stored tensors (${fmtCount(count)} parameters) are listed and counted as stored` : '';
+  const stored = rows.length ? `; its ${rows.length} stored tensors (${fmtCount(count)} parameters) are listed and counted as stored, of unknown trainability (that is in the layer's code)` : '';
   return findingOf(r.state === 'opaque' ? 'opaque-layer' : 'unknown-layer-class', layerPath(r), `${layerPath(r)} (${r.spec.className}): ${r.problem}${stored}`);
 }
 
@@ -142,29 +144,59 @@ function layerReport(r: LayerResult, rowsOf: (r: LayerResult) => WeightReport[],
   if (nested) report.layers = nested;
   const cost = costs.get(r);
   if (cost) report.compute = cost;
+  if (counts.unknownTrainabilityParams) report.unknownTrainabilityParams = counts.unknownTrainabilityParams;
+  if (counts.unknownSizeTensors) report.unknownSizeTensors = counts.unknownSizeTensors;
+  if (nested ? nested.some((l) => l.paramsUnknown) : unknownParams(r, source)) report.paramsUnknown = true;
+  Object.assign(report, axisMarks(r));
   return report;
 }
 
-type Counts = Pick<LayerReport, 'params' | 'trainableParams' | 'nonTrainableParams'>;
+/** A class with no rule in a file without weights: what it owns is in its code, and nothing counts it. */
+function unknownParams(r: LayerResult, source: ModelSource): boolean {
+  return isOpaque(r) && !source.weights;
+}
+
+/** Which sizes of a one-output layer's shape cannot be known, and which a stored tensor gave. */
+function axisMarks(r: LayerResult): Pick<LayerReport, 'unknownAxes' | 'axesFromWeights'> {
+  const outs = r.calls[r.calls.length - 1]?.outputs;
+  const t = outs?.length === 1 ? outs[0]! : null;
+  if (!t?.rankKnown) return {};
+  const unknown = t.axes.flatMap((a, i) => (a.unknown && a.size === null ? [i] : []));
+  const fromWeights = t.axes.flatMap((a, axis) => (a.from?.kind === 'weights' && a.size !== null ? [{ axis, size: a.size, weight: a.from.what }] : []));
+  return { ...(unknown.length ? { unknownAxes: unknown } : {}), ...(fromWeights.length ? { axesFromWeights: fromWeights } : {}) };
+}
+
+type Counts = Pick<LayerReport, 'params' | 'trainableParams' | 'nonTrainableParams'> & { unknownTrainabilityParams: number; unknownSizeTensors: number };
 
 function rowCounts(ws: WeightReport[]): Counts {
   const total = (list: WeightReport[]): number => list.reduce((t, w) => t + rowParams(w), 0);
-  return { params: total(ws), trainableParams: total(ws.filter(isTrainable)), nonTrainableParams: total(ws.filter(isFrozen)) };
+  return {
+    params: total(ws),
+    trainableParams: total(ws.filter(isTrainable)),
+    nonTrainableParams: total(ws.filter(isFrozen)),
+    unknownTrainabilityParams: total(ws.filter(isUnknownTrainability)),
+    unknownSizeTensors: ws.filter(isUnknownSize).length,
+  };
 }
 
 /** A nested model owns what its layers own. */
 function nestedCounts(layers: LayerReport[]): Counts {
-  const c: Counts = { params: 0, trainableParams: 0, nonTrainableParams: 0 };
+  const c: Counts = { params: 0, trainableParams: 0, nonTrainableParams: 0, unknownTrainabilityParams: 0, unknownSizeTensors: 0 };
   for (const l of layers) {
     c.params += l.params;
     c.trainableParams += l.trainableParams;
     c.nonTrainableParams += l.nonTrainableParams;
+    c.unknownTrainabilityParams += l.unknownTrainabilityParams ?? 0;
+    c.unknownSizeTensors += l.unknownSizeTensors ?? 0;
   }
   return c;
 }
 
-const isTrainable = (w: WeightReport): boolean => w.trainable;
-const isFrozen = (w: WeightReport): boolean => !w.trainable;
+const isTrainable = (w: WeightReport): boolean => w.trainable && !w.trainableUnknown;
+const isFrozen = (w: WeightReport): boolean => !w.trainable && !w.trainableUnknown;
+const isUnknownTrainability = (w: WeightReport): boolean => !!w.trainableUnknown;
+/** An expected tensor whose size neither the config nor the file tells. */
+const isUnknownSize = (w: WeightReport): boolean => w.status !== 'extra' && !w.duplicateOf && w.expectedShape === null && w.storedShape === null;
 
 function layerStatus(r: LayerResult, weights: WeightReport[], nested: LayerReport[] | undefined, source: ModelSource): LayerReport['status'] {
   if (nested) return nested.some((l) => l.status === 'mismatch') ? 'mismatch' : nested.some((l) => l.status === 'unknown-class') ? 'unknown-class' : source.weights ? 'ok' : 'unverified';
@@ -185,16 +217,17 @@ function bytesOf(w: WeightReport): number {
 
 function totalsOf(model: ModelResult, rowsOf: (r: LayerResult) => WeightReport[], source: ModelSource): Totals {
   const rows: WeightReport[] = [];
-  for (const r of new Set(allLayers(model))) if (!r.inner) rows.push(...rowsOf(r));
-  return makeTotals(rows, source);
+  const leaves = [...new Set(allLayers(model))].filter((r) => !r.inner);
+  for (const r of leaves) rows.push(...rowsOf(r));
+  return makeTotals(rows, source, leaves.filter((r) => unknownParams(r, source)).length);
 }
 
-function makeTotals(rows: WeightReport[], source: ModelSource): Totals {
-  return totalsOfRows(rows, source.weights ? source.weights.groups.flatMap((g) => g.tensors) : null, source.weights?.optimizer ?? []);
+function makeTotals(rows: WeightReport[], source: ModelSource, unknownParamLayers = 0): Totals {
+  return totalsOfRows(rows, source.weights ? source.weights.groups.flatMap((g) => g.tensors) : null, source.weights?.optimizer ?? [], unknownParamLayers);
 }
 
 /** Totals of weight rows; `stored`: the model's stored tensors (null without weights), `opt` the optimizer's. */
-export function totalsOfRows(rows: WeightReport[], stored: StoredTensor[] | null, opt: StoredTensor[]): Totals {
+export function totalsOfRows(rows: WeightReport[], stored: StoredTensor[] | null, opt: StoredTensor[], unknownParamLayers = 0): Totals {
   const counted = rows.filter((w) => w.status !== 'extra');
   const sum = (ws: WeightReport[], f: (w: WeightReport) => number): number => ws.reduce((t, w) => t + f(w), 0);
   return {
@@ -208,6 +241,10 @@ export function totalsOfRows(rows: WeightReport[], stored: StoredTensor[] | null
     trainableBytes: sum(counted.filter(isTrainable), bytesOf),
     nonTrainableBytes: sum(counted.filter(isFrozen), bytesOf),
     optimizerBytes: opt.reduce((t, s) => t + prod(s.shape) * (DTYPE_BYTES[s.dtype] ?? 4), 0),
+    unknownTrainabilityParams: sum(counted.filter(isUnknownTrainability), rowParams),
+    unknownTrainabilityBytes: sum(counted.filter(isUnknownTrainability), bytesOf),
+    unknownSizeTensors: counted.filter(isUnknownSize).length,
+    unknownParamLayers,
   };
 }
 
@@ -225,13 +262,16 @@ function storedOnlyReport(source: ModelSource, findings: Finding[]): Report {
         storedShape: s.shape,
         storedPath: s.path,
         storedDtype: s.dtype,
-        trainable: guessTrainable(s),
+        // No weights file records whether Keras trains a variable: without the architecture, not guessed.
+        trainable: false,
+        trainableUnknown: true as const,
         status: 'unverified',
         why: 'stored; no architecture to check it against',
       }));
-      const params = weights.reduce((t, w) => t + prod(w.storedShape!), 0);
-      const trainable = weights.filter(isTrainable).reduce((t, w) => t + prod(w.storedShape!), 0);
-      return { name: g.label ?? g.path, className: 'unknown', outputShape: null, connectedTo: [], params, trainableParams: trainable, nonTrainableParams: params - trainable, trainable: true, status: 'unverified' as const, formula: null, weights };
+      const c = rowCounts(weights);
+      const layer: LayerReport = { name: g.label ?? g.path, className: 'unknown', outputShape: null, connectedTo: [], params: c.params, trainableParams: c.trainableParams, nonTrainableParams: c.nonTrainableParams, trainable: true, status: 'unverified', formula: null, weights };
+      if (c.unknownTrainabilityParams) layer.unknownTrainabilityParams = c.unknownTrainabilityParams;
+      return layer;
     });
   if (!source.config) findings.push(findingOf('weights-only', null, 'weights only: no architecture in the file, so tensors are listed, not verified (give one with --config FILE)'));
   const rows = layers.flatMap((l) => l.weights);

@@ -75,8 +75,9 @@ function row(res: BatchResult, folder: string, p: Paint): string[] {
   const file = res.file.slice(folder.length);
   if (!r) return [file, '-', '-', '-', verdictCell(res, p), res.error ?? ''];
   const paired = r.weightsFile ? ` + ${basename(r.weightsFile)}` : '';
-  const params = r.totals.trainableParams + r.totals.nonTrainableParams;
-  return [`${file}${paired}`, r.format, String(layerCount(r)), fmtCount(params), verdictCell(res, p), countBySeverity(r.findings)];
+  const params = r.totals.trainableParams + r.totals.nonTrainableParams + (r.totals.unknownTrainabilityParams ?? 0);
+  const count = (r.totals.unknownSizeTensors ?? 0) + (r.totals.unknownParamLayers ?? 0) > 0 ? `≥ ${fmtCount(params)}` : fmtCount(params);
+  return [`${file}${paired}`, r.format, String(layerCount(r)), count, verdictCell(res, p), countBySeverity(r.findings)];
 }
 
 /** "3 files: 1 consistent, 1 inconsistent, 1 unreadable" */

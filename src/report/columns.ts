@@ -2,7 +2,7 @@
 // plus Keras summary()'s own: show_trainable, layer_range, expand_nested (here with a depth).
 import type { LayerReport, LayerStatus, Report } from '../types.js';
 import type { Cell, Column } from './box.js';
-import { fmtCount, fmtOutput, readableMemorySize, type Paint } from './format.js';
+import { fmtCount, fmtLayerOutput, readableMemorySize, type Paint } from './format.js';
 
 export const COLUMN_NAMES = ['output-shape', 'params', 'param-share', 'macs', 'flops', 'activation-bytes', 'trainable', 'connected-to', 'verdict'] as const;
 export type ColumnName = (typeof COLUMN_NAMES)[number];
@@ -41,6 +41,12 @@ function connections(l: LayerReport): string[] {
   return l.connectedTo.map((c, i) => (i < l.connectedTo.length - 1 ? `${c},` : c));
 }
 
+/** `?` for a layer whose parameters the file cannot tell, `≥ N` for a nested model holding one. */
+function paramCell(l: LayerReport): string {
+  if (!l.paramsUnknown) return fmtCount(l.params);
+  return l.params === 0 && !l.layers ? '?' : `≥ ${fmtCount(l.params)}`;
+}
+
 const known = (n: number | null | undefined, f: (n: number) => string): string => (n === null || n === undefined ? '?' : f(n));
 
 /** "12.5%", one decimal as torchinfo's "Param %"; a share that rounds to 0 but is not says "<0.1%". */
@@ -51,8 +57,8 @@ export function share(part: number, total: number): string {
 }
 
 export const COLUMNS: Record<ColumnName, ColumnDef> = {
-  'output-shape': { header: 'Output Shape', align: 'left', cell: (l) => fmtOutput(l.outputShape) },
-  params: { header: 'Param #', align: 'right', cell: (l) => fmtCount(l.params) },
+  'output-shape': { header: 'Output Shape', align: 'left', cell: (l) => fmtLayerOutput(l) },
+  params: { header: 'Param #', align: 'right', cell: (l) => paramCell(l) },
   'param-share': { header: 'Param %', align: 'right', cell: (l, c) => share(l.params, c.report.totals.params) },
   macs: { header: 'MACs', align: 'right', cell: (l) => known(l.compute?.macs, fmtCount) },
   flops: { header: 'FLOPs', align: 'right', cell: (l) => known(l.compute?.flops, fmtCount) },

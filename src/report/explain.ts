@@ -3,7 +3,7 @@
 import { UsageError } from '../errors.js';
 import type { LayerReport, Report, WeightReport } from '../types.js';
 import { displayAll } from './display.js';
-import { fmtCount, fmtShape, padEnd, paint, type Paint } from './format.js';
+import { fmtCount, fmtLayerOutput, fmtShape, padEnd, paint, type Paint } from './format.js';
 
 export interface Located {
   path: string;
@@ -69,17 +69,34 @@ function storedNote(w: WeightReport, p: Paint): string {
     case 'extra':
       return p.red(`stored ${shapeText(w.storedShape)} but not expected: EXTRA`);
     default:
-      return p.dim('not verified (no stored weights)');
+      return p.dim(w.storedShape ? 'stored, not checked' : 'not verified (no stored weights)');
   }
+}
+
+/** `(1152*, 100)`: a size marked * is the stored tensor's own (nothing else in the file tells it). */
+function expectedText(w: WeightReport): string {
+  if (w.status === 'extra' || !w.expectedShape) return shapeText(w.status === 'extra' || !w.expectedShape ? (w.storedShape ?? w.expectedShape) : w.expectedShape);
+  if (!w.fromStored?.length) return shapeText(w.expectedShape);
+  const own = new Set(w.fromStored);
+  const dims = w.expectedShape.map((d, i) => (own.has(i) ? `${d}*` : String(d)));
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
 }
 
 function weightLines(l: LayerReport, indent: string, p: Paint): string[] {
   const nameWidth = Math.max(...l.weights.map((w) => w.name.length));
   return l.weights.map((w) => {
-    const shape = w.status === 'extra' ? shapeText(w.storedShape) : shapeText(w.expectedShape);
-    const frozen = w.trainable ? '' : ' [non-trainable]';
-    return `${indent}  ${padEnd(w.name, nameWidth)}  ${shape}${frozen}: ${w.why || 'no explanation'} — ${storedNote(w, p)}`;
+    const frozen = w.trainableUnknown ? ' [trainability unknown]' : w.trainable ? '' : ' [non-trainable]';
+    const own = w.fromStored?.length ? ` (* taken from the stored tensor: it depends on a size the file does not store)` : '';
+    return `${indent}  ${padEnd(w.name, nameWidth)}  ${expectedText(w)}${frozen}: ${w.why || 'no explanation'} — ${storedNote(w, p)}${own}`;
   });
+}
+
+/** The output's sizes that are unknown, or that a stored tensor gave. */
+function outputLine(l: LayerReport, indent: string): string[] {
+  if (!l.unknownAxes?.length && !l.axesFromWeights?.length) return [];
+  const from = (l.axesFromWeights ?? []).map((a) => `${a.size} from the stored ${a.weight}`);
+  const unknown = l.unknownAxes?.length ? ['? cannot be known from the file'] : [];
+  return [`${indent}  output ${fmtLayerOutput(l)}: ${[...from, ...unknown].join('; ')}`];
 }
 
 function headLine(loc: Located, indent: string, p: Paint): string {
@@ -91,7 +108,7 @@ function headLine(loc: Located, indent: string, p: Paint): string {
 }
 
 function explainOne(loc: Located, indent: string, p: Paint): string[] {
-  const lines = [headLine(loc, indent, p), ...weightLines(loc.layer, indent, p)];
+  const lines = [headLine(loc, indent, p), ...outputLine(loc.layer, indent), ...weightLines(loc.layer, indent, p)];
   if (loc.layer.status === 'unknown-class') lines.push(`${indent}  no rule for ${loc.layer.className}: stored tensors are listed and counted, not checked`);
   return lines;
 }

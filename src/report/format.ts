@@ -1,5 +1,5 @@
 // Small formatting helpers shared by the renderers: Keras's byte sizes, shapes, colour.
-import type { Shape } from '../types.js';
+import type { LayerReport, Shape } from '../types.js';
 import stringWidth from 'string-width';
 import { fmtCount, fmtShape } from '../layers/util.js';
 
@@ -42,6 +42,18 @@ export function readableMemorySize(bytes: number): string {
  */
 export function kerasShape(shape: Shape): string {
   return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+}
+
+/**
+ * A layer's output as the table prints it: `?` for a size that cannot be known (null in the JSON
+ * shape, listed in `unknownAxes`), `1152*` for a size taken from the stored weights.
+ */
+export function fmtLayerOutput(l: Pick<LayerReport, 'outputShape' | 'unknownAxes' | 'axesFromWeights'>): string {
+  const out = l.outputShape;
+  if (!out || (out.length > 0 && Array.isArray(out[0])) || (!l.unknownAxes && !l.axesFromWeights)) return fmtOutput(out);
+  const unknown = new Set(l.unknownAxes ?? []);
+  const pinned = new Set((l.axesFromWeights ?? []).map((a) => a.axis));
+  return `(${(out as Shape).map((d, i) => (unknown.has(i) ? '?' : d === null ? 'None' : pinned.has(i) ? `${d}*` : String(d))).join(', ')})`;
 }
 
 /** A layer's output: one shape, several (`[(None, 3), (None, 3)]`), or `?` when unknown, as Keras prints. */

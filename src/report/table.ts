@@ -80,25 +80,36 @@ function layerTable(report: Report, layers: LayerReport[], opts: Opts, p: Paint)
 }
 
 /** Keras 3's totals: Total includes the optimizer's variables; the Optimizer line only when built. */
-export function totalsLines(report: Report, p: Paint): string[] {
+/** Totals with the fields added since schemaVersion 1 began read as 0 when a report predates them. */
+function totalsOf(report: Report): Report['totals'] {
   const t = report.totals;
+  return { ...t, unknownTrainabilityParams: t.unknownTrainabilityParams ?? 0, unknownTrainabilityBytes: t.unknownTrainabilityBytes ?? 0, unknownSizeTensors: t.unknownSizeTensors ?? 0, unknownParamLayers: t.unknownParamLayers ?? 0 };
+}
+
+export function totalsLines(report: Report, p: Paint): string[] {
+  const t = totalsOf(report);
   const line = (label: string, n: number, bytes: number) =>
     `${p.bold(` ${label}: `)}${fmtCount(n)} (${readableMemorySize(bytes)})`;
   const out = [
-    line('Total params', t.trainableParams + t.nonTrainableParams + t.optimizerParams, t.trainableBytes + t.nonTrainableBytes + t.optimizerBytes),
+    line('Total params', t.trainableParams + t.nonTrainableParams + t.unknownTrainabilityParams + t.optimizerParams, t.trainableBytes + t.nonTrainableBytes + t.unknownTrainabilityBytes + t.optimizerBytes),
     line('Trainable params', t.trainableParams, t.trainableBytes),
     line('Non-trainable params', t.nonTrainableParams, t.nonTrainableBytes),
   ];
+  // Stored tensors of layers with no rule: whether Keras trains them is in the layer's code.
+  if (t.unknownTrainabilityParams > 0) out.push(line('Params of unknown trainability', t.unknownTrainabilityParams, t.unknownTrainabilityBytes));
   if (t.optimizerParams > 0) out.push(line('Optimizer params', t.optimizerParams, t.optimizerBytes));
+  if (t.unknownSizeTensors > 0) out.push(`${p.bold(' Unknown sizes: ')}${fmtCount(t.unknownSizeTensors)} tensor${t.unknownSizeTensors === 1 ? '' : 's'} whose size the file does not tell, not counted above`);
+  if (t.unknownParamLayers > 0) out.push(`${p.bold(' Unknown counts: ')}the parameters of ${fmtCount(t.unknownParamLayers)} layer${t.unknownParamLayers === 1 ? '' : 's'} kerascope has no rule for (Param # ?), which the file stores no weights to count, are not counted above`);
   return out;
 }
 
 /** "Stored params: 2,217 of 2,217 expected" — the file's own tensors against the recomputed count. */
 export function storedLine(report: Report, p: Paint): string {
-  const t = report.totals;
+  const t = totalsOf(report);
   const label = p.bold(' Stored params: ');
   if (t.storedParams === null) return `${label}none (no weights in the file: nothing to compare)`;
-  const expected = t.trainableParams + t.nonTrainableParams;
+  const expected = t.trainableParams + t.nonTrainableParams + t.unknownTrainabilityParams;
+  if (t.unknownSizeTensors > 0) return `${label}${fmtCount(t.storedParams)}; ${fmtCount(expected)} expected where sizes are known (${t.unknownSizeTensors} unknown)`;
   const diff = t.storedParams - expected;
   const verdict = diff === 0 ? p.green('match') : p.red(`${diff > 0 ? '+' : ''}${fmtCount(diff)} against expected`);
   return `${label}${fmtCount(t.storedParams)} of ${fmtCount(expected)} expected (${verdict})`;
@@ -139,6 +150,16 @@ function headerLines(report: Report, p: Paint): string[] {
   return out;
 }
 
+/** Under the table, when a shape has sizes that are unknown or taken from the stored weights. */
+function shapeLegend(report: Report): string[] {
+  const all = (ls: readonly LayerReport[]): LayerReport[] => ls.flatMap((l) => [l, ...all(l.layers ?? [])]);
+  const layers = all(report.layers);
+  const out: string[] = [];
+  if (layers.some((l) => l.unknownAxes?.length)) out.push(' ? a size that cannot be known from the file (it depends on code kerascope never runs)');
+  if (layers.some((l) => l.axesFromWeights?.length)) out.push(' * a size taken from the stored weights, which nothing else in the file tells');
+  return out;
+}
+
 /** The whole default report, as lines joined by newlines (with a final newline). */
 export function renderTable(raw: Report, options: TableOptions = {}): string {
   const report = displayAll(raw); // every string from the file escaped for the terminal
@@ -151,6 +172,7 @@ export function renderTable(raw: Report, options: TableOptions = {}): string {
   const lines = [
     ...headerLines(report, p),
     ...layerTable(report, layers, opts, p),
+    ...shapeLegend(report),
     ...totalsLines(report, p),
     ...(columns.some((c) => COMPUTE_COLUMNS.includes(c)) || (report.compute && report.compute.batch !== 1) ? computeLines(report, p) : []),
     storedLine(report, p),
