@@ -76,6 +76,7 @@ export const CATALOGUE = {
   'stored-shape-disagrees': c('consistency', 'error', 'A shape the file records disagrees with the shape worked out from the config.'),
   'layer-rule-error': c('consistency', 'error', "A layer's config cannot be accepted by the rule for its class."),
   'config-invalid-value': c('consistency', 'error', 'A config value that must be a size (units, filters, a stored shape) is negative, fractional or not a number; the message names the layer and the key.'),
+  'config-size-truncated': c('consistency', 'warning', "A fractional size (Keras 1's `Dense(output_dim=0.3)`) that the file's own loader truncated with int(): the layer is checked with the truncated size, as that loader built it; later Keras versions refuse the file."),
   'size-too-large': c('consistency', 'error', 'A weight or output size past 2^53 elements: it cannot be counted exactly, so it is refused rather than printed as a float.'),
   'lambda-shape': c('consistency', 'info', "How a Lambda layer's output shape was found: a stored output_shape, the shape the file stores where it is used, sizes pinned by stored weights, or unknown."),
   'layer-note': c('consistency', 'info', "A note from a layer's rule: an assumption made or a Keras version difference applied."),

@@ -103,7 +103,9 @@ describe('absurd sizes (issue 10 item 8): an error finding naming the layer and 
   const findings = (r: Report, code: string) => r.findings.filter((f) => f.code === code);
 
   test('units that cannot be a size: -7, "3", 2.5', async () => {
-    for (const [units, why] of [[-7, '-7 is negative'], ['3', '"3" is a string, not a number'], [2.5, '2.5 is not a whole number']] as const) {
+    // Keras 2.2.4 hands a fractional shape to the backend unchanged: tf.random_uniform refuses it.
+    const fraction = '2.5 is not a whole number: Keras 2.2.4 passes it unchanged to the backend, which cannot make a variable of a fractional shape';
+    for (const [units, why] of [[-7, '-7 is negative'], ['3', '"3" is a string, not a number'], [2.5, fraction]] as const) {
       const r = await analyze(write(seq([{ class_name: 'Dense', config: { name: 'd', units, batch_input_shape: [null, 5] } }])));
       expect(findings(r, 'config-invalid-value').map((f) => [f.severity, f.layer, f.message])).toEqual([['error', 'd', `d (Dense): config units: ${why}`]]);
       expect(r.verdict).toBe('inconsistent');
@@ -126,6 +128,57 @@ describe('absurd sizes (issue 10 item 8): an error finding naming the layer and 
     const table = renderTable(r);
     expect(table).toContain(' Total params: 0 (0.00 B)');
     expect(table.split('Findings')[0]).not.toMatch(/e\+\d|PB/);
+  });
+});
+
+describe('a fractional size is judged by the loader of its era, never rounded (sweep: bc-datlife 03e5fae Dense(output_dim=0.3))', () => {
+  const dense = (version: string | null, className: string, cfg: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    class_name: 'Sequential',
+    ...(version ? { keras_version: version } : {}),
+    ...extra,
+    config: [{ class_name: className, config: { name: 'd', batch_input_shape: [null, 4], ...cfg } }, { class_name: 'Dense', config: { name: 'e', output_dim: 2 } }],
+  });
+  const truncated = (r: Report) => r.findings.filter((f) => f.code === 'config-size-truncated');
+
+  test('Keras 1: the TensorFlow backend built int(0.3) = 0 (keras 1.2.0 tensorflow_backend.py tuple(map(int, shape))): a warning, checked against the stored weights', async () => {
+    const json = write(dense('1.2.0', 'Dense', { output_dim: 0.3 }));
+    const weights = join(dir, 'fraction-k1.h5');
+    // What Keras 1.2.0 on TensorFlow saved for it: d_W (4, 0), d_b (0,), then e_W (0, 2), e_b (2,).
+    await writeLegacyH5(weights, { modelConfig: null, kerasVersion: '1.2.0', backend: 'tensorflow', layers: [
+      { name: 'd', weights: [{ name: 'd_W', shape: [4, 0] }, { name: 'd_b', shape: [0] }] },
+      { name: 'e', weights: [{ name: 'e_W', shape: [0, 2] }, { name: 'e_b', shape: [2] }] },
+    ] });
+    const r = await analyze(json, { weights });
+    expect(errors(r)).toEqual([]);
+    expect(r.verdict).toBe('consistent');
+    expect(truncated(r).map((f) => [f.severity, f.layer])).toEqual([['warning', 'd']]);
+    expect(truncated(r)[0]!.message).toMatch(/^d \(Dense\): config units: 0\.3 is not a whole number; Keras 1 built the weights with int\(0\.3\) = 0 .*numpy before 1\.12/);
+    expect(r.layers.find((l) => l.name === 'd')!.outputShape).toEqual([null, 0]);
+    expect(r.totals.params).toBe(2);
+    // The same weights stored as if the size had been rounded up are a located mismatch.
+    const rounded = join(dir, 'fraction-k1-rounded.h5');
+    await writeLegacyH5(rounded, { modelConfig: null, kerasVersion: '1.2.0', backend: 'tensorflow', layers: [
+      { name: 'd', weights: [{ name: 'd_W', shape: [4, 1] }, { name: 'd_b', shape: [1] }] },
+      { name: 'e', weights: [{ name: 'e_W', shape: [1, 2] }, { name: 'e_b', shape: [2] }] },
+    ] });
+    expect((await analyze(json, { weights: rounded })).verdict).toBe('inconsistent');
+  });
+
+  test('tf.keras truncates Dense units and Conv filters (int(units)), and nothing else', async () => {
+    const ok = await analyze(write(dense('2.4.0', 'Dense', { units: 3.7 })));
+    expect(errors(ok)).toEqual([]);
+    expect(truncated(ok).map((f) => f.message)).toEqual(['d (Dense): config units: 3.7 is not a whole number; tf.keras builds the layer with int(3.7) = 3 (tf_keras layers/core/dense.py, layers/convolutional/base_conv.py)']);
+    expect(ok.layers.find((l) => l.name === 'd')!.params).toBe(4 * 3 + 3);
+    const lstm = { class_name: 'Sequential', keras_version: '2.4.0', config: [{ class_name: 'LSTM', config: { name: 'l', units: 3.7, batch_input_shape: [null, 5, 4] } }] };
+    expect(errors(await analyze(write(lstm)))).toEqual(['l (LSTM): config units: 3.7 is not a whole number: tf.keras truncates only Dense units and Conv filters: here it would build a weight of a fractional shape, which TensorFlow refuses']);
+  });
+
+  test('Keras 3 and TensorFlow.js refuse it: an error naming the layer and the key', async () => {
+    expect(errors(await analyze(write(dense('3.5.0', 'Dense', { units: 0.3 }))))).toEqual(['d (Dense): config units: 0.3 is not a whole number: Keras 3 refuses it (its layers require an int, e.g. Dense: `if not isinstance(units, int)`)']);
+    const { fractionalSize } = await import('../src/layers/fractional.js');
+    const tfjs = fractionalSize({ raw: '2.15.0', major: 2, minor: 15, tfKeras: true, loader: 'tfjs' }, 'Dense', 'units', 0.3);
+    expect(tfjs.accepted).toBe(false);
+    expect(tfjs.why).toMatch(/assertNonNegativeIntegerDimensions/);
   });
 });
 

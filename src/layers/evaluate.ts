@@ -1,9 +1,10 @@
 // Runs a layer's rule, giving wrappers a way to run the rule of the layer they wrap.
 import type { Shape } from '../types.js';
 import { ruleFor } from './registry.js';
-import { RuleError, type Cfg, type InnerLayerConfig, type KerasVersion, type Loader, type RuleInput, type RuleOutput, type RuleVariant } from './types.js';
+import { ConfigValueError, FractionalSizeError, RuleError, type Cfg, type InnerLayerConfig, type KerasVersion, type Loader, type RuleInput, type RuleOutput, type RuleVariant } from './types.js';
 import { variantsFor } from './loader-variants.js';
 import { fmtShape } from './util.js';
+import { fractionalSize } from './fractional.js';
 
 /** No rule knows this class: the analysis reports it as unknown and goes on. */
 export class UnknownClassError extends Error {
@@ -49,9 +50,32 @@ export function evaluateLayer(call: LayerCallInput, depth = 0): RuleOutput {
     },
   };
   const keras = (i: RuleInput): RuleOutput => rule.apply(i);
-  const v = variantsFor(call.className).find((x) => x.loader === call.kerasVersion.loader && (x.versions?.(call.kerasVersion) ?? true) && x.applies(input));
-  if (!v) return keras(input);
-  return withVariant(v, v.apply(input, keras), input, keras);
+  return withTruncatedSizes(input, (i) => {
+    const v = variantsFor(call.className).find((x) => x.loader === i.kerasVersion.loader && (x.versions?.(i.kerasVersion) ?? true) && x.applies(i));
+    return v ? withVariant(v, v.apply(i, keras), i, keras) : keras(i);
+  });
+}
+
+/**
+ * Runs the rule; a fractional size the file's loader truncated (layers/fractional.ts) is truncated
+ * and the rule run again, with a warning; one it refused is a ConfigValueError naming the key.
+ */
+function withTruncatedSizes(input: RuleInput, run: (i: RuleInput) => RuleOutput): RuleOutput {
+  const truncated: string[] = [];
+  let current = input;
+  for (;;) {
+    try {
+      const out = run(current);
+      return truncated.length ? { ...out, truncated: [...truncated, ...(out.truncated ?? [])] } : out;
+    } catch (e) {
+      if (!(e instanceof FractionalSizeError)) throw e;
+      const verdict = fractionalSize(input.kerasVersion, input.className, e.key, e.value);
+      // Only a key of this layer's own config can be truncated here (a wrapped layer's is, by its own call).
+      if (!verdict.accepted || current.config[e.key] !== e.value) throw new ConfigValueError(e.key, `${e.value} is not a whole number: ${verdict.why}`);
+      truncated.push(`config ${e.key}: ${e.value} is not a whole number; ${verdict.why}`);
+      current = { ...current, config: { ...current.config, [e.key]: Math.trunc(e.value) } };
+    }
+  }
 }
 
 /** The loader's output, with what Keras computes beside it when the two differ. */

@@ -126,6 +126,11 @@ export interface RuleOutput {
    * Keras's: `kerasShapes` is what Keras computes, `reason` what the loader does differently.
    */
   variant?: { loader: Loader; reason: string; kerasShapes: Shape[] };
+  /**
+   * (set by evaluateLayer) Fractional sizes the file's loader truncated, and the rule followed: one
+   * sentence each, with the loader's source. Reported as warnings (`config-size-truncated`).
+   */
+  truncated?: string[];
 }
 
 /**
@@ -184,6 +189,20 @@ export class ConfigValueError extends RuleError {
     message: string,
   ) {
     super(`config ${key}: ${message}`);
+  }
+}
+
+/**
+ * A positive size that is not a whole number (`units: 0.3`). Whether the file's loader accepted it
+ * depends on the era (layers/fractional.ts): evaluateLayer either truncates it, as that loader did,
+ * or reports it as a ConfigValueError.
+ */
+export class FractionalSizeError extends ConfigValueError {
+  constructor(
+    key: string,
+    readonly value: number,
+  ) {
+    super(key, `${value} is not a whole number`);
   }
 }
 

@@ -1,6 +1,6 @@
 // Shared helpers for layer rules: config getters, conv/pool lengths, broadcasting, formatting.
 import type { Dim, Shape } from '../types.js';
-import { ConfigValueError, RuleError, type Cfg, type ExpectedWeight } from './types.js';
+import { ConfigValueError, FractionalSizeError, RuleError, type Cfg, type ExpectedWeight } from './types.js';
 
 // ---------------------------------------------------------------- config getters
 
@@ -40,9 +40,13 @@ export function sizeProblem(v: unknown): string | null {
   return null;
 }
 
-/** A positive whole number that shapes may be built from (units, filters…). */
+/**
+ * A positive whole number that shapes may be built from (units, filters…). A positive fraction is a
+ * FractionalSizeError: some loaders truncated it (layers/fractional.ts decides, by the file's era).
+ */
 export function count(cfg: Cfg, key: string, fallback?: number): number {
   const v = num(cfg, key, fallback);
+  if (v > 0 && v <= MAX_SIZE && !Number.isInteger(v)) throw new FractionalSizeError(key, v);
   const bad = sizeProblem(v);
   if (bad) throw new ConfigValueError(key, bad);
   return v;
