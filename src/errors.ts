@@ -69,3 +69,21 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * A layer's rule threw something other than a RuleError (a TypeError, a RangeError): a bug in
+ * kerascope's rule for that class, not a finding about the file. It ends the analysis as an internal
+ * error (exit 4) whose one line names the layer and the class, so a report can say where; the
+ * original error is the cause (its stack under --debug).
+ */
+export class RuleBugError extends Error {
+  constructor(
+    readonly layer: string,
+    readonly className: string,
+    cause: unknown,
+  ) {
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`the ${className} rule failed on layer ${layer}: ${why.split('\n')[0]}`, { cause });
+    this.name = 'RuleBugError';
+  }
+}

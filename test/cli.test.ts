@@ -93,7 +93,7 @@ describe('errors: one line, the documented exit code', () => {
   it('a bug is exit 4 with one line, not a stack trace', async () => {
     const r = await run(['x.h5'], { 'x.h5': new RuleError('config has no units\nsecond line') });
     expect(r.code).toBe(4);
-    expect(r.stderr).toBe('kerascope: x.h5: internal error: config has no units (a bug in kerascope; --debug shows where)\n');
+    expect(r.stderr).toBe('kerascope: x.h5: internal error: config has no units (a bug in kerascope: please report it; --debug shows where)\n');
   });
 
   it('a usage error from analyze (a missing --weights file) is exit 2', async () => {

@@ -22,14 +22,17 @@ export function oneLine(err: unknown): string {
 /** The one line: the file the error names (a weights file, say), else the file being analysed. */
 export function errorLine(err: unknown, file: string | null): string {
   const where = err instanceof UnreadableError ? err.file : file;
-  const hint = exitCodeOf(err) === EXIT_INTERNAL ? ' (a bug in kerascope; --debug shows where)' : '';
+  const hint = exitCodeOf(err) === EXIT_INTERNAL ? ' (a bug in kerascope: please report it; --debug shows where)' : '';
   const text = oneLine(err) + hint;
   // The path and the message may quote a file's own strings: escaped, so the line stays one line.
   return display(where ? `kerascope: ${where}: ${text}` : `kerascope: ${text}`);
 }
 
 export function writeStack(io: Io, err: unknown, debug: boolean): void {
-  if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack.split('\n').map(display).join('\n') + '\n');
+  if (!debug || !(err instanceof Error)) return;
+  if (err.stack) io.stderr.write(err.stack.split('\n').map(display).join('\n') + '\n');
+  // A rule's bug (errors.ts RuleBugError) carries the rule's own error: where the bug is.
+  if (err.cause instanceof Error) writeStack(io, err.cause, debug);
 }
 
 /** Report the error on stderr and return its exit code. */

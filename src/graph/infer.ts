@@ -7,6 +7,7 @@ import type { Shape } from '../types.js';
 import type { FindingCode } from '../findings.js';
 import type { KerasVersion, RuleOutput } from '../layers/types.js';
 import { RuleError, SizeTooLargeError } from '../layers/types.js';
+import { RuleBugError } from '../errors.js';
 import { evaluateLayer, UnknownClassError } from '../layers/evaluate.js';
 import { isInputClass, ruleFor } from '../layers/registry.js';
 import { fmtCount, prod } from '../layers/util.js';
@@ -311,7 +312,9 @@ class ModelInference {
           r.problem = e.message;
           r.problemCode = e.code;
         }
-      } else throw e;
+      } else if (e instanceof RuleBugError) throw e;
+      // Anything else a rule throws is a bug in the rule, named by layer (issue 11), never a finding.
+      else throw new RuleBugError(this.path + spec.name, spec.className, e);
       return null;
     }
   }
