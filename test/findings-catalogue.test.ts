@@ -71,7 +71,8 @@ export function emittedCodes(file: ts.SourceFile, takesCode: ReadonlyMap<string,
     for (const code of literals(n)) out.push({ code, where: `${where}:${file.getLineAndCharacterOfPosition(n.getStart(file)).line + 1}` });
   };
   const visit = (n: ts.Node): void => {
-    if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'code') add(n.initializer);
+    // `code: '…'`, and a rule's `noteCode: '…'` (the code its notes are reported under).
+    if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && (n.name.text === 'code' || n.name.text === 'noteCode')) add(n.initializer);
     // A class field `readonly code: FindingCode = '…'` (the RuleError subclasses).
     if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === 'code' && n.initializer) add(n.initializer);
     if (ts.isCallExpression(n)) {

@@ -55,6 +55,9 @@ describe('Keras 2.2.4 crop Lambda (Sequential, fixtures/keras2-lambda/carnd-crop
     const notes = r.findings.filter((f) => f.severity === 'info').map((f) => f.message);
     expect(notes).toContain('flatten_1: output (None, 2112): 2112 from the shape of the stored dense_1/kernel');
     expect(notes.some((m) => m.startsWith('lambda_1: no output_shape stored'))).toBe(true);
+    // The Lambda's note is filed under the code its registry entry names; another layer's is a layer-note.
+    expect(r.findings.filter((f) => f.layer === 'lambda_1' && f.category === 'consistency').map((f) => f.code)).toEqual(['lambda-shape']);
+    expect(r.findings.find((f) => f.message.startsWith('flatten_1: output'))!.code).toBe('layer-note');
   });
 
   it('still finds a stored tensor that no output of the Lambda could explain', async () => {

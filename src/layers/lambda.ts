@@ -63,6 +63,7 @@ export const lambda: LayerRule = {
   family: 'core',
   summary: 'no weights; output shape = (batch,) + stored output_shape, else unknown (Keras 1/2 on Theano: the input shape)',
   source: 'keras/src/layers/core/lambda_layer.py',
+  noteCode: 'lambda-shape',
   apply({ config, inputShapes, kerasVersion }): RuleOutput {
     const shapes = storedOutputShapes(config);
     const unset = config['output_shape'] === null || config['output_shape'] === undefined;

@@ -170,6 +170,11 @@ export interface LayerRule {
    * `apply` is then never called.
    */
   opaque?: string;
+  /**
+   * The finding code the layer's notes are reported under (default `layer-note`): Lambda's say how its
+   * output shape was found (`lambda-shape`). The registry carries it, so no later step names a class.
+   */
+  noteCode?: FindingCode;
 }
 
 /**

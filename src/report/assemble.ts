@@ -5,6 +5,7 @@ import type { Finding, LayerCompute, LayerReport, ModelSource, Report, Shape, St
 import type { LayerResult, ModelResult } from '../graph/infer.js';
 import { findingOf, sortFindings } from '../findings.js';
 import { fmtCount, prod } from '../layers/util.js';
+import { ruleFor } from '../layers/registry.js';
 import type { MatchResult } from '../check/match.js';
 import { isOpaque, layerPath, ownedWeights, topLayers } from '../check/expected.js';
 import { computeSection } from './compute.js';
@@ -86,7 +87,7 @@ function graphFindings(model: ModelResult, findings: Finding[]): void {
       for (const t of r.rule?.truncated ?? []) findings.push(findingOf('config-size-truncated', path, `${path} (${r.spec.className}): ${t}`));
       for (const n of r.notes) {
         const text = n.startsWith(`${r.spec.name}: `) ? n.slice(r.spec.name.length + 2) : n;
-        findings.push(findingOf(r.spec.className === 'Lambda' ? 'lambda-shape' : 'layer-note', path, `${path}: ${text}`));
+        findings.push(findingOf(ruleFor(r.spec.className, r.spec.module)?.noteCode ?? 'layer-note', path, `${path}: ${text}`));
       }
       if (r.inner) walk(r.inner);
     }
