@@ -112,6 +112,20 @@ describe('absurd sizes (issue 10 item 8): an error finding naming the layer and 
     }
   });
 
+  test('every layer with a bad size is named, also those after a layer whose shape could not be worked out (npm run attack, item 8)', async () => {
+    // tf.keras 2.15 truncates Dense units (int(2.5) = 2): a warning there, an error for -7 and "3".
+    const dense = (name: string, units: unknown) => ({ class_name: 'Dense', config: { name, units } });
+    const input = { class_name: 'InputLayer', config: { name: 'input_1', batch_input_shape: [null, -5] } };
+    const r = await analyze(write({ ...seq([input, dense('negative', -7), dense('text', '3'), dense('fraction', 2.5)]), keras_version: '2.15.0' }));
+    expect(findings(r, 'config-invalid-value').map((f) => f.message)).toEqual([
+      'input_1 (InputLayer): config batch_input_shape: [null, -5]: -5 is negative',
+      'negative (Dense): config units: -7 is negative',
+      'text (Dense): config units: "3" is a string, not a number',
+    ]);
+    expect(findings(r, 'config-size-truncated').map((f) => f.layer)).toEqual(['fraction']);
+    expect(r.layers.map((l) => l.outputShape)).toEqual([null, null, null]);
+  });
+
   test('a stored input shape with a negative size is refused, not read as unknown', async () => {
     const r = await analyze(write(seq([{ class_name: 'Dense', config: { name: 'd', units: 3, batch_input_shape: [null, -5] } }])));
     expect(findings(r, 'config-invalid-value').map((f) => f.message)).toEqual(['d_input (InputLayer): config batch_input_shape: [null, -5]: -5 is negative']);
@@ -123,7 +137,7 @@ describe('absurd sizes (issue 10 item 8): an error finding naming the layer and 
     const big = findings(r, 'size-too-large');
     expect(big.map((f) => [f.severity, f.layer])).toEqual([['error', 'c']]);
     // The kernel: 65536 × 65536 × 3 × 2^32 = 3 × 2^64 elements.
-    expect(big[0]!.message).toBe('c (Conv2D): kernel of shape (65536, 65536, 3, 4294967296) has 5.53e+19 elements: size too large to count exactly (more than 2^53)');
+    expect(big[0]!.message).toBe('c (Conv2D): kernel of shape (65536, 65536, 3, 4294967296) has more than 2^53 elements: size too large to count exactly');
     expect(Number.isSafeInteger(r.totals.params)).toBe(true);
     const table = renderTable(r);
     expect(table).toContain(' Total params: 0 (0.00 B)');

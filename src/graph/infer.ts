@@ -6,7 +6,7 @@
 import type { Shape } from '../types.js';
 import type { FindingCode } from '../findings.js';
 import type { KerasVersion, RuleOutput } from '../layers/types.js';
-import { RuleError, SizeTooLargeError } from '../layers/types.js';
+import { ConfigValueError, RuleError, SizeTooLargeError } from '../layers/types.js';
 import { RuleBugError } from '../errors.js';
 import { evaluateLayer, UnknownClassError } from '../layers/evaluate.js';
 import { isInputClass, ruleFor } from '../layers/registry.js';
@@ -46,6 +46,8 @@ export interface LayerResult {
   /** The finding code of a rule-error: `layer-rule-error`, `config-invalid-value`, `size-too-large`. */
   problemCode?: FindingCode;
   notes: string[];
+  /** Fractional sizes the file's loader truncated (layers/fractional.ts): one sentence each. */
+  truncated?: string[];
   inner: ModelResult | null;
   /** The layer's own flag and every ancestor's. */
   trainable: boolean;
@@ -269,6 +271,7 @@ class ModelInference {
     if (failedInput) {
       // An input could not be worked out (its producer's rule failed, which is reported there).
       if (!r.rule && !r.inner && r.state === 'ok') r.state = 'no-shape';
+      if (rule && !rule.opaque && !spec.inner && !r.rule) this.configProblems(r, inputs, kwargs, callArgs);
     } else if (spec.inner) outputs = this.nested(r, inputs);
     else if (rule?.opaque) {
       r.state = 'opaque';
@@ -280,6 +283,27 @@ class ModelInference {
     if (produce) this.table.produce(callKey(this.path, spec.name, call), outputs, failedInput || r.state === 'rule-error');
     r.calls[call] = callResult(inputs, inputKeys, outputs);
     return outputs;
+  }
+
+  /**
+   * A layer on an input that could not be worked out still has its config read: a size no Keras
+   * accepts (`units: -7`, issue 10 item 8) is named on every layer that has one, not only the first.
+   * The rule runs on inputs of unknown rank; only what it says of the config is kept (the layer stays
+   * without a shape). Anything else it throws is ignored here: this pass only adds findings.
+   */
+  private configProblems(r: LayerResult, inputs: TensorShape[], kwargs: Record<string, TensorShape[]>, callArgs: Record<string, unknown>): void {
+    const spec = r.spec;
+    const open = (ts: TensorShape[]): TensorShape[] => ts.map(() => UNKNOWN_TENSOR);
+    const openKwargs = Object.fromEntries(Object.entries(kwargs).map(([k, v]) => [k, open(v)]));
+    try {
+      const out = evaluatePartial({ className: spec.className, module: spec.module, name: spec.name, config: spec.config, inputs: open(inputs), kwargs: openKwargs, callArgs, kerasVersion: this.version });
+      if (out.rule.truncated) r.truncated = out.rule.truncated;
+    } catch (e) {
+      if (!(e instanceof ConfigValueError)) return;
+      r.state = 'rule-error';
+      r.problem = e.message;
+      r.problemCode = e.code;
+    }
   }
 
   private applyRule(r: LayerResult, call: number, inputs: TensorShape[], kwargs: Record<string, TensorShape[]>, callArgs: Record<string, unknown>): TensorShape[] | null {
@@ -295,6 +319,7 @@ class ModelInference {
         r.state = unbuilt ? 'no-shape' : 'ok';
         r.problem = null;
         r.notes.push(...(out.rule.notes ?? []));
+        if (out.rule.truncated) r.truncated = out.rule.truncated;
       }
       // A source that states no shape (an InputLayer without one): what is built on it is unbuilt.
       if (out.outputs === null && inputs.length === 0) {
@@ -369,22 +394,25 @@ function storedList(s: Shape | Shape[]): Shape[] {
   return (Array.isArray(s[0]) ? s : [s]) as Shape[];
 }
 
-/** No real tensor has more than 64 axes, and no count past 2^53 is exact: a file claiming so is refused. */
+/**
+ * No real tensor has more than 64 axes, and no count past 2^53 is exact: a file claiming so is refused.
+ * The message never prints such a count (a float such as 1.21e+24 is what issue 10 item 8 forbids).
+ */
 const MAX_RANK = 64;
 function checkSizes(rule: RuleOutput, outputs: TensorShape[] | null): void {
   for (const t of outputs ?? []) {
     if (t.axes.length > MAX_RANK) throw new RuleError(`output of rank ${t.axes.length}: beyond any real tensor (at most ${MAX_RANK} axes)`);
     const n = prod(t.axes.map((a) => a.size ?? 1));
-    if (n > Number.MAX_SAFE_INTEGER) throw new SizeTooLargeError(`output of ${n.toExponential(2)} elements: size too large to count exactly (more than 2^53)`);
+    if (n > Number.MAX_SAFE_INTEGER) throw new SizeTooLargeError(`output of shape (${t.axes.map((a) => a.size ?? 'None').join(', ')}) has more than 2^53 elements: size too large to count exactly`);
   }
   let total = 0;
   for (const w of rule.weights) {
     if (!w.shape) continue;
     const n = prod(w.shape);
     total += n;
-    if (n > Number.MAX_SAFE_INTEGER) throw new SizeTooLargeError(`${w.name} of shape (${w.shape.join(', ')}) has ${n.toExponential(2)} elements: size too large to count exactly (more than 2^53)`);
+    if (n > Number.MAX_SAFE_INTEGER) throw new SizeTooLargeError(`${w.name} of shape (${w.shape.join(', ')}) has more than 2^53 elements: size too large to count exactly`);
   }
-  if (total > Number.MAX_SAFE_INTEGER) throw new SizeTooLargeError(`${fmtCount(total)} parameters: size too large to count exactly (more than 2^53)`);
+  if (total > Number.MAX_SAFE_INTEGER) throw new SizeTooLargeError('the weights add up to more than 2^53 parameters: size too large to count exactly');
 }
 
 /** The shapes a nested model's own InputLayers declare, in input order; null if any is missing. */

@@ -84,7 +84,7 @@ function graphFindings(model: ModelResult, findings: Finding[]): void {
     for (const r of m.layers) {
       const path = layerPath(r);
       if (r.state === 'rule-error') findings.push(findingOf(r.problemCode ?? 'layer-rule-error', path, `${path} (${r.spec.className}): ${r.problem}`));
-      for (const t of r.rule?.truncated ?? []) findings.push(findingOf('config-size-truncated', path, `${path} (${r.spec.className}): ${t}`));
+      for (const t of r.truncated ?? []) findings.push(findingOf('config-size-truncated', path, `${path} (${r.spec.className}): ${t}`));
       for (const n of r.notes) {
         const text = n.startsWith(`${r.spec.name}: `) ? n.slice(r.spec.name.length + 2) : n;
         findings.push(findingOf(ruleFor(r.spec.className, r.spec.module)?.noteCode ?? 'layer-note', path, `${path}: ${text}`));
