@@ -123,6 +123,7 @@ export const CATALOGUE = {
   'weights-inflated': c('format', 'info', 'A compressed weights member was inflated to a temporary file to be read (slower than a STORED member).'),
   'store-windows-paths': c('format', 'info', 'A Keras weights store written on Windows: its group names use \\ as the separator, read as /.'),
   'store-metrics': c('format', 'info', "A Keras weights store that also keeps compiled metrics' state (tf.keras 2.13–2.15): not parameters, not counted."),
+  'gzip-inflated': c('format', 'info', 'The file is gzip-compressed: it was inflated (at most 1 GiB) to a temporary file and read as the file inside.'),
   'savedmodel-no-variables': c('format', 'info', 'A SavedModel folder without variables/: the architecture is read, there are no stored tensors to compare.'),
   'savedmodel-not-variables': c('format', 'info', 'Values a SavedModel checkpoint saves that are not variables (lookup tables, configs): not parameters, not counted.'),
   'savedmodel-graph-from-pb': c('format', 'info', "Tensors matched to layers through saved_model.pb's object graph, because the checkpoint's own could not be read."),

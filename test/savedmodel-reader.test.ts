@@ -125,6 +125,14 @@ test('the TF 2.0–2.4 layout (metadata in saved_model.pb) is read and says so',
   expect(r.verdict).toBe('consistent');
 });
 
+test("a Lambda's bytecode in the SavedModel's metadata is the audit's finding, as in a .h5", async () => {
+  const r = await analyze(folder('tfk26_lambda'));
+  const f = r.findings.find((x) => x.code === 'lambda-layer')!;
+  expect(f.severity).toBe('high');
+  expect(f.layer).toBe('double');
+  expect(f.message).toContain('code object "lambda_model.<locals>.<lambda>"');
+});
+
 test('a Keras 3 model.export() folder is one line: an inference export, not a Keras model', async () => {
   const e = await refusal(folder('keras3_export'));
   expect(e.message).toMatch(/^not a Keras model: a TensorFlow SavedModel without Keras metadata, an inference export \(Keras 3 model\.export\(\) or tf\.saved_model\.save: 19 objects/);

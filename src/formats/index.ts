@@ -14,6 +14,7 @@ import { kerasHubReader } from './keras-hub/index.js';
 import { NOT_A_MODEL, kerasJsonReader } from './keras-json/index.js';
 import { kerasShardsReader, kerasZipReader } from './keras-zip/index.js';
 import { beside, LocalFolder, type Folder, type Place } from './folder.js';
+import { innerName, isGzip, readGunzipped } from './gzip/index.js';
 import type { FormatReader, Head, JsonHead, ReadContext } from './reader.js';
 import { isRemote } from './remote/address.js';
 import type { HttpOptions } from './remote/http.js';
@@ -65,7 +66,13 @@ export async function readSource(file: string, opts: ReadOptions = {}): Promise<
  * formats that span several files (tfjs shards, sharded weights); null when it sits in none.
  */
 export async function readModelFrom(src: ByteSource, place: Place | null): Promise<ModelSource> {
+  return readModel(src, place, null);
+}
+
+/** `gzipOf`: the gzip file `src` was inflated from (one layer of gzip is unwrapped, never two: a gzip quine inflates to itself). */
+async function readModel(src: ByteSource, place: Place | null, gzipOf: string | null): Promise<ModelSource> {
   const ctx = await contextOf(src, place);
+  if (isGzip(ctx.head.start)) return readGzipModel(src, place, gzipOf);
   const reader = READERS.find((r) => r.claims(ctx.head, src.name));
   if (reader) return reader.readModel(src, ctx);
   throw unclaimed(src, ctx.head, 'not a Keras model file: neither HDF5, a zip archive nor JSON', NOT_A_MODEL);
@@ -73,11 +80,41 @@ export async function readModelFrom(src: ByteSource, place: Place | null): Promi
 
 /** Reads only the stored tensors of a weights file, from any byte source. */
 export async function readWeightsFrom(src: ByteSource, place: Place | null): Promise<StoredWeights> {
+  return readWeightsOf(src, place, null);
+}
+
+async function readWeightsOf(src: ByteSource, place: Place | null, gzipOf: string | null): Promise<StoredWeights> {
   const ctx = await contextOf(src, place);
+  if (isGzip(ctx.head.start)) {
+    if (gzipOf) throw twiceGzipped(gzipOf);
+    return readGunzipped(src, innerName(src.name), (inner) => readWeightsOf(inner, innerPlace(place), src.name));
+  }
   const reader = READERS.find((r) => r.readWeights && r.claims(ctx.head, src.name));
   if (reader) return reader.readWeights!(src, ctx);
   const why = 'not a weights file: expected HDF5 (.h5, .weights.h5), a sharded .weights.json or a .keras archive';
   throw unclaimed(src, ctx.head, why, 'JSON without a weight_map: not a sharded-weights manifest');
+}
+
+// ---------------------------------------------------------------- gzip around a file (gzip/index.ts)
+
+/** A gzipped file's place as if it were the file inside: `dir/model.json.gz` → `dir/model.json` (its siblings are the same). */
+function innerPlace(place: Place | null): Place | null {
+  return place && { folder: place.folder, entry: innerName(place.entry) };
+}
+
+const twiceGzipped = (file: string): UnreadableError => new UnreadableError(file, 'gzip-compressed twice: kerascope inflates one layer of gzip');
+
+/**
+ * The file inside a gzip stream, read as if it had been given, and named as what it was given as.
+ * Its container stays the inflated file's (the audit checks a zip's members against that size).
+ */
+async function readGzipModel(src: ByteSource, place: Place | null, gzipOf: string | null): Promise<ModelSource> {
+  if (gzipOf) throw twiceGzipped(gzipOf);
+  return readGunzipped(src, innerName(src.name), async (inner, inflated) => {
+    const source = await readModel(inner, innerPlace(place), src.name);
+    const note = info('gzip-inflated', `gzip-compressed: ${inflated.toLocaleString('en-US')} bytes inflated from ${src.size.toLocaleString('en-US')} (to a temporary file, removed after)`);
+    return { ...source, file: src.name, formatLabel: `${source.formatLabel}, gzip-compressed`, findings: [note, ...source.findings] };
+  });
 }
 
 // ---------------------------------------------------------------- the head

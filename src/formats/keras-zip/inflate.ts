@@ -6,7 +6,7 @@
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createInflateRaw } from 'node:zlib';
+import { createGunzip, createInflateRaw } from 'node:zlib';
 import { UnreadableError } from '../../errors.js';
 import { asBuffer, type ByteSource } from '../source.js';
 import { oneLine } from '../text.js';
@@ -41,7 +41,12 @@ export interface InflateJob {
   /** The member's declared unpacked size: inflating past it is an error. */
   declared: number;
   budget: InflateBudget;
+  /** A gzip stream (`.json.gz`, `.h5.gz`: header, DEFLATE, trailer) rather than a zip member's raw DEFLATE. */
+  gzip?: boolean;
 }
+
+/** How errors name what is inflated. */
+const named = (job: InflateJob): string => (job.gzip ? `gzip stream ${job.member}` : `zip member ${job.member}`);
 
 /** Inflates the member, handing each piece and its position to `sink`; returns the bytes inflated. */
 export async function inflateMember(job: InflateJob, sink: (piece: Buffer, at: number) => void): Promise<number> {
@@ -55,7 +60,7 @@ export async function inflateMember(job: InflateJob, sink: (piece: Buffer, at: n
     })(),
   );
   try {
-    await pipeline(raw, createInflateRaw({ chunkSize: PIECE }), async (pieces: AsyncIterable<Buffer>) => {
+    await pipeline(raw, job.gzip ? createGunzip({ chunkSize: PIECE }) : createInflateRaw({ chunkSize: PIECE }), async (pieces: AsyncIterable<Buffer>) => {
       for await (const piece of pieces) {
         if (total + piece.length > limit) throw (stop = overLimit(job, limit));
         sink(piece, total);
@@ -66,14 +71,14 @@ export async function inflateMember(job: InflateJob, sink: (piece: Buffer, at: n
     });
   } catch (e) {
     if (stop) throw stop; // the pipeline may report its own abort first
-    throw e instanceof UnreadableError ? e : new UnreadableError(job.file, `zip member ${job.member}: ${oneLine(e)}`);
+    throw e instanceof UnreadableError ? e : new UnreadableError(job.file, `${named(job)}: ${oneLine(e)}`);
   }
   return total;
 }
 
 function overLimit(job: InflateJob, limit: number): UnreadableError {
-  const why = limit === job.declared ? `its declared ${job.declared} bytes` : `the ${job.budget.total} bytes kerascope inflates from one archive`;
-  return new UnreadableError(job.file, `zip member ${job.member} inflates past ${why}`);
+  const why = limit === job.declared && !job.gzip ? `its declared ${job.declared} bytes` : `the ${job.budget.total} bytes kerascope inflates from one ${job.gzip ? 'file' : 'archive'}`;
+  return new UnreadableError(job.file, `${named(job)} inflates past ${why}`);
 }
 
 /** Inflates the member into memory (config.json, metadata.json). */
