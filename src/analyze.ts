@@ -1,20 +1,10 @@
-// The pipeline: reader → graph → rules → check → report (src/report/assemble.ts builds the --json object).
-import type { Finding, ModelSource, Report } from './types.js';
-import { UnreadableError } from './errors.js';
+// The pipeline: reader → graph → rules → check → report. `analyze(file)` reads a path on this
+// machine (src/formats/index.ts); the rest is analyze-source.ts, which runs anywhere.
+import type { Report } from './types.js';
 import { readSource, type ReadOptions } from './formats/index.js';
-import { parseModel, ConfigError } from './graph/parse.js';
-import type { ModelResult } from './graph/infer.js';
-import { inferAndMatch } from './check/solve.js';
-import type { MatchResult } from './check/match.js';
-import { parseKerasVersion } from './layers/evaluate.js';
-import type { KerasVersion } from './layers/types.js';
-import { audit } from './audit/index.js';
-import { findingOf } from './findings.js';
-import { assembleReport, type AssembleOptions } from './report/assemble.js';
-import { singularCounts } from './report/plural.js';
-import { convertBack } from './check/convert-back.js';
-import { tfjsRefusals } from './check/tfjs-loader.js';
-import { analyzePreset } from './analyze-preset.js';
+import { analyzeSource } from './analyze-source.js';
+
+export { analyzeSource } from './analyze-source.js';
 
 export interface AnalyzeOptions extends ReadOptions {
   /** Kept for the CLI: nested layers are always in the report, `--expand` only changes the table. */
@@ -27,51 +17,4 @@ export interface AnalyzeOptions extends ReadOptions {
 export async function analyze(file: string, opts: AnalyzeOptions = {}): Promise<Report> {
   const source = await readSource(file, opts);
   return analyzeSource(source, { batch: opts.batch });
-}
-
-export function analyzeSource(source: ModelSource, opts: AssembleOptions = {}): Report {
-  return singularCounts(analyzeModel(source, opts));
-}
-
-function analyzeModel(source: ModelSource, opts: AssembleOptions): Report {
-  if (source.preset) return analyzePreset(source, safeAudit(source));
-  const findings: Finding[] = [...source.findings];
-  let model: ModelResult | null = null;
-  let match: MatchResult | null = null;
-  if (source.config) {
-    try {
-      const graph = parseModel(source.config);
-      if (graph.kind !== 'subclassed') {
-        const version = versionOf(source);
-        ({ model, match } = inferAndMatch(graph, version, source.weights));
-        findings.push(...convertBack(graph, model, version), ...tfjsRefusals(source));
-      }
-      else findings.push(findingOf('subclassed-model', null, `${graph.className} is a subclassed model: its config stores no layers, so only the stored tensors can be listed`));
-    } catch (e) {
-      if (e instanceof ConfigError) throw new UnreadableError(source.file, `model config: ${e.message}`);
-      throw e;
-    }
-  }
-  return assembleReport(source, model, match, findings, safeAudit(source), opts);
-}
-
-/**
- * The Keras version the rules follow: the file's, its weights', or the one its reader says its
- * format implies (ModelSource.assumedKerasVersion); else Keras 3 (Keras 3's to_json() and
- * config.json carry none; every earlier to_json() did).
- */
-function versionOf(source: ModelSource): KerasVersion {
-  // A TensorFlow.js folder is loaded by tfjs-layers, whichever Keras wrote its config.
-  const loader = source.format === 'tfjs-layers' ? 'tfjs' : undefined;
-  // The backend decides a Lambda's shape in Keras 1/2 (only Theano took the input shape: layers/lambda.ts).
-  const backend = source.backend ?? source.weights?.backend ?? null;
-  return { ...parseKerasVersion(source.kerasVersion ?? source.weights?.kerasVersion ?? source.assumedKerasVersion ?? '3.0', loader), backend };
-}
-
-function safeAudit(source: ModelSource): Finding[] {
-  try {
-    return audit(source);
-  } catch (e) {
-    return [findingOf('audit-failed', null, `the security audit could not finish: ${(e as Error).message}`)];
-  }
 }

@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, sy
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { insideFolder, LocalFolder, MemoryFolder, type Folder } from '../src/formats/folder.js';
+import { insideFolder, MemoryFolder, type Folder } from '../src/formats/folder.js';
+import { LocalFolder } from '../src/formats/local-folder.js';
 import { readPlace, readSource } from '../src/formats/index.js';
 import type { ModelSource } from '../src/types.js';
 

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPayload } from '../src/formats/hdf5/read.js';
 import { readModelFrom, readWeightsFrom } from '../src/formats/index.js';
-import { FileSource, MemorySource, type ByteRange, type ByteSource } from '../src/formats/source.js';
+import { FileSource } from '../src/formats/file-source.js';
+import { MemorySource, type ByteRange, type ByteSource } from '../src/formats/source.js';
 import { writeKeras3WeightsH5, writeLegacyH5 } from '../fixtures/builder/h5.js';
 import { buildKerasZip } from '../fixtures/builder/zip.js';
 

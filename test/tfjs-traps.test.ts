@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze, UnreadableError } from '../src/index.js';
-import { FileSource } from '../src/formats/source.js';
+import { FileSource } from '../src/formats/file-source.js';
 import { writeTfjsTraps } from '../fixtures/attack/folders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kerascope-tfjs-traps-'));

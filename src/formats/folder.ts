@@ -4,18 +4,17 @@
 // `config.json` + `metadata.json` + `model.weights.h5` — and a reader gets at the others only
 // through the Folder its file sits in (ReadContext.folder), never through `node:fs`: it can stat a
 // path (size, regular file or not, and whether it really lies inside the folder), list the
-// folder (bounded), and open a path as a ByteSource. The local folder lives here; a hub
-// repository (`hf://owner/repo`, listed by its API, files opened by ranged GETs) and a browser's
-// dropped folder are other implementations, with no reader changed.
+// folder (bounded), and open a path as a ByteSource. The contract and a folder in memory live
+// here, with nothing from Node; the local folder is local-folder.ts (node:fs), a browser's
+// dropped or picked folder is browser.ts, a hub repository (`hf://owner/repo`, listed by its API,
+// files opened by ranged GETs) is another, with no reader changed.
 //
 // Paths inside a folder are relative and `/`-separated (`variables/variables.index`). A path that
 // would leave the folder by its letters — a URL, an absolute path, `..` above the top — is never
 // stat'ed nor opened (`insideFolder` tells; `stat` and `open` refuse it). One that leaves it by a
 // symbolic link is stat'ed (its `outside` names where it goes) and opened only if the caller wants.
-import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, isAbsolute } from 'node:path';
-import { fileSystemError, UnreadableError } from '../errors.js';
-import { FileSource, MemorySource, notRegular, type ByteSource } from './source.js';
+import { UnreadableError } from '../errors.js';
+import { MemorySource, type ByteSource } from './source.js';
 
 /** What a path inside a folder is, from its stat (never opened to find out: opening a FIFO blocks). */
 export interface FolderEntry {
@@ -89,99 +88,27 @@ export function beside(path: string, name: string): string {
   return slash < 0 ? name : `${path.slice(0, slash + 1)}${name}`;
 }
 
-// ---------------------------------------------------------------- a folder on this machine
-
-/** A folder on this machine. Symbolic links are followed for sizes and reported when they lead outside. */
-export class LocalFolder implements Folder {
-  /** `dir`: the folder's path ('.' for the working folder); `name` names it in messages (default: the path). */
-  constructor(
-    readonly dir: string,
-    readonly name: string = dir,
-  ) {}
-
-  nameOf(path: string): string {
-    return join(this.dir, path);
-  }
-
-  async stat(path: string): Promise<FolderEntry | null> {
-    return this.statNow(mustBeInside(this, path));
-  }
-
-  private statNow(p: string): FolderEntry | null {
-    let st;
-    try {
-      st = statSync(join(this.dir, p));
-    } catch {
-      return null; // missing, a broken link, or not allowed: reported as missing by the reader
-    }
-    const notFile = notRegular(st);
-    return { path: p, size: notFile ? 0 : st.size, notFile, outside: this.linkOutside(p) };
-  }
-
-  /** Where `p` really is when that is outside the folder (symbolic links followed), else null. */
-  private linkOutside(p: string): string | null {
-    try {
-      const target = realpathSync(join(this.dir, p));
-      const rel = relative(realpathSync(this.dir), target);
-      return rel.startsWith('..') || isAbsolute(rel) ? target : null;
-    } catch {
-      return null;
-    }
-  }
-
-  async list(limit = LIST_LIMIT): Promise<FolderListing> {
-    const entries: FolderEntry[] = [];
-    // Breadth first, real folders only: a link to a folder is listed as what it is, never walked (no loops).
-    const queue = [''];
-    let truncated = false;
-    while (queue.length && !truncated) {
-      const sub = queue.shift()!;
-      let names;
-      try {
-        names = readdirSync(join(this.dir, sub), { withFileTypes: true });
-      } catch (e) {
-        if (sub === '') throw fileSystemError(this.name, e);
-        continue;
-      }
-      names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const d of names) {
-        const p = sub ? `${sub}/${d.name}` : d.name;
-        if (d.isDirectory()) {
-          queue.push(p);
-          continue;
-        }
-        if (entries.length >= limit) {
-          truncated = true;
-          break;
-        }
-        const e = this.statNow(p);
-        if (e && e.notFile !== 'is a directory') entries.push(e);
-      }
-    }
-    return { entries, truncated };
-  }
-
-  async open(path: string): Promise<ByteSource> {
-    const p = mustBeInside(this, path);
-    return FileSource.open(join(this.dir, p), this.nameOf(p));
-  }
-}
-
-// ---------------------------------------------------------------- a folder in memory
+// ---------------------------------------------------------------- folders of files held by path
 
 /**
- * Files held in memory, by path (a test's folder; the shape a browser's dropped folder takes,
- * with `File.slice` in place of the bytes). Nothing in it is a link or a special file.
+ * Files held by path, each opened as a source by the subclass: bytes in memory (MemoryFolder, a
+ * test's folder), a browser's dropped folder (browser.ts, Blobs read by `File.slice`). Nothing in
+ * it is a link or a special file.
  */
-export class MemoryFolder implements Folder {
-  private readonly files: Map<string, Uint8Array>;
+export abstract class FilesFolder<T> implements Folder {
+  protected readonly files: Map<string, T>;
 
   constructor(
     readonly name: string,
-    files: Iterable<[string, Uint8Array]>,
+    files: Iterable<readonly [string, T]>,
   ) {
     this.files = new Map([...files].map(([p, b]) => [insideFolder(p) ?? p, b]));
   }
+
+  /** The size of a held file. */
+  protected abstract sizeOf(file: T): number;
+  /** A held file as a source named `name`. */
+  protected abstract openFile(file: T, name: string): Promise<ByteSource>;
 
   nameOf(path: string): string {
     return `${this.name}/${path}`;
@@ -190,14 +117,14 @@ export class MemoryFolder implements Folder {
   async stat(path: string): Promise<FolderEntry | null> {
     const p = mustBeInside(this, path);
     const b = this.files.get(p);
-    if (b) return { path: p, size: b.length, notFile: null, outside: null };
+    if (b !== undefined) return { path: p, size: this.sizeOf(b), notFile: null, outside: null };
     const isDir = p === '' || [...this.files.keys()].some((k) => k.startsWith(`${p}/`));
     return isDir ? { path: p, size: 0, notFile: 'is a directory', outside: null } : null;
   }
 
   async list(limit = LIST_LIMIT): Promise<FolderListing> {
     const paths = [...this.files.keys()].sort();
-    const entries = paths.slice(0, limit).map((p) => ({ path: p, size: this.files.get(p)!.length, notFile: null, outside: null }));
+    const entries = paths.slice(0, limit).map((p) => ({ path: p, size: this.sizeOf(this.files.get(p)!), notFile: null, outside: null }));
     return { entries, truncated: paths.length > limit };
   }
 
@@ -206,6 +133,17 @@ export class MemoryFolder implements Folder {
     const name = this.nameOf(e?.path ?? path);
     if (!e) throw new UnreadableError(name, 'no such file');
     if (e.notFile) throw new UnreadableError(name, e.notFile);
-    return new MemorySource(this.files.get(e.path)!, name);
+    return this.openFile(this.files.get(e.path)!, name);
+  }
+}
+
+/** Files held in memory, by path (a test's folder). */
+export class MemoryFolder extends FilesFolder<Uint8Array> {
+  protected sizeOf(file: Uint8Array): number {
+    return file.length;
+  }
+
+  protected async openFile(file: Uint8Array, name: string): Promise<ByteSource> {
+    return new MemorySource(file, name);
   }
 }

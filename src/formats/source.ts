@@ -1,12 +1,11 @@
 // The one way every reader gets at a file's bytes: a byte source. A reader never opens a file
-// itself; it asks its source for bounded ranges by position. Two implementations live here: a
-// local file (read in place, never whole) and an in-memory buffer. A remote file (HTTP range
-// requests) and a browser `File` (`File.slice`) are two more, with no reader changed: that is
+// itself; it asks its source for bounded ranges by position. The contract and an in-memory buffer
+// live here, with nothing from Node but Buffer (the browser build gets it from the `buffer`
+// package); a local file is file-source.ts (node:fs), a browser `File` (`File.slice`) is
+// browser.ts, a remote file (HTTP range requests) is another, with no reader changed: that is
 // why reads are asynchronous, why several ranges can be asked for at once (a remote source turns
 // them into few requests), and why `readNow` is optional (only sources that can answer at once
 // have it; the native HDF5 reader uses it when it is there, and asks in batches when it is not).
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { fileSystemError, UnreadableError } from '../errors.js';
 
 /** `length` bytes at `offset`. */
 export interface ByteRange {
@@ -180,90 +179,6 @@ class WindowSource extends BaseSource {
   close(): void {}
 }
 
-/** A local file, read in place by position (a 4 GB file is served the few kB asked for). */
-export class FileSource extends BaseSource {
-  private fd: number | null;
-
-  private constructor(
-    readonly path: string,
-    fd: number,
-    size: number,
-    name: string,
-    private readonly onClose?: () => void,
-  ) {
-    super(name, size);
-    this.fd = fd;
-  }
-
-  /**
-   * Opens `path` read-only; `name` names it in messages (default: the path). A missing file, a
-   * folder or a special file is one UnreadableError line. `onClose` runs once the source is closed
-   * (a temporary file removed).
-   */
-  static open(path: string, name = path, onClose?: () => void): FileSource {
-    // A FIFO or a device is refused before it is opened: opening a FIFO blocks until a writer comes.
-    let special: string | null = null;
-    try {
-      special = notRegular(statSync(path));
-    } catch {
-      // missing or not allowed: the open below says which
-    }
-    if (special) throw new UnreadableError(name, special);
-    let fd: number;
-    try {
-      fd = openSync(path, 'r'); // EACCES lands here: stat needs no read permission
-    } catch (e) {
-      throw fileSystemError(name, e);
-    }
-    try {
-      const st = fstatSync(fd);
-      const special = notRegular(st);
-      if (special) throw new UnreadableError(name, special);
-      return new FileSource(path, fd, st.size, name, onClose);
-    } catch (e) {
-      closeSync(fd);
-      throw e instanceof UnreadableError ? e : fileSystemError(name, e);
-    }
-  }
-
-  protected fetchNow(): ReadNow {
-    return (offset, length, into) => this.readAt(offset, length, into);
-  }
-
-  private readAt(offset: number, length: number, into?: Uint8Array): Uint8Array {
-    if (this.fd === null) throw new UnreadableError(this.name, 'read after close');
-    const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
-    let done = 0;
-    try {
-      while (done < length) {
-        const got = readSync(this.fd, buf, done, length - done, offset + done);
-        if (got <= 0) break;
-        done += got;
-      }
-    } catch (e) {
-      throw fileSystemError(this.name, e); // EIO and the like
-    }
-    if (done < length) throw new UnreadableError(this.name, `file shrank while it was read (${done} of ${length} bytes at ${offset})`);
-    return buf;
-  }
-
-  /** A local file always answers at once. */
-  override get readNow(): ReadNow {
-    return super.readNow!;
-  }
-
-  get local(): LocalBytes {
-    return { path: this.path, offset: 0, whole: true };
-  }
-
-  close(): void {
-    if (this.fd === null) return;
-    closeSync(this.fd);
-    this.fd = null;
-    this.onClose?.();
-  }
-}
-
 /** Bytes already in memory (a test's buffer, a small inflated member, a browser's ArrayBuffer). */
 export class MemorySource extends BaseSource {
   constructor(
@@ -287,17 +202,6 @@ export class MemorySource extends BaseSource {
   }
 
   close(): void {}
-}
-
-/**
- * Why a path that exists is not a file kerascope reads ("is a directory", "not a regular file (a
- * FIFO)"), or null for a regular file. Found by stat, which never blocks: opening a FIFO would.
- */
-export function notRegular(st: Stats): string | null {
-  if (st.isFile()) return null;
-  if (st.isDirectory()) return 'is a directory';
-  const kind = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'a special file';
-  return `not a regular file (${kind})`;
 }
 
 /** A Buffer view of bytes from a source (no copy): Node's Buffer methods for readers that want them. */

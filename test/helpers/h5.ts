@@ -5,7 +5,8 @@ import type { H5Contents } from '../../src/formats/hdf5/contents.js';
 import type { H5Job } from '../../src/formats/hdf5/jobs.js';
 import { BlockCache } from '../../src/formats/hdf5/native/index.js';
 import { readNative, readPayload, type NativeResult } from '../../src/formats/hdf5/payload.js';
-import { FileSource, type ByteSource } from '../../src/formats/source.js';
+import { FileSource } from '../../src/formats/file-source.js';
+import type { ByteSource } from '../../src/formats/source.js';
 
 export type { H5Job } from '../../src/formats/hdf5/jobs.js';
 

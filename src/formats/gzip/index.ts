@@ -3,12 +3,11 @@
 // dispatcher (../index.ts) sees gzip's magic in the head, has the stream inflated here, and reads
 // what comes out as if it had been given that file. Inflated with the zip reader's code and caps
 // (keras-zip/inflate.ts, limits.ts: at most 1 GiB, in 1 MiB pieces, counted before they are
-// kept) into a sparse temporary file, removed when the read is done or the process is stopped.
-import { join } from 'node:path';
-import { InflateBudget, inflateToFile } from '../keras-zip/inflate.js';
+// kept) into a sparse temporary file, removed when the read is done or the process is stopped —
+// or, in the page, by inflate.browser.ts into a Blob.
+import { InflateBudget, inflatedSource } from '../keras-zip/inflate.js';
 import { MAX_INFLATED_BYTES } from '../keras-zip/limits.js';
-import { FileSource, type ByteSource } from '../source.js';
-import { makeTempDir, removeTempDir } from '../temp.js';
+import type { ByteSource } from '../source.js';
 
 /** gzip's magic (RFC 1952 §2.3.1): 1f 8b, then compression method 8 (deflate). */
 export function isGzip(start: Uint8Array): boolean {
@@ -22,18 +21,11 @@ export function innerName(name: string): string {
 
 /** Inflates `src` and hands the inflated bytes, as a local file named `name`, to `read`; everything is removed after. */
 export async function readGunzipped<T>(src: ByteSource, name: string, read: (inner: ByteSource, inflated: number) => Promise<T>, limit = MAX_INFLATED_BYTES): Promise<T> {
-  const dir = makeTempDir();
+  const budget = new InflateBudget(limit);
+  const inner = await inflatedSource({ source: src, start: 0, length: src.size, member: src.name, file: src.name, declared: limit, budget, gzip: true }, name);
   try {
-    const path = join(dir, 'inflated');
-    const budget = new InflateBudget(limit);
-    const inflated = await inflateToFile({ source: src, start: 0, length: src.size, member: src.name, file: src.name, declared: limit, budget, gzip: true }, path);
-    const inner = FileSource.open(path, name);
-    try {
-      return await read(inner, inflated);
-    } finally {
-      inner.close();
-    }
+    return await read(inner, inner.size);
   } finally {
-    removeTempDir(dir);
+    inner.close(); // removes the temporary file (inflate.ts)
   }
 }

@@ -2,11 +2,12 @@
 // place, an inflated member, a shard: kerascope's own metadata reader first (native/, in this
 // thread, no engine to load), the HDF5 engine (h5wasm in its worker, client.ts) for every file
 // that reader hands over.
+import { envVar } from '../../env.js';
 import { UnreadableError } from '../../errors.js';
 import type { ByteSource } from '../source.js';
 import { h5Deadline, engineBytesRead, runEngineJob, type Limit } from './client.js';
 import { readContents, type H5Contents } from './contents.js';
-import type { H5Job } from './jobs.js';
+import type { H5Job } from './run-job.js';
 import { BlockCache, isSignature, NativeCorrupt, NativeGiveUp, NativeH5File, NeedBytes, signatureOffsets } from './native/index.js';
 
 export interface PayloadOptions {
@@ -43,7 +44,7 @@ let nativeBytesRead = 0;
 
 /** `KERASCOPE_H5_READER=engine` sends every payload to the engine (tests of the engine's hooks). */
 export function nativeEnabled(): boolean {
-  return process.env['KERASCOPE_H5_READER'] !== 'engine';
+  return envVar('KERASCOPE_H5_READER') !== 'engine';
 }
 
 /** Bytes both HDF5 readers read from files so far (tests: no weight bytes read). */
@@ -69,7 +70,7 @@ export async function readPayload(src: ByteSource, opts: PayloadOptions): Promis
     nativeBytesRead += r.bytesRead;
     if (r.contents) return r.contents;
     gaveUp = r.gaveUp;
-    if (process.env['KERASCOPE_DEBUG_NATIVE']) process.stderr.write(`kerascope: ${opts.label}: native HDF5 reader gave up: ${r.gaveUp}\n`);
+    if (envVar('KERASCOPE_DEBUG_NATIVE')) process.stderr.write(`kerascope: ${opts.label}: native HDF5 reader gave up: ${r.gaveUp}\n`);
     if (r.corrupt) {
       const seconds = Math.min(h5Deadline(), CORRUPT_FILE_SECONDS);
       return runEngineJob(engineJob(src, opts, r.gaveUp), { seconds, onTimeout: `HDF5 file is corrupt: ${r.gaveUp}` } satisfies Limit);

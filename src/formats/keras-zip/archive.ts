@@ -17,7 +17,7 @@ import type { ZipMemberInfo } from '../../types.js';
 import type { ByteSource } from '../source.js';
 import { asBuffer } from '../source.js';
 import { oneLine } from '../text.js';
-import { InflateBudget } from './inflate.js';
+import { InflateBudget } from './budget.js';
 import { MAX_CENTRAL_DIRECTORY_BYTES, MAX_ZIP_ENTRIES, overlappingGroups } from './limits.js';
 
 const LOCAL_HEADER = 0x04034b50;

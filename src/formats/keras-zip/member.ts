@@ -6,15 +6,14 @@
 // STORED (what Keras writes): a window of the archive's own source, read in place — nothing is
 // copied, a 1 GB member costs the few kB of metadata read from it. DEFLATED: inflated (inflate.ts)
 // into memory for text, into a sparse temporary file for weights (temp.ts removes it, on a signal
-// too). Before any byte is read, a member is refused (limits.ts) when its bytes overlap another
+// too; in a browser, inflate.browser.ts: into a Blob). Before any byte is read, a member is refused (limits.ts) when its bytes overlap another
 // member's, when it has the zip-bomb signature the audit reports, or when it declares more than is
 // left of the archive's inflation budget; and no member ever yields more than it declared.
-import { join } from 'node:path';
 import { UnreadableError } from '../../errors.js';
-import { FileSource, type ByteSource } from '../source.js';
-import { makeTempDir, removeTempDir } from '../temp.js';
+import type { ByteSource } from '../source.js';
 import type { ZipArchive, ZipMember } from './archive.js';
-import { inflateToFile, inflateToMemory, type InflateJob } from './inflate.js';
+import type { InflateJob } from './budget.js';
+import { inflatedSource, inflateToMemory } from './inflate.js';
 import { isBomb, kerasRefuses, MAX_INFLATED_BYTES, ratioOf } from './limits.js';
 
 /** A config.json or metadata.json bigger than this is refused (a 2,000-layer config is a few MB). */
@@ -77,14 +76,5 @@ export async function memberSource(zip: ZipArchive, m: ZipMember): Promise<ByteS
   const name = `${zip.file}:${m.name}`;
   const start = await admit(zip, m);
   if (m.method === 0) return zip.source.window(start, m.compressedSize, name);
-  const dir = makeTempDir();
-  const remove = () => removeTempDir(dir);
-  try {
-    const tmp = join(dir, 'weights.h5');
-    await inflateToFile(job(zip, m, start, m.uncompressedSize), tmp);
-    return FileSource.open(tmp, name, remove);
-  } catch (e) {
-    remove();
-    throw e;
-  }
+  return inflatedSource(job(zip, m, start, m.uncompressedSize), name);
 }
