@@ -1,0 +1,129 @@
+// The page (issue 14), in a real browser: headless Chromium loads the built page, each fixture goes
+// in through the page's own file inputs, and the page must say what the command line says —
+// verdict, totals, an explained count — computed in the browser, with no request but the page's
+// own. Truth comes from the real writers: Keras's own summary() (fixtures/keras/truth.json),
+// keras-hub's count_params() and metadata.json (fixtures/keras-hub/truth.json).
+//
+// Skipped, and says so, only when no Chromium is installed (`apt-get install chromium`; .ci/run
+// does it). Waits are for page state (#status[data-state]), never for time.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundlePage, pageHtml } from '../web/build.js';
+import { chromiumPath, openSite, type Browser } from './helpers/chromium.js';
+import { deflatedCopy } from './helpers/deflate.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CHROMIUM = chromiumPath();
+
+interface KerasTruth {
+  slug: string;
+  summary: string;
+  total_params: number;
+  layers: { name: string; params: number }[];
+}
+const kerasTruth = (slug: string) => (JSON.parse(readFileSync(join(ROOT, 'fixtures/keras/truth.json'), 'utf8')) as KerasTruth[]).find((t) => t.slug === slug)!;
+const hubTruth = JSON.parse(readFileSync(join(ROOT, 'fixtures/keras-hub/truth.json'), 'utf8')) as {
+  presets: Record<string, { backbone_params: number; metadata_parameter_count: number; task_only_params: number }>;
+};
+
+/** The "Total params: …" lines of Keras's own summary(), as Keras printed them. */
+function kerasTotals(t: KerasTruth): string[] {
+  return t.summary.split('\n').filter((l) => /^\s*(Total|Trainable|Non-trainable) params:/.test(l)).map((l) => l.trim());
+}
+
+const seed = kerasTruth('seed_embedding_lstm');
+
+describe.skipIf(!CHROMIUM)(`the page in headless Chromium${CHROMIUM ? '' : ' — SKIPPED: no Chromium at /usr/bin/chromium (apt-get install chromium, or set KERASCOPE_CHROMIUM)'}`, () => {
+  let b: Browser;
+
+  beforeAll(async () => {
+    const page = await bundlePage();
+    const site = new Map([
+      ['/index.html', { body: pageHtml(page), type: 'text/html; charset=utf-8' }],
+      ['/engine-worker.js', { body: page.worker, type: 'text/javascript' }],
+    ]);
+    b = await openSite(CHROMIUM!, site);
+    await b.page.goto(`${b.origin}/`);
+    await b.page.waitForSelector('#status[data-state="idle"]');
+  });
+
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  /** Gives the page a file (or a folder) through its input, and waits until it has read it. */
+  async function open(input: '#file' | '#folder', path: string | { name: string; mimeType: string; buffer: Buffer }): Promise<string> {
+    await b.page.setInputFiles(input, typeof path === 'string' ? join(ROOT, path) : path);
+    await b.page.waitForSelector('#status[data-state="done"], #status[data-state="error"]');
+    return (await b.page.textContent('#status')) ?? '';
+  }
+
+  const text = async (selector: string) => (await b.page.textContent(selector)) ?? '';
+
+  /** Clicks a layer's name and returns the formula its explanation opens with. */
+  async function explain(layer: string): Promise<string> {
+    const row = b.page.locator(`tr[data-layer="${layer}"]`);
+    await row.locator('button.layer-name').click();
+    const formula = row.locator('xpath=following-sibling::tr[1]').locator('.formula');
+    await formula.waitFor({ state: 'visible' });
+    return (await formula.textContent()) ?? '';
+  }
+
+  it.each([
+    ['a .keras archive', 'fixtures/keras/models/seed_embedding_lstm.keras'],
+    ['a legacy .h5 the native HDF5 reader reads', 'fixtures/keras/models/seed_embedding_lstm.h5'],
+  ])('%s: the verdict, Keras\'s own totals, and the LSTM count explained', async (_, file) => {
+    expect(await open('#file', file)).toMatch(/^Read .*: consistent\.$/);
+    expect(await text('#verdict')).toBe('consistent');
+    const totals = await text('#totals');
+    for (const line of kerasTotals(seed)) expect(totals).toContain(line);
+    const lstm = seed.layers.find((l) => l.name === 'lstm')!;
+    // The formula ends in the count Keras's summary gives the layer (2,108).
+    expect(await explain('lstm')).toMatch(new RegExp(`^lstm \\(LSTM\\): .* = ${lstm.params.toLocaleString('en-US')}$`));
+  });
+
+  it('a .keras whose members are DEFLATED: inflated in the page (DecompressionStream), the same totals', async () => {
+    const buffer = await deflatedCopy(join(ROOT, 'fixtures/keras/models/seed_embedding_lstm.keras'));
+    expect(await open('#file', { name: 'deflated.keras', mimeType: 'application/zip', buffer })).toBe('Read deflated.keras: consistent.');
+    for (const line of kerasTotals(seed)) expect(await text('#totals')).toContain(line);
+    expect(await text('#findings')).toContain('weights-inflated');
+  });
+
+  it('a TensorFlow.js folder (model.json and its shard) picked as a folder', async () => {
+    // fixtures/tfjs/seed-lstm is the same Embedding → LSTM → Dropout → Dense as Keras's seed model (fixtures/tfjs/make.ts).
+    expect(await open('#folder', 'fixtures/tfjs/seed-lstm')).toBe('Read folder seed-lstm: consistent.');
+    expect(await text('#totals')).toContain(`Total params: ${seed.total_params.toLocaleString('en-US')}`);
+    expect(await text('#file-name')).toBe('seed-lstm/model.json');
+  });
+
+  it('a KerasHub preset folder: the backbone against keras-hub\'s count and metadata.json', async () => {
+    const truth = hubTruth.presets['bert_tiny']!;
+    expect(await open('#folder', 'fixtures/keras-hub/presets/bert_tiny')).toBe('Read folder bert_tiny: consistent.');
+    const totals = await text('#totals');
+    const n = (x: number) => x.toLocaleString('en-US');
+    expect(totals).toContain(`${n(truth.backbone_params)} params from its constructor arguments, ${n(truth.backbone_params)} stored; metadata.json parameter_count ${n(truth.metadata_parameter_count)} (match)`);
+    expect(totals).toContain(`${n(truth.task_only_params)} params of its own in task.weights.h5`);
+  });
+
+  it('a hostile layer name is shown as text: no element, no request, bidi controls written out', async () => {
+    const hostile = '<img src="http://203.0.113.9/x.png">\u202egnp.exe';
+    const json = readFileSync(join(ROOT, 'fixtures/keras/models/seed_mlp_softmax.json'), 'utf8').replaceAll('"dense_1"', JSON.stringify(hostile));
+    expect(await open('#file', { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(json) })).toMatch(/^Read model\.json: /);
+    expect(await b.page.locator('#report img').count()).toBe(0);
+    const table = await text('#layers');
+    expect(table).toContain('<img src="http://203.0.113.9/x.png">\\u202egnp.exe');
+    expect(table).not.toContain('\u202e');
+  });
+
+  it('a file that is no model: one line that says why', async () => {
+    const status = await open('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    expect(status).toMatch(/^Cannot read notes\.txt: .*not a Keras model file/);
+  });
+
+  it('made no request but the page\'s own', () => {
+    expect(b.outside).toEqual([]);
+    expect(b.requests.filter((u) => !u.startsWith(`${b.origin}/`) && !/^(blob|data):/.test(u))).toEqual([]);
+    expect(b.requests.length).toBeGreaterThan(0); // the page itself was seen
+  });
+});

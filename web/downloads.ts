@@ -1,0 +1,34 @@
+// The report as files, made here and saved by the browser (a Blob URL, never a request): JSON (the
+// `--json` object, byte for byte), and the graph as Mermaid.
+import { terminalSafeJson } from '../src/report/display.js';
+import { renderMermaid } from '../src/report/mermaid.js';
+import type { Report } from '../src/types.js';
+import { el } from './render.js';
+
+/** The file name a download gets: the model's, without its folder, with `ext`. */
+function nameFor(report: Report, ext: string): string {
+  const base = report.file.split(/[/:]/).filter(Boolean).pop() ?? 'model';
+  return `${base.replace(/[^\w.-]/g, '_')}.${ext}`;
+}
+
+/** Saves `text` as a file named `name`: a Blob URL clicked once, then released. */
+export function save(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function link(id: string, label: string, name: string, type: string, text: () => string): HTMLElement {
+  const b = el('button', { id, type: 'button', class: 'download', 'data-file': name }, label);
+  b.addEventListener('click', () => save(name, type, text()));
+  return b;
+}
+
+export function downloads(report: Report): HTMLElement {
+  const items = [link('download-json', 'JSON', nameFor(report, 'kerascope.json'), 'application/json', () => terminalSafeJson(JSON.stringify(report, null, 2)) + '\n')];
+  if (report.model) items.push(link('download-mermaid', 'Mermaid', nameFor(report, 'mmd'), 'text/plain', () => renderMermaid(report)));
+  return el('section', { id: 'downloads' }, el('h2', {}, 'Download'), el('p', {}, ...items.flatMap((a, i) => (i ? [' · ', a] : [a]))));
+}
