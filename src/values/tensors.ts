@@ -11,7 +11,8 @@
 //    files (tfjs-core io_utils.ts decodeWeights): a tensor may span two shards.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FileSource, MemorySource, type ByteSource } from '../formats/source.js';
+import { MemorySource, type ByteSource } from '../formats/source.js';
+import { FileSource } from '../formats/file-source.js';
 import { BlockCache, NativeH5File, isSignature, signatureOffsets } from '../formats/hdf5/native/index.js';
 import { ZipArchive } from '../formats/keras-zip/archive.js';
 import { memberSource } from '../formats/keras-zip/member.js';
