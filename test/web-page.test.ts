@@ -2,13 +2,17 @@
 // in through the page's own file inputs, and the page must say what the command line says —
 // verdict, totals, an explained count — computed in the browser, with no request but the page's
 // own. Truth comes from the real writers: Keras's own summary() (fixtures/keras/truth.json),
-// keras-hub's count_params() and metadata.json (fixtures/keras-hub/truth.json).
+// keras-hub's count_params() and metadata.json (fixtures/keras-hub/truth.json), tf.keras's
+// count_params() (fixtures/savedmodel/truth.json), XLA's cost analysis (fixtures/compute/truth.json).
 //
 // Skipped, and says so, only when no Chromium is installed (`apt-get install chromium`; .ci/run
 // does it). Waits are for page state (#status[data-state]), never for time.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../src/analyze.js';
 import { bundlePage, pageHtml } from '../web/build.js';
 import { chromiumPath, openSite, type Browser } from './helpers/chromium.js';
 import { deflatedCopy } from './helpers/deflate.js';
@@ -33,6 +37,14 @@ function kerasTotals(t: KerasTruth): string[] {
 }
 
 const seed = kerasTruth('seed_embedding_lstm');
+
+interface XlaLayer {
+  name: string;
+  batch_1: { xla: { compiled: { flops: number } }; output_bytes: number };
+  batch_8: { xla: { compiled: { flops: number } }; output_bytes: number };
+}
+const xla = (JSON.parse(readFileSync(join(ROOT, 'fixtures/compute/truth.json'), 'utf8')) as { cases: Record<string, { layers: XlaLayer[] }> }).cases;
+const savedTruth = (JSON.parse(readFileSync(join(ROOT, 'fixtures/savedmodel/truth.json'), 'utf8')) as { folders: Record<string, { count_params: number }> }).folders;
 
 describe.skipIf(!CHROMIUM)(`the page in headless Chromium${CHROMIUM ? '' : ' — SKIPPED: no Chromium at /usr/bin/chromium (apt-get install chromium, or set KERASCOPE_CHROMIUM)'}`, () => {
   let b: Browser;
@@ -83,6 +95,61 @@ describe.skipIf(!CHROMIUM)(`the page in headless Chromium${CHROMIUM ? '' : ' —
     expect(await explain('lstm')).toMatch(new RegExp(`^lstm \\(LSTM\\): .* = ${lstm.params.toLocaleString('en-US')}$`));
   });
 
+  /** Clicks a download button and returns the file the browser saved. */
+  async function download(button: string): Promise<{ name: string; text: string }> {
+    const [saved] = await Promise.all([b.page.waitForEvent('download'), b.page.click(button)]);
+    return { name: saved.suggestedFilename(), text: readFileSync((await saved.path())!, 'utf8') };
+  }
+
+  it('the graph: the SVG the command line draws, decoded and shown by the browser, and saved as the same file', async () => {
+    const file = 'fixtures/keras/models/seed_embedding_lstm.keras';
+    expect(await open('#file', file)).toMatch(/: consistent\.$/);
+    await b.page.waitForSelector('#graph .picture[data-state="ready"], #graph .picture[data-state="error"]');
+    expect(await b.page.getAttribute('#graph .picture', 'data-state')).toBe('ready');
+    const size = await b.page.$eval('#graph-svg', (img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]);
+    const svg = await download('#download-svg');
+    expect(svg.name).toBe('seed_embedding_lstm.keras.svg');
+    const root = new XMLParser({ ignoreAttributes: false }).parse(svg.text).svg;
+    // The browser drew it at the size the SVG declares (a picture it could not parse has none).
+    expect(size).toEqual([Math.round(Number(root['@_width'])), Math.round(Number(root['@_height']))]);
+    for (const l of seed.layers) expect(svg.text).toContain(`>${l.name}</tspan>`);
+    expect(await b.page.locator('#graph .picture img').getAttribute('src')).toMatch(/^blob:/);
+  });
+
+  it('downloads the --json object of the command line', async () => {
+    const file = 'fixtures/keras/models/seed_embedding_lstm.keras';
+    expect(await open('#file', file)).toMatch(/: consistent\.$/);
+    const json = await download('#download-json');
+    expect(json.name).toBe('seed_embedding_lstm.keras.kerascope.json');
+    const cli = await analyze(join(ROOT, file));
+    expect({ ...JSON.parse(json.text), file: null }).toEqual({ ...JSON.parse(JSON.stringify(cli)), file: null });
+  });
+
+  it('compute and memory: each layer\'s FLOPs and output bytes as XLA\'s cost analysis counts them, at batch 1 and 8', async () => {
+    const buffer = gunzipSync(readFileSync(join(ROOT, 'fixtures/compute/models/dense.keras.gz')));
+    const cell = async (layer: string, column: string) => (await b.page.textContent(`tr[data-layer="${layer}"] td[data-column="${column}"]`))?.trim();
+    expect(await open('#file', { name: 'dense.keras', mimeType: 'application/zip', buffer })).toBe('Read dense.keras: consistent.');
+    // Dense's count is exact against XLA (fixtures/compute/README.md): 2 × MACs + bias + activation.
+    const dense = xla['dense']!.layers.find((l) => l.name === 'dense_relu')!;
+    expect(await cell('dense_relu', 'flops')).toBe(dense.batch_1.xla.compiled.flops.toLocaleString('en-US'));
+    expect(await cell('dense_relu', 'activation-bytes')).toBe(`${dense.batch_1.output_bytes.toFixed(2)} B`);
+    expect(await text('#compute-totals')).toMatch(/^Compute \(per sample\): .* MACs, .* FLOPs/);
+    await b.page.fill('#batch', '8');
+    await b.page.dispatchEvent('#batch', 'change');
+    await b.page.waitForSelector('#compute-totals:has-text("batch 8")');
+    expect(await cell('dense_relu', 'flops')).toBe(dense.batch_8.xla.compiled.flops.toLocaleString('en-US'));
+    expect(await cell('dense_relu', 'activation-bytes')).toBe(`${dense.batch_8.output_bytes.toFixed(2)} B`);
+    await b.page.fill('#batch', '1');
+    await b.page.dispatchEvent('#batch', 'change');
+    await b.page.waitForSelector('#compute-totals:has-text("per sample")');
+  });
+
+  it('a tf.keras SavedModel folder (saved_model.pb, keras_metadata.pb, variables/) picked as a folder', async () => {
+    expect(await open('#folder', 'fixtures/savedmodel/folders/tfk26_lstm')).toBe('Read folder tfk26_lstm: consistent.');
+    expect(await text('#totals')).toContain(`Total params: ${savedTruth['tfk26_lstm']!.count_params.toLocaleString('en-US')}`);
+    expect(await text('#file-name')).toBe('tfk26_lstm');
+  });
+
   it('a .keras whose members are DEFLATED: inflated in the page (DecompressionStream), the same totals', async () => {
     const buffer = await deflatedCopy(join(ROOT, 'fixtures/keras/models/seed_embedding_lstm.keras'));
     expect(await open('#file', { name: 'deflated.keras', mimeType: 'application/zip', buffer })).toBe('Read deflated.keras: consistent.');
@@ -110,7 +177,8 @@ describe.skipIf(!CHROMIUM)(`the page in headless Chromium${CHROMIUM ? '' : ' —
     const hostile = '<img src="http://203.0.113.9/x.png">\u202egnp.exe';
     const json = readFileSync(join(ROOT, 'fixtures/keras/models/seed_mlp_softmax.json'), 'utf8').replaceAll('"dense_1"', JSON.stringify(hostile));
     expect(await open('#file', { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(json) })).toMatch(/^Read model\.json: /);
-    expect(await b.page.locator('#report img').count()).toBe(0);
+    // The one image is the graph kerascope drew (an <img> of a Blob URL: it runs and loads nothing).
+    expect(await b.page.locator('#report img:not(#graph-svg)').count()).toBe(0);
     const table = await text('#layers');
     expect(table).toContain('<img src="http://203.0.113.9/x.png">\\u202egnp.exe');
     expect(table).not.toContain('\u202e');

@@ -1,8 +1,9 @@
 // The report as files, made here and saved by the browser (a Blob URL, never a request): JSON (the
-// `--json` object, byte for byte), and the graph as Mermaid.
+// `--json` object, byte for byte), and the graph as SVG (as drawn on the page) and Mermaid.
 import { terminalSafeJson } from '../src/report/display.js';
 import { renderMermaid } from '../src/report/mermaid.js';
 import type { Report } from '../src/types.js';
+import { graphSvg } from './graph.js';
 import { el } from './render.js';
 
 /** The file name a download gets: the model's, without its folder, with `ext`. */
@@ -21,14 +22,20 @@ export function save(name: string, type: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-function link(id: string, label: string, name: string, type: string, text: () => string): HTMLElement {
+function link(id: string, label: string, name: string, type: string, text: () => string | Promise<string>): HTMLElement {
   const b = el('button', { id, type: 'button', class: 'download', 'data-file': name }, label);
-  b.addEventListener('click', () => save(name, type, text()));
+  b.addEventListener('click', () => void Promise.resolve(text()).then((t) => save(name, type, t)));
   return b;
 }
 
+/** Whether the page draws nested models expanded now (the graph's checkbox). */
+const expanded = () => (document.getElementById('graph-expand') as HTMLInputElement | null)?.checked ?? false;
+
 export function downloads(report: Report): HTMLElement {
   const items = [link('download-json', 'JSON', nameFor(report, 'kerascope.json'), 'application/json', () => terminalSafeJson(JSON.stringify(report, null, 2)) + '\n')];
-  if (report.model) items.push(link('download-mermaid', 'Mermaid', nameFor(report, 'mmd'), 'text/plain', () => renderMermaid(report)));
+  if (report.model) {
+    items.push(link('download-svg', 'SVG', nameFor(report, 'svg'), 'image/svg+xml', () => graphSvg(report, expanded())));
+    items.push(link('download-mermaid', 'Mermaid', nameFor(report, 'mmd'), 'text/plain', () => renderMermaid(report)));
+  }
   return el('section', { id: 'downloads' }, el('h2', {}, 'Download'), el('p', {}, ...items.flatMap((a, i) => (i ? [' · ', a] : [a]))));
 }

@@ -20,22 +20,56 @@ function setState(state: 'idle' | 'reading' | 'done' | 'error', text: string): v
   status.textContent = text;
 }
 
-/** Reads and analyses one model, then shows its report (or the one line that says why not). */
-async function show(what: string, read: () => Promise<ModelSource>): Promise<void> {
-  setState('reading', `Reading ${what}…`);
-  out.replaceChildren();
+const batchInput = $<HTMLInputElement>('batch');
+
+/** The batch size of the compute and activation numbers (`--batch N`): a whole number from 1. */
+function batch(): number {
+  const n = Number(batchInput.value);
+  return Number.isSafeInteger(n) && n >= 1 ? n : 1;
+}
+
+/** The model shown now, kept to count it again at another batch size. */
+let shown: { what: string; source: ModelSource } | null = null;
+
+/** Analyses a model read, then shows its report (or the one line that says why not). */
+function present(what: string, source: ModelSource): void {
   let report: Report;
   try {
-    report = analyzeSource(await read());
+    report = analyzeSource(source, { batch: batch() });
   } catch (e) {
-    const line = e instanceof UnreadableError || e instanceof Error ? e.message : String(e);
-    setState('error', `Cannot read ${what}: ${line}`);
-    if (!(e instanceof UnreadableError)) console.error(e);
+    fail(what, e);
     return;
   }
+  shown = { what, source };
   out.replaceChildren(renderReport(report), graphSection(report), downloads(report));
   setState('done', `Read ${what}: ${report.verdict}.`);
 }
+
+function fail(what: string, e: unknown): void {
+  shown = null;
+  out.replaceChildren();
+  const line = e instanceof UnreadableError || e instanceof Error ? e.message : String(e);
+  setState('error', `Cannot read ${what}: ${line}`);
+  if (!(e instanceof UnreadableError)) console.error(e);
+}
+
+/** Reads one model, then shows its report. */
+async function show(what: string, read: () => Promise<ModelSource>): Promise<void> {
+  setState('reading', `Reading ${what}…`);
+  out.replaceChildren();
+  let source: ModelSource;
+  try {
+    source = await read();
+  } catch (e) {
+    fail(what, e);
+    return;
+  }
+  present(what, source);
+}
+
+batchInput.addEventListener('change', () => {
+  if (shown) present(shown.what, shown.source);
+});
 
 function showFiles(files: PathFile[]): void {
   if (files.length === 0) return;

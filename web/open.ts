@@ -3,7 +3,7 @@
 // sources and folders (src/formats/browser.ts). Nothing is sent anywhere: a File is read here.
 import { UnreadableError } from '../src/errors.js';
 import { BrowserFolder } from '../src/formats/browser.js';
-import { folderEntry, readPlace } from '../src/formats/dispatch.js';
+import { folderEntry, namedAsFolder, readPlace } from '../src/formats/dispatch.js';
 import type { Folder, Place } from '../src/formats/folder.js';
 import type { ModelSource } from '../src/types.js';
 
@@ -37,7 +37,8 @@ async function modelPlace(folder: Folder): Promise<Place> {
 export async function readFiles(files: readonly PathFile[]): Promise<ModelSource> {
   if (files.length === 0) throw new UnreadableError('(nothing)', 'no file was given');
   const folder = BrowserFolder.fromPaths(files);
-  return readPlace(await modelPlace(folder));
+  const place = await modelPlace(folder);
+  return namedAsFolder(place, await readPlace(place));
 }
 
 /** The files of an `<input type=file>` (with `webkitdirectory`, each knows its path in the folder). */

@@ -5,7 +5,9 @@
 import { CATALOGUE, type FindingCode } from '../src/findings.js';
 import { allLayers, type Located } from '../src/report/explain.js';
 import { displayAll } from '../src/report/display.js';
-import { fmtCount, fmtOutput, fmtShape, paint } from '../src/report/format.js';
+import { COLUMNS, type ColumnName } from '../src/report/columns.js';
+import { computeLines } from '../src/report/compute-lines.js';
+import { fmtCount, fmtShape, paint } from '../src/report/format.js';
 import { presetLines, sequentialLike, storedLine, totalsLines } from '../src/report/table.js';
 import type { Finding, LayerReport, Report, WeightReport } from '../src/types.js';
 
@@ -44,8 +46,6 @@ function totals(report: Report): HTMLElement {
 }
 
 // ---------------------------------------------------------------- the layer table, explained on click
-
-const STATUS_WORD: Record<LayerReport['status'], string> = { ok: 'ok', mismatch: 'MISMATCH', 'unknown-class': 'unknown', unverified: 'unverified', 'no-shape': 'no shape' };
 
 function shapeText(s: number[] | null): string {
   return s === null ? '(unknown)' : fmtShape(s);
@@ -87,20 +87,30 @@ function explanation(loc: Located): HTMLElement {
   return box;
 }
 
-function layerTable(report: Report): HTMLElement {
+/** The table's columns: torchinfo's and Keras summary()'s, as `--columns` names them (src/report/columns.ts). */
+function columnsOf(report: Report): ColumnName[] {
   const links = !sequentialLike(report);
-  const headers = ['Layer (type)', 'Output Shape', 'Param #', ...(links ? ['Connected to'] : []), 'Verdict'];
+  return ['output-shape', 'params', 'param-share', 'macs', 'flops', 'activation-bytes', ...(links ? ['connected-to' as const] : []), 'verdict'];
+}
+
+/** Numbers right-aligned, as in the terminal. */
+const NUMERIC = new Set<ColumnName>(['params', 'param-share', 'macs', 'flops', 'activation-bytes']);
+
+function layerTable(report: Report): HTMLElement {
+  const columns = columnsOf(report);
   const table = el('table', { id: 'layers', class: 'layers' });
+  const headers = ['Layer (type)', ...columns.map((c) => COLUMNS[c].header)];
   table.append(el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)))));
   const body = el('tbody', {});
   for (const loc of allLayers(report.layers)) {
     const l = loc.layer;
     const name = el('button', { type: 'button', class: 'layer-name', 'aria-expanded': 'false', title: 'Explain this count' }, `${l.name} (${l.className})`);
     name.style.paddingLeft = `${loc.depth * 1.5}em`;
-    const row = el('tr', { 'data-layer': loc.path, 'data-depth': String(loc.depth), 'data-status': l.status });
-    row.append(el('td', {}, name), el('td', {}, fmtOutput(l.outputShape)), el('td', { class: 'num' }, fmtCount(l.params)));
-    if (links) row.append(el('td', { class: 'links' }, loc.depth === 0 && l.connectedTo.length ? l.connectedTo.join(', ') : '-'));
-    row.append(el('td', { class: 'status' }, STATUS_WORD[l.status]));
+    const row = el('tr', { 'data-layer': loc.path, 'data-depth': String(loc.depth), 'data-status': l.status }, el('td', {}, name));
+    for (const c of columns) {
+      const cell = COLUMNS[c].cell(l, { report, level: loc.depth, p: plain });
+      row.append(el('td', { 'data-column': c, ...(NUMERIC.has(c) ? { class: 'num' } : {}) }, Array.isArray(cell) ? cell.join(' ') : cell));
+    }
     const more = el('tr', { class: 'explain-row', hidden: '' }, el('td', { colspan: String(headers.length) }, explanation(loc)));
     name.addEventListener('click', () => {
       const open = more.hidden;
@@ -110,7 +120,17 @@ function layerTable(report: Report): HTMLElement {
     body.append(row, more);
   }
   table.append(body);
-  return table;
+  return el('div', { class: 'table-scroll' }, table);
+}
+
+// ---------------------------------------------------------------- compute and memory
+
+/** The command line's compute and memory totals (MACs, FLOPs, activations at the batch, weights by dtype). */
+function compute(report: Report): HTMLElement {
+  const box = el('section', { id: 'compute' }, el('h2', {}, 'Compute and memory'));
+  const lines = computeLines(report, plain).map((l) => l.trimStart());
+  box.append(lines.length ? el('pre', { id: 'compute-totals', class: 'totals' }, lines.join('\n')) : el('p', {}, 'No architecture stored: nothing to count.'));
+  return box;
 }
 
 // ---------------------------------------------------------------- findings
@@ -147,6 +167,7 @@ export function renderReport(raw: Report): HTMLElement {
     el('h2', {}, 'Layers'),
     el('p', { class: 'hint' }, 'Click a layer to see why it owns the parameters it owns.'),
     layerTable(report),
+    compute(report),
     findings(report),
   );
 }
