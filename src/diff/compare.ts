@@ -25,7 +25,16 @@ export interface Change {
 
 type Emit = (kind: DriftKind, layer: string | null, message: string) => void;
 
-const canonical = (className: string): string => ALIAS_OF[className] ?? className;
+/**
+ * One name per class. A custom class is named by its registered name in a Keras 3 `.h5`
+ * (`package>ScaleShift`, keras/src/saving/object_registration.py get_registered_name) and by
+ * its bare class name beside `registered_name` in a `.keras` config: the same class, so the
+ * package prefix is dropped before comparing.
+ */
+const canonical = (className: string): string => {
+  const bare = className.slice(className.lastIndexOf('>') + 1);
+  return ALIAS_OF[bare] ?? bare;
+};
 
 /** Equal config values; a scalar equals a list of itself (`kernel_size: 3` is `(3, 3)`). */
 function sameValue(a: unknown, b: unknown): boolean {
