@@ -2,11 +2,8 @@
 // real fixtures: SARIF valid against the published SARIF 2.1.0 schema, JUnit parsed as XML, Markdown
 // with its Mermaid block; strings from a file escaped in each.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AjvDraft04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../src/findings.js';
@@ -15,19 +12,8 @@ import { renderMarkdown } from '../src/report/markdown.js';
 import { renderMermaid } from '../src/report/mermaid.js';
 import { renderSarif } from '../src/report/sarif.js';
 import { run } from './cli-harness.js';
+import { sarifErrors } from './helpers/sarif.js';
 import { finding, seedLstmReport } from './report-fixtures.js';
-
-// The SARIF 2.1.0 JSON Schema as Microsoft's SARIF SDK ships it (@microsoft/jest-sarif, a devDependency:
-// the schema is read from the package, never copied into this repository). It is the 2.1.0-rtm.5
-// text; errata 01 (what GitHub's code scanning cites) changes descriptions and fixes one `language` pattern,
-// no property kerascope writes.
-const require = createRequire(import.meta.url);
-const sarifSchema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
-// unicodeRegExp off: rtm.5's `language` pattern has a stray `]` that only a non-unicode RegExp accepts (errata 01 fixed it).
-const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
-addFormats.default(ajv);
-const validateSarif = ajv.compile(sarifSchema);
-const sarifErrors = (v: unknown) => (validateSarif(v) ? '' : ajv.errorsText(validateSarif.errors, { separator: '\n' }));
 
 const tmp = mkdtempSync(join(tmpdir(), 'kerascope-formats-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

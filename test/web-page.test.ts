@@ -8,14 +8,16 @@
 // Skipped, and says so, only when no Chromium is installed (`apt-get install chromium`; .ci/run
 // does it). Waits are for page state (#status[data-state]), never for time.
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analyze.js';
+import { main } from '../src/cli/main.js';
 import { bundlePage, pageHtml } from '../web/build.js';
 import { chromiumPath, openSite, type Browser } from './helpers/chromium.js';
 import { deflatedCopy } from './helpers/deflate.js';
+import { sarifErrors } from './helpers/sarif.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CHROMIUM = chromiumPath();
@@ -123,6 +125,38 @@ describe.skipIf(!CHROMIUM)(`the page in headless Chromium${CHROMIUM ? '' : ' —
     expect(json.name).toBe('seed_embedding_lstm.keras.kerascope.json');
     const cli = await analyze(join(ROOT, file));
     expect({ ...JSON.parse(json.text), file: null }).toEqual({ ...JSON.parse(JSON.stringify(cli)), file: null });
+  });
+
+  /** `kerascope NAME --format sarif` run in NAME's folder (the page knows a file by its name only), and its exit code. */
+  async function cliSarif(path: string): Promise<{ code: number; text: string }> {
+    const dir = dirname(join(ROOT, path));
+    const here = process.cwd();
+    let text = '';
+    process.chdir(dir);
+    try {
+      const io = { stdout: { write: (t: string) => (text += t) }, stderr: { write: () => true, isTTY: false }, isTTY: false, env: {} };
+      const code = await main([basename(path), '--format', 'sarif'], io);
+      return { code, text };
+    } finally {
+      process.chdir(here);
+    }
+  }
+
+  it.each([
+    ['a consistent .keras (no result, exit code 0)', 'fixtures/keras/models/seed_embedding_lstm.keras', 0],
+    ['a Keras 2 .h5 whose Lambda layer holds marshalled bytecode (a critical result, exit code 1)', 'fixtures/keras2-lambda/carnd-crop.h5', 1],
+  ])('downloads the SARIF log of the command line: %s, valid SARIF 2.1.0, the same bytes as --format sarif', async (_, file, exit) => {
+    expect(await open('#file', file)).toMatch(/^Read /);
+    const sarif = await download('#download-sarif');
+    expect(sarif.name).toBe(`${basename(file)}.sarif`);
+    const log = JSON.parse(sarif.text) as { runs: { invocations: { exitCode: number }[]; results: { ruleId: string; level: string }[] }[] };
+    expect(sarifErrors(log)).toBe('');
+    expect(log.runs[0]!.invocations[0]!.exitCode).toBe(exit);
+    if (exit) expect(log.runs[0]!.results).toContainEqual(expect.objectContaining({ ruleId: 'lambda-layer', level: 'error' }));
+    else expect(log.runs[0]!.results).toEqual([]);
+    const cli = await cliSarif(file);
+    expect(cli.code).toBe(exit);
+    expect(sarif.text).toBe(cli.text);
   });
 
   it('compute and memory: each layer\'s FLOPs and output bytes as XLA\'s cost analysis counts them, at batch 1 and 8', async () => {

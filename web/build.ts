@@ -72,6 +72,8 @@ export async function bundlePage(): Promise<Bundles> {
     legalComments: 'none' as const,
     alias: Object.fromEntries(Object.entries(SHIMS).map(([k, v]) => [k, join(ROOT, v)])),
     inject: [join(WEB, 'shims/globals.ts')],
+    // kerascope's version, as the command line reads it from package.json (SARIF names the run with it).
+    define: { KERASCOPE_VERSION: JSON.stringify((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version) },
     plugins: [twins(used)],
     absWorkingDir: ROOT,
     logLevel: 'silent' as const,

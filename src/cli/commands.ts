@@ -4,7 +4,7 @@
 import { EXIT, UsageError } from '../errors.js';
 import type { Report } from '../types.js';
 import { errorEntry } from '../report/batch.js';
-import type { ReportDoc } from '../report/document.js';
+import { analyzeDoc, type ReportDoc } from '../report/document.js';
 import { applyExpectations, loadExpectations, type ExpectOptions } from './expectations.js';
 import { deliver, formatOf, type OutputOptions } from './output.js';
 import { renderTable } from '../report/table.js';
@@ -37,8 +37,8 @@ export async function runAnalyze(ctx: Ctx, file: string, o: AnalyzeCliOptions): 
     if (formatOf(o) !== 'table') deliver(ctx, o, doc, { table: () => '', json: () => json(errorEntry(doc.results[0]!)) }, code);
     return code;
   }
-  const code = exitFor(report.findings, o.failOn);
-  deliver(ctx, o, { command: 'analyze', results: [{ file, exitCode: code, report }], skipped: [], failOn: o.failOn }, {
+  const { doc, exitCode: code } = analyzeDoc(file, report, o.failOn);
+  deliver(ctx, o, doc, {
     table: () => renderTable(report, { ...table, expand: o.expand, color: color(ctx), width: width(ctx) }),
     json: () => json(report),
   }, code);

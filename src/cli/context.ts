@@ -1,9 +1,7 @@
 // What every command shares: its context (where it writes, what analyses), options, and how it
 // prints (colour and width from the terminal, JSON safe on a terminal) and judges (exit codes).
-import { EXIT } from '../errors.js';
-import type { Finding } from '../types.js';
 import { terminalSafeJson } from '../report/display.js';
-import { fails, type FailOn } from '../report/findings.js';
+import { exitFor, type FailOn } from '../report/findings.js';
 import { useColor } from '../report/format.js';
 import type { Engine } from './engine.js';
 import type { Io } from './io.js';
@@ -32,7 +30,4 @@ export const width = (ctx: Ctx): number | undefined => {
 };
 export const json = (v: unknown) => terminalSafeJson(JSON.stringify(v, null, 2)) + '\n';
 
-/** 1 when any finding fails the run (a consistency error, or security at/above --fail-on), else 0. */
-export function exitFor(findings: readonly Finding[], failOn: FailOn): number {
-  return findings.some((f) => fails(f, failOn)) ? EXIT.findings : EXIT.ok;
-}
+export { exitFor };

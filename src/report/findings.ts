@@ -1,4 +1,5 @@
 // Findings: the --fail-on threshold and their plain-text lines, in the one order of src/findings.ts.
+import { EXIT } from '../errors.js';
 import type { Finding, Severity } from '../types.js';
 import { SEVERITY_ORDER, sortFindings } from '../findings.js';
 import { displayAll } from './display.js';
@@ -24,6 +25,11 @@ export function fails(f: Finding, failOn: FailOn): boolean {
   if (f.category !== 'security' || failOn === 'none') return false;
   const rank = securityRank(f.severity);
   return rank >= 0 && rank >= securityRank(failOn);
+}
+
+/** 1 when any finding fails the run (a consistency error, or security at/above --fail-on), else 0: the command line's and the page's exit code. */
+export function exitFor(findings: readonly Finding[], failOn: FailOn): number {
+  return findings.some((f) => fails(f, failOn)) ? EXIT.findings : EXIT.ok;
 }
 
 function colourOf(s: Severity, p: Paint): (x: string) => string {

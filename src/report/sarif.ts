@@ -4,14 +4,13 @@
 // the model file. A model file is binary, yet GitHub places a result only with a line: every result
 // points at line 1 of its file, and carries its own partial fingerprint (GitHub cannot compute one
 // from a binary file). Files that could not be read are tool notifications, not results.
-// Checked against the published SARIF 2.1.0 schema in test/report-sarif.test.ts.
-import { createHash } from 'node:crypto';
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// Checked against the published SARIF 2.1.0 schema in test/report-formats.test.ts. Nothing of Node:
+// the page (web/downloads.ts) renders the same log as `--format sarif`.
 import type { Finding, Severity } from '../types.js';
 import { CATALOGUE, FINDING_CODES, type CatalogueEntry } from '../findings.js';
 import type { DiffResult } from '../diff/index.js';
 import { displayAll } from './display.js';
+import { sha256Hex } from './sha256.js';
 import type { DiffDoc, FilesDoc, ReportDoc, ToolInfo } from './document.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -44,14 +43,26 @@ function rule(id: string, e: CatalogueEntry): Record<string, unknown> {
   };
 }
 
-/** A relative path as a relative URI (forward slashes, each segment encoded); an absolute one as file://. */
+/** A remote file's address (`https://…`, `hf://…`): already a URI. */
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/** An absolute path: POSIX `/…`, Windows `C:\…` or `\\server\share`. */
+const ABSOLUTE = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+
+/**
+ * A relative path as a relative URI (forward slashes, each segment encoded); an absolute one as
+ * file:// (RFC 8089: `file:///C:/…` for a drive); a URL as it is.
+ */
 export function artifactUri(file: string): string {
-  if (isAbsolute(file)) return pathToFileURL(file).href;
-  return file.split(/[\\/]/).map(encodeURIComponent).join('/');
+  if (URI.test(file)) return file;
+  const segments = file.split(/[\\/]/).map(encodeURIComponent);
+  if (!ABSOLUTE.test(file)) return segments.join('/');
+  if (/^[A-Za-z]:/.test(file)) return `file:///${file.slice(0, 2)}/${segments.slice(1).join('/')}`;
+  // POSIX `/a/b` → `file:///a/b`; UNC `\\server\share` → `file://server/share`.
+  return `file:${file.startsWith('/') ? '//' : ''}${segments.join('/')}`;
 }
 
 function fingerprint(parts: (string | null)[]): string {
-  return createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('hex').slice(0, 32);
+  return sha256Hex(parts.map((p) => p ?? '').join('\u0000')).slice(0, 32);
 }
 
 const RULE_INDEX = new Map<string, number>(FINDING_CODES.map((c, i) => [c, i]));
