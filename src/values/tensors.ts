@@ -3,8 +3,9 @@
 // length) that ../values/index.ts streams through a hash; nothing here holds a tensor in memory.
 //  - HDF5 (.h5, .weights.h5, the model.weights.h5 inside a .keras): the dataset's data layout
 //    message through kerascope's own HDF5 reader (formats/hdf5/native/data.ts). Keras writes
-//    contiguous datasets (h5py without chunks= or compression=); chunked, virtual and external
-//    data are named and not compared.
+//    contiguous datasets (h5py without chunks= or compression=); chunked ones (h5py's chunks=,
+//    compression="gzip", shuffle=True) are produced band by band by ./chunked.ts; virtual and
+//    external data, and filters other than gzip and shuffle, are named and not compared.
 //  - .keras: a STORED member is read in place; a DEFLATED one is inflated to a temporary file
 //    first (keras-zip/member.ts memberSource, removed on close), so memory stays bounded.
 //  - TensorFlow.js: tensors are packed back to back, in manifest order, across the group's shard
@@ -14,6 +15,8 @@ import { dirname, join } from 'node:path';
 import { MemorySource, type ByteSource } from '../formats/source.js';
 import { FileSource } from '../formats/file-source.js';
 import { BlockCache, NativeH5File, isSignature, signatureOffsets } from '../formats/hdf5/native/index.js';
+import { InflateBudget } from '../formats/keras-zip/budget.js';
+import { chunkedTensor, type Pieces } from './chunked.js';
 import { ZipArchive } from '../formats/keras-zip/archive.js';
 import { memberSource } from '../formats/keras-zip/member.js';
 import { BYTES, parseManifest } from '../formats/tfjs/manifest.js';
@@ -25,8 +28,11 @@ export interface Run {
   length: number;
 }
 
-/** A tensor's bytes, or why they are not compared. `swap`: element size when stored big-endian. */
-export type TensorBytes = { runs: Run[]; bytes: number; swap: number } | { why: string };
+/**
+ * A tensor's bytes — runs of a file read in place, or pieces produced as they are read (a chunked
+ * dataset) — or why they are not compared. `swap`: element size when stored big-endian.
+ */
+export type TensorBytes = { runs: Run[]; bytes: number; swap: number } | Pieces | { why: string };
 
 export interface ValueFile {
   /** The stored path of a tensor (the report's `storedPath`) → its bytes. */
@@ -68,6 +74,7 @@ async function hdf5File(src: ByteSource, more: ByteSource[]): Promise<ValueFile 
   const base = offsets[i]!;
   const cache = new BlockCache(src, base, src.size - base);
   const h5 = new NativeH5File(cache, base, BUDGET_MS);
+  const chunked = { h5, src, base, budget: new InflateBudget() };
   return {
     locate(path) {
       try {
@@ -75,6 +82,7 @@ async function hdf5File(src: ByteSource, more: ByteSource[]): Promise<ValueFile 
         if (at.kind === 'unread') return { why: at.why };
         const meta = h5.datasetMeta(path);
         const swap = !meta.littleEndian && meta.size > 1 ? meta.size : 0;
+        if (at.kind === 'chunked') return chunkedTensor(chunked, at, meta, swap);
         if (at.kind === 'compact') return { runs: [{ source: new MemorySource(at.bytes, path), offset: 0, length: at.bytes.length }], bytes: at.bytes.length, swap };
         if (base + at.address + at.size > src.size) return { why: 'data past the end of the file' };
         return { runs: [{ source: src, offset: base + at.address, length: at.size }], bytes: at.size, swap };

@@ -4,7 +4,8 @@
 // to the engine; `failure` records a give-up even when a caller's catch swallowed it. A read the
 // byte source could not answer at once (NeedBytes) is neither: the caller fetches what the block
 // cache wanted and asks again (`startPass`), and what this file already parsed is kept.
-import { dataLocation, type DataLocation } from './data.js';
+import { chunkIndex, type Chunk } from './chunks.js';
+import { dataLocation, type ChunkedLayout, type DataLocation } from './data.js';
 import { denseObjects } from './dense.js';
 import { externalFileList } from './external.js';
 import { groupLinks } from './groups.js';
@@ -17,6 +18,7 @@ import {
   checkFillValue,
   checkFilterPipeline,
   dataLayout,
+  filterPipeline,
   dataspace,
   datatype,
   single,
@@ -115,8 +117,16 @@ export class NativeH5File implements H5Reader {
       if (meta.external_files) return { kind: 'unread' as const, why: 'data in external files (never read)' };
       const layout = messagesOf(this.object(at).messages, MSG.layout)[0];
       if (!layout || meta.vlen) return { kind: 'unread' as const, why: meta.vlen ? 'variable-length data' : 'not a dataset' };
-      return dataLocation(cursor(layout, this.s), meta.total_size * meta.size, this.s.o);
+      const loc = dataLocation(cursor(layout, this.s), meta.total_size * meta.size, this.s.o);
+      if (loc.kind !== 'chunked') return loc;
+      const filters = messagesOf(this.object(at).messages, MSG.filterPipeline).flatMap((m) => filterPipeline(cursor(m, this.s)));
+      return { ...loc, filters };
     });
+  }
+
+  /** The chunks a chunked dataset's B-tree lists (chunks.ts), at most `max`. */
+  chunks(layout: ChunkedLayout, dims: readonly number[], max: number): Chunk[] {
+    return this.guard(() => chunkIndex(this.src, layout.btree, layout.chunk, dims, this.s, max));
   }
 
   objectAddress(path: string): bigint {

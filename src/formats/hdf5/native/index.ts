@@ -17,7 +17,10 @@
 // over anything with the byte-source contract's shape, and answers the H5Reader questions
 // (types.ts) that the Keras layout walkers ask.
 export { BlockCache, NeedBytes, type PositionalBytes, type Range } from './blocks.js';
+export { chunkCount, type Chunk } from './chunks.js';
 export { NativeCorrupt, NativeGiveUp } from './cursor.js';
+export type { ChunkedLayout, DataLocation } from './data.js';
+export type { Filter } from './messages.js';
 export { externalFilesAt } from './external.js';
 export { NativeH5File } from './file.js';
 export { HDF5_SIGNATURE, isSignature, signatureOffsets, superblockSizes } from './superblock.js';

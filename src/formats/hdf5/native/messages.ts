@@ -166,19 +166,37 @@ export function checkFillValue(c: Cursor, old: boolean): void {
 }
 
 export function checkFilterPipeline(c: Cursor): void {
+  filterPipeline(c);
+}
+
+/** One filter of a pipeline: its id (1 deflate, 2 shuffle, 3 fletcher32, 4 szip, 5 nbit, 6 scale-offset, ≥ 256 registered), its client data. */
+export interface Filter {
+  id: number;
+  name: string;
+  values: number[];
+}
+
+/** The filter pipeline message (0x000B, spec IV.A.2.l), versions 1 and 2, in the order the writer applied them. */
+export function filterPipeline(c: Cursor): Filter[] {
   const version = c.u8();
   if (version !== 1 && version !== 2) corrupt(`filter pipeline message version ${version}`);
   const filters = c.u8();
   if (filters > 32) corrupt(`filter pipeline of ${filters} filters`);
   if (version === 1) c.skip(6);
+  const out: Filter[] = [];
   for (let i = 0; i < filters; i++) {
     const id = c.u16();
     const nameLength = version === 1 || id >= 256 ? c.u16() : 0;
     c.u16(); // flags
-    const values = c.u16();
-    c.skip(version === 1 ? Math.ceil(nameLength / 8) * 8 : nameLength);
-    c.skip(4 * values + (version === 1 && values % 2 ? 4 : 0));
+    const count = c.u16();
+    const name = c.bytes(version === 1 ? Math.ceil(nameLength / 8) * 8 : nameLength);
+    const values: number[] = [];
+    for (let k = 0; k < count; k++) values.push(c.u32());
+    if (version === 1 && count % 2) c.skip(4);
+    const end = name.indexOf(0);
+    out.push({ id, name: name.subarray(0, end < 0 ? name.length : end).toString('latin1'), values });
   }
+  return out;
 }
 
 export interface Attribute {
