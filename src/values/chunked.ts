@@ -98,7 +98,9 @@ async function* bands(f: ChunkedFile, chunks: Chunk[], s: Shape): AsyncGenerator
   const byBand = new Map<number, Chunk[]>();
   for (const c of chunks) {
     const b = c.offsets[0]! / s.chunk[0]!;
-    byBand.set(b, [...(byBand.get(b) ?? []), c]);
+    const list = byBand.get(b);
+    if (list) list.push(c);
+    else byBand.set(b, [c]);
   }
   for (let b = 0; b * s.chunk[0]! < s.dims[0]!; b++) {
     const first = b * s.chunk[0]!;
