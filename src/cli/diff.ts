@@ -41,8 +41,10 @@ export async function runDiff(ctx: Ctx, a: string, b: string, o: DiffOptions): P
     }
     if (diff.values.different > 0) {
       diff.changes.push({ kind: 'values', layer: null, message: `weight values: ${diff.values.different} of ${diff.values.compared} compared tensors differ`, allowed: allow.has('values') });
-      diff.agree = diff.changes.every((c) => c.allowed);
     }
+    // A tensor whose bytes fail the checksum its file stores: TensorFlow refuses to restore it.
+    for (const f of diff.values.checksums?.failed ?? []) diff.changes.push({ kind: 'checksum', layer: null, message: `${f.file}: ${f.tensor}: ${f.message}`, allowed: allow.has('checksum') });
+    diff.agree = diff.changes.every((c) => c.allowed);
   }
   const code = diff.agree ? EXIT.ok : EXIT.findings;
   deliver(ctx, o, { command: 'diff', diff }, { table: () => renderDiff(diff, { color: color(ctx), width: width(ctx) }), json: () => json(diff) }, code);

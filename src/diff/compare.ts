@@ -10,7 +10,7 @@ import { align, type Alignable } from './align.js';
 import type { Snapshot, SnapshotLayer, SnapshotTensor } from './snapshot.js';
 
 /** What kind of drift a change is: `--allow KIND` accepts it. */
-export const DRIFT_KINDS = ['layers', 'names', 'class', 'config', 'shapes', 'tensors', 'dtype', 'trainable', 'params', 'optimizer', 'values'] as const;
+export const DRIFT_KINDS = ['layers', 'names', 'class', 'config', 'shapes', 'tensors', 'dtype', 'trainable', 'params', 'optimizer', 'values', 'checksum'] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
 export interface Change {

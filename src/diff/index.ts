@@ -46,6 +46,11 @@ export interface ValuesSummary {
   different: number;
   notCompared: { tensor: string; reason: string }[];
   bytesHashed: number;
+  /**
+   * The checksums a file keeps for its tensors (a SavedModel's crc32c), checked on the bytes
+   * hashed: how many held, and each that did not. Absent when no compared tensor has one.
+   */
+  checksums?: { verified: number; failed: { tensor: string; file: string; message: string }[] };
 }
 
 function side(r: Report, s: Snapshot): DiffSide {

@@ -35,6 +35,7 @@ export function renderDiff(raw: DiffResult, options: DiffTableOptions = {}): str
     lines.push(`${p.bold(' Values:')} ${v.compared} tensors compared, ${v.equal} equal, ${v.different} different${v.notCompared.length ? `, ${v.notCompared.length} not compared` : ''} (${fmtCount(v.bytesHashed)} bytes hashed)`);
     for (const n of v.notCompared.slice(0, 5)) lines.push(`   ${n.tensor}: ${n.reason}`);
     if (v.notCompared.length > 5) lines.push(`   … and ${v.notCompared.length - 5} more (--json lists them all)`);
+    if (v.checksums) lines.push(`${p.bold(' Checksums:')} ${v.checksums.verified} held${v.checksums.failed.length ? `, ${v.checksums.failed.length} failed` : ''} (crc32c stored with each tensor)`);
   }
   const drift = d.changes.filter((c) => !c.allowed).length;
   const allowed = d.changes.length - drift;

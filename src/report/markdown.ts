@@ -127,7 +127,7 @@ function diffDoc(d: DiffResult): string[] {
   const out = ['## kerascope diff', '', verdict, ''];
   out.push(...table(['', 'File', 'Format', 'Layers', 'Params', 'Trainable', 'Optimizer'], [['A', ...side(d.a)], ['B', ...side(d.b)]], [3, 4, 5]), '');
   if (d.changes.length) out.push(...table(['Kind', 'Layer', 'Change'], changeRows(d.changes)), '');
-  if (d.values) out.push(`Values: ${d.values.compared} tensors compared, ${d.values.equal} equal, ${d.values.different} different${d.values.notCompared.length ? `, ${d.values.notCompared.length} not compared` : ''}.`, '');
+  if (d.values) out.push(`Values: ${d.values.compared} tensors compared, ${d.values.equal} equal, ${d.values.different} different${d.values.notCompared.length ? `, ${d.values.notCompared.length} not compared` : ''}${d.values.checksums ? `; checksums: ${d.values.checksums.verified} held, ${d.values.checksums.failed.length} failed` : ''}.`, '');
   return out;
 }
 

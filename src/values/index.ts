@@ -10,6 +10,7 @@ import { align } from '../diff/align.js';
 import type { ValuesSummary } from '../diff/index.js';
 import type { LayerReport, Report, WeightReport } from '../types.js';
 import { ValueReadError } from './chunked.js';
+import { crc32c } from './crc32c.js';
 import { openValues, type Run, type TensorBytes, type ValueFile } from './tensors.js';
 
 /** What is drawn on: a terminal stream (the CLI passes stderr only when it is one). */
@@ -62,7 +63,7 @@ export async function compareValues(a: Report, b: Report, progress: Progress | n
     }
     const bar = progress ? progressBar(progress, pairs.length) : null;
     for (const [k, p] of pairs.entries()) {
-      await comparePair(p, fa, fb, summary);
+      await comparePair(p, [fa, fb], [a.weightsFile ?? a.file, b.weightsFile ?? b.file], summary);
       bar?.(k + 1, summary.bytesHashed);
     }
     if (progress) progress.write('\r\x1b[K');
@@ -73,7 +74,7 @@ export async function compareValues(a: Report, b: Report, progress: Progress | n
   }
 }
 
-async function comparePair(p: Pair, fa: ValueFile, fb: ValueFile, summary: ValuesSummary): Promise<void> {
+async function comparePair(p: Pair, [fa, fb]: [ValueFile, ValueFile], files: [string, string], summary: ValuesSummary): Promise<void> {
   const x = fa.locate(p.a.storedPath!);
   const y = fb.locate(p.b.storedPath!);
   if ('why' in x || 'why' in y) {
@@ -85,10 +86,10 @@ async function comparePair(p: Pair, fa: ValueFile, fb: ValueFile, summary: Value
     summary.different++; // another size (a dtype change): no need to read
     return;
   }
-  let hx: string, hy: string;
+  let hx: Digest, hy: Digest;
   try {
-    hx = await hash(x);
-    hy = await hash(y);
+    hx = await digest(x);
+    hy = await digest(y);
   } catch (e) {
     // A chunk found broken while it was read (chunked.ts): this tensor is not compared.
     if (!(e instanceof ValueReadError)) throw e;
@@ -97,21 +98,41 @@ async function comparePair(p: Pair, fa: ValueFile, fb: ValueFile, summary: Value
   }
   summary.compared++;
   summary.bytesHashed += x.bytes + y.bytes;
-  if (hx === hy) summary.equal++;
+  if (hx.sha256 === hy.sha256) summary.equal++;
   else summary.different++;
+  for (const [d, file] of [[hx, files[0]], [hy, files[1]]] as const) {
+    if (!d.crc) continue;
+    const c = (summary.checksums ??= { verified: 0, failed: [] });
+    if (d.crc.stored === d.crc.computed) c.verified++;
+    else c.failed.push({ tensor: p.name, file, message: `stored crc32c ${d.crc.stored}, computed ${d.crc.computed} on its bytes (${d.crc.where}): TensorFlow refuses to restore it` });
+  }
 }
 
-/** SHA-256 of a tensor's bytes, read one slice (or one produced piece) at a time. */
-export async function hash(t: Exclude<TensorBytes, { why: string }>): Promise<string> {
+export interface Digest {
+  sha256: string;
+  /** The checksum the file stores for these bytes, and the one computed on them, when it stores one. */
+  crc: { stored: number; computed: number; where: string } | null;
+}
+
+/** SHA-256 of a tensor's bytes; a stored crc32c is checked on the same bytes as they stream. */
+export async function digest(t: Exclude<TensorBytes, { why: string }>): Promise<Digest> {
   const h = createHash('sha256');
+  const stored = 'runs' in t ? t.crc32c : undefined;
+  let crc = 0;
   let total = 0;
   // A slice, and a piece (a band of whole rows), is a whole number of elements: a byte swap never splits one.
   for await (const chunk of 'pieces' in t ? t.pieces() : slices(t.runs)) {
+    if (stored) crc = crc32c(chunk, crc);
     h.update(t.swap ? swapped(chunk, t.swap) : chunk);
     total += chunk.length;
   }
   if (total !== t.bytes) throw new ValueReadError(`${total} bytes read where ${t.bytes} were expected`);
-  return h.digest('hex');
+  return { sha256: h.digest('hex'), crc: stored ? { stored: stored.stored, computed: crc, where: stored.where } : null };
+}
+
+/** SHA-256 of a tensor's bytes, read one slice (or one produced piece) at a time. */
+export async function hash(t: Exclude<TensorBytes, { why: string }>): Promise<string> {
+  return (await digest(t)).sha256;
 }
 
 async function* slices(runs: Run[]): AsyncGenerator<Uint8Array> {

@@ -8,6 +8,8 @@
 //    external data, and filters other than gzip and shuffle, are named and not compared.
 //  - .keras: a STORED member is read in place; a DEFLATED one is inflated to a temporary file
 //    first (keras-zip/member.ts memberSource, removed on close), so memory stays bounded.
+//  - SavedModel: each tensor at its (shard, offset, size) in variables.data-*, its crc32c checked
+//    while it is hashed (./savedmodel.ts).
 //  - TensorFlow.js: tensors are packed back to back, in manifest order, across the group's shard
 //    files (tfjs-core io_utils.ts decodeWeights): a tensor may span two shards.
 import { readFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { FileSource } from '../formats/file-source.js';
 import { BlockCache, NativeH5File, isSignature, signatureOffsets } from '../formats/hdf5/native/index.js';
 import { InflateBudget } from '../formats/keras-zip/budget.js';
 import { chunkedTensor, type Pieces } from './chunked.js';
+import { savedModelFile } from './savedmodel.js';
 import { ZipArchive } from '../formats/keras-zip/archive.js';
 import { memberSource } from '../formats/keras-zip/member.js';
 import { BYTES, parseManifest } from '../formats/tfjs/manifest.js';
@@ -32,7 +35,13 @@ export interface Run {
  * A tensor's bytes — runs of a file read in place, or pieces produced as they are read (a chunked
  * dataset) — or why they are not compared. `swap`: element size when stored big-endian.
  */
-export type TensorBytes = { runs: Run[]; bytes: number; swap: number } | Pieces | { why: string };
+export type TensorBytes = { runs: Run[]; bytes: number; swap: number; crc32c?: StoredCrc } | Pieces | { why: string };
+
+/** A checksum the file keeps for the tensor's bytes (a SavedModel's, unmasked), and where they are. */
+export interface StoredCrc {
+  stored: number;
+  where: string;
+}
 
 export interface ValueFile {
   /** The stored path of a tensor (the report's `storedPath`) → its bytes. */
@@ -55,6 +64,8 @@ export async function openValues(r: Report): Promise<ValueFile | { why: string }
       return kerasArchive(r.file);
     case 'tfjs-layers':
       return tfjsFile(r.file);
+    case 'savedmodel':
+      return r.weightsFile ? savedModelFile(r.weightsFile) : { why: 'a SavedModel folder without variables' };
     case 'keras-json':
       return r.weightsFile ? openValues({ ...r, file: r.weightsFile, format: r.weightsFile.endsWith('.json') ? 'tfjs-layers' : 'h5-model', weightsFile: null }) : { why: 'an architecture without weights' };
     default:

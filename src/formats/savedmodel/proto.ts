@@ -92,11 +92,13 @@ export interface BundleEntry {
   size: number;
   /** A partitioned variable's full-tensor entry: its slices are stored under other keys. */
   slices: number;
+  /** The masked crc32c of the tensor's stored bytes (tensor_bundle.cc BundleWriter::Add), when written. */
+  crc32c: number | null;
 }
 
-/** BundleEntryProto: dtype 1, shape 2, shard_id 3, offset 4, size 5, crc32c 6, slices 7. */
+/** BundleEntryProto: dtype 1, shape 2, shard_id 3, offset 4, size 5, crc32c 6 (fixed32), slices 7. */
 export function decodeBundleEntry(bytes: Uint8Array): BundleEntry {
-  const e: BundleEntry = { dtype: 0, shape: [], shardId: 0, offset: 0, size: 0, slices: 0 };
+  const e: BundleEntry = { dtype: 0, shape: [], shardId: 0, offset: 0, size: 0, slices: 0, crc32c: null };
   eachField(bytes, 'BundleEntryProto', (f, w, r) => {
     if (f === 1) e.dtype = varint(r, w, 'dtype');
     else if (f === 2) e.shape = decodeShape(sub(r, w, 'shape'));
@@ -104,7 +106,10 @@ export function decodeBundleEntry(bytes: Uint8Array): BundleEntry {
     else if (f === 4) e.offset = int64(r, w, 'offset');
     else if (f === 5) e.size = int64(r, w, 'size');
     else if (f === 7) (sub(r, w, 'slices'), e.slices++);
-    else return false;
+    else if (f === 6) {
+      if (w !== WireType.Bit32) throw new ProtoError(`crc32c has wire type ${w}, not fixed32`);
+      e.crc32c = r.fixed32();
+    } else return false;
     return true;
   });
   return e;

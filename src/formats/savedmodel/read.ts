@@ -36,7 +36,7 @@ export const MAX_INDEX_BYTES = 64 * 1024 * 1024;
 /** Largest checkpoint object graph read from the data shard. */
 export const MAX_CHECKPOINT_GRAPH_BYTES = 64 * 1024 * 1024;
 /** Shards an index may name (TensorFlow writes one per device; thousands would be a lie). */
-const MAX_SHARDS = 10_000;
+export const MAX_SHARDS = 10_000;
 
 type Json = Record<string, unknown>;
 
