@@ -17,6 +17,8 @@ import { NOT_A_MODEL, kerasJsonReader } from './keras-json/index.js';
 import { kerasShardsReader, kerasZipReader } from './keras-zip/index.js';
 import { beside, type Folder, type Place } from './folder.js';
 import { innerName, isGzip, readGunzipped } from './gzip/index.js';
+import type { Env } from './remote/address.js';
+import type { HttpOptions } from './remote/http.js';
 import type { FormatReader, Head, JsonHead, ReadContext } from './reader.js';
 import { SAVEDMODEL_ENTRIES, savedModelReader } from './savedmodel/index.js';
 import type { ByteSource } from './source.js';
@@ -183,6 +185,30 @@ export async function oneModelFile(folder: Folder): Promise<string> {
 export async function readFolder(folder: Folder, opts: PairingOptions = {}): Promise<ModelSource> {
   const place = await folderEntry(folder);
   return namedAsFolder(place, await readPlace(place, opts));
+}
+
+/** Where a model folder starts: its entry file; with `oneModel` (a hub repository), else its one model file. */
+export async function modelPlace(folder: Folder, oneModel: boolean): Promise<Place> {
+  try {
+    return await folderEntry(folder);
+  } catch (e) {
+    if (oneModel && e instanceof UnreadableError) return { folder, entry: await oneModelFile(folder) };
+    throw e;
+  }
+}
+
+/**
+ * A URL or hf:// address (remote/), read by range requests; the report says how many requests and
+ * bytes it took. `env`: HF_TOKEN and HF_ENDPOINT (the command line's environment; a page has none).
+ * `read`: how the model at a place is read (the command line pairs --weights and --config there).
+ */
+export async function readRemote(arg: string, http: Partial<HttpOptions> = {}, env: Env = {}, read: (place: Place) => Promise<ModelSource> = (p) => readPlace(p)): Promise<ModelSource> {
+  const { openRemote, transferFinding } = await import('./remote/index.js');
+  const { client, target } = openRemote(arg, http, env);
+  const place = target.kind === 'file' ? target.place : await modelPlace(target.folder, target.repoTop);
+  const source = target.kind === 'file' ? await read(place) : namedAsFolder(place, await read(place));
+  source.findings.push(transferFinding(client, source.container.size, target.kind === 'folder'));
+  return source;
 }
 
 /** A SavedModel is the whole folder: the report names the folder, not the file it was read from. */

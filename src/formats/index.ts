@@ -6,7 +6,7 @@ import { statSync, type Stats } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { ModelSource } from '../types.js';
 import { fileSystemError, UnreadableError, UsageError } from '../errors.js';
-import { folderEntry, info, namedAsFolder, oneModelFile, pairCompanion, readAt, readModelFrom, readWeightsAt, withSource, type PairingOptions } from './dispatch.js';
+import { info, modelPlace, namedAsFolder, pairCompanion, readAt, readModelFrom, readRemote, readWeightsAt, withSource, type PairingOptions } from './dispatch.js';
 import { FileSource, notRegular } from './file-source.js';
 import type { Folder, Place } from './folder.js';
 import { LocalFolder } from './local-folder.js';
@@ -37,7 +37,7 @@ export interface ReadOptions extends PairingOptions {
 
 /** Reads any supported file (or model folder) into the neutral description. */
 export async function readSource(file: string, opts: ReadOptions = {}): Promise<ModelSource> {
-  if (isRemote(file)) return readRemote(file, opts);
+  if (isRemote(file)) return readFromAddress(file, opts);
   const st = statOrThrow(file);
   if (st.isDirectory()) return readFolder(new LocalFolder(file), opts);
   const special = notRegular(st);
@@ -53,20 +53,13 @@ export async function readSource(file: string, opts: ReadOptions = {}): Promise<
  * `oneModel`: a folder without one (a hub repository) is read from its one model file, if it has one.
  */
 export async function readFolder(folder: Folder, opts: ReadOptions = {}, oneModel = false): Promise<ModelSource> {
-  const place = await folderEntry(folder).catch(async (e: unknown) => {
-    if (oneModel && e instanceof UnreadableError) return { folder, entry: await oneModelFile(folder) };
-    throw e;
-  });
+  const place = await modelPlace(folder, oneModel);
   return namedAsFolder(place, await readPlace(place, opts));
 }
 
-/** A URL or hf:// address: read by range requests, and the report says how many requests and bytes it took. */
-async function readRemote(arg: string, opts: ReadOptions): Promise<ModelSource> {
-  const { openRemote, transferFinding } = await import('./remote/index.js');
-  const { client, target } = openRemote(arg, opts.http, process.env);
-  const source = target.kind === 'file' ? await readPlace(target.place, opts) : await readFolder(target.folder, opts, target.repoTop);
-  source.findings.push(transferFinding(client, source.container.size, target.kind === 'folder'));
-  return source;
+/** A URL or hf:// address: read by range requests (dispatch.ts), HF_TOKEN and HF_ENDPOINT from the environment. */
+function readFromAddress(arg: string, opts: ReadOptions): Promise<ModelSource> {
+  return readRemote(arg, opts.http, process.env, (place) => readPlace(place, opts));
 }
 
 /** The model at `place`, opened through its folder, and its companion weights paired. */

@@ -28,7 +28,7 @@ export type Site = ReadonlyMap<string, { body: string | Buffer; type: string }>;
 export interface Browser {
   page: Page;
   origin: string;
-  /** Every URL the browser asked for that is not one of the site's (refused). */
+  /** Every URL the browser asked for that is neither the site's nor an allowed origin's (refused). */
   outside: string[];
   /** Every URL the browser asked for. */
   requests: string[];
@@ -48,14 +48,23 @@ function serve(site: Site): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-/** Starts Chromium (a fresh profile in TMPDIR) on the served site; `close` ends both and removes the profile. */
-export async function openSite(executablePath: string, site: Site): Promise<Browser> {
+/**
+ * Starts Chromium (a fresh profile in TMPDIR) on the served site; `close` ends both and removes the
+ * profile. Every request is intercepted, and any not for the site is refused.
+ *
+ * `allow`: origins on 127.0.0.1 besides the site's that the page may reach (a test's model server).
+ * Then nothing is intercepted — Playwright answers a CORS preflight itself when it intercepts, and
+ * the servers' own CORS answers are what is tested — and Chromium resolves no host name at all
+ * (`--host-resolver-rules`, 127.0.0.1 excepted): a request anywhere else fails, and is listed in `outside`.
+ */
+export async function openSite(executablePath: string, site: Site, allow: readonly string[] = []): Promise<Browser> {
   const server = await serve(site);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: FLAGS, acceptDownloads: true });
+    const args = allow.length ? [...FLAGS, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'] : FLAGS;
+    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args, acceptDownloads: true });
   } catch (e) {
     server.close();
     rmSync(profile, { recursive: true, force: true });
@@ -63,13 +72,18 @@ export async function openSite(executablePath: string, site: Site): Promise<Brow
   }
   const outside: string[] = [];
   const requests: string[] = [];
-  context.on('request', (r) => requests.push(r.url()));
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`)) return route.continue();
-    outside.push(url);
-    return route.abort('blockedbyclient');
+  const ours = (url: string) => [origin, ...allow].some((o) => url.startsWith(`${o}/`)) || /^(blob|data):/.test(url);
+  context.on('request', (r) => {
+    requests.push(r.url());
+    if (allow.length && !ours(r.url())) outside.push(r.url());
   });
+  if (!allow.length)
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(`${origin}/`)) return route.continue();
+      outside.push(url);
+      return route.abort('blockedbyclient');
+    });
   const page = context.pages()[0] ?? (await context.newPage());
   // Safety nets only (the suite's own is 5 minutes): a test waits for page state, never for time.
   page.setDefaultTimeout(240_000);

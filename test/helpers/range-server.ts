@@ -58,7 +58,16 @@ export interface ServerOptions {
   hub?: { repo: string; revision?: string; redirectTo?: RangeServer; pageSize?: number };
   /** Requests that must carry `Authorization: Bearer <token>` (the hub's private repository). */
   requireToken?: string;
+  /**
+   * Let pages of this origin read the files (CORS, as a static host that allows it): every answer
+   * says Access-Control-Allow-Origin and exposes Content-Range; an OPTIONS preflight (a multi-range
+   * Range header is not CORS-safelisted) allows GET and HEAD with a Range header.
+   */
+  cors?: string;
 }
+
+/** The answer headers a page may read beyond the CORS-safelisted ones (Content-Length, Content-Type). */
+const EXPOSED = 'Content-Range, Content-Length, Accept-Ranges';
 
 export class RangeServer {
   readonly log: Logged[] = [];
@@ -106,6 +115,12 @@ export class RangeServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const entry: Logged = { method: req.method ?? 'GET', url: req.url ?? '/', range: req.headers.range ?? null, authorization: req.headers.authorization ?? null, status: 0, bytes: 0 };
     this.log.push(entry);
+    const cors = this.options.cors;
+    if (cors) {
+      res.setHeader('access-control-allow-origin', cors);
+      res.setHeader('access-control-expose-headers', EXPOSED);
+      res.setHeader('vary', 'Origin');
+    }
     const send = (status: number, headers: Record<string, string | number>, body?: Uint8Array) => {
       entry.status = status;
       res.writeHead(status, headers);
@@ -116,6 +131,7 @@ export class RangeServer {
     };
     if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
     if (res.destroyed) return;
+    if (cors && req.method === 'OPTIONS') return send(204, { 'access-control-allow-methods': 'GET, HEAD', 'access-control-allow-headers': 'Range', 'access-control-max-age': '600' });
     const path = decodeURIComponent(new URL(entry.url, 'http://x').pathname.slice(1));
     const bad = this.misbehave.find((m) => m.times > 0 && (!m.path || path.startsWith(m.path)));
     if (bad) {

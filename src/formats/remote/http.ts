@@ -7,6 +7,10 @@
 //   up to a bound); 401, 403, 404 and the rest end at once;
 // - every failure is one line: `HTTP 404 Not Found`, `no answer within 30 s`…
 // - a body is read up to a bound given by the caller, then the request is abandoned.
+// In a web page (`browser: true`, the page's `?model=URL`) the browser follows redirects itself (a
+// page sees a manual redirect only as an opaque answer) and sets User-Agent and Accept-Encoding
+// itself (a page may not; Fetch sends `identity` with a Range header): the hops of a redirect are
+// then not counted as requests, and the server must allow the page to read it (CORS).
 import { UnreadableError } from '../../errors.js';
 
 /** The bounds and read-ahead of remote reads (README.md, Remote files). */
@@ -46,10 +50,12 @@ export interface HttpOptions {
   maxWaitMs: number;
   /** The bounds and read-ahead of each file read through this client. */
   limits: RemoteLimits;
+  /** Running in a web page: redirects followed by the browser, no header a page may not set. */
+  browser: boolean;
 }
 
 /** Defaults, documented in README.md (Remote files). */
-export const HTTP_DEFAULTS: Omit<HttpOptions, 'token' | 'tokenOrigins'> = { timeoutMs: 30_000, retries: 3, backoffMs: 500, maxWaitMs: 10_000, limits: REMOTE_LIMITS };
+export const HTTP_DEFAULTS: Omit<HttpOptions, 'token' | 'tokenOrigins'> = { timeoutMs: 30_000, retries: 3, backoffMs: 500, maxWaitMs: 10_000, limits: REMOTE_LIMITS, browser: false };
 
 export const MAX_REDIRECTS = 5;
 
@@ -143,7 +149,8 @@ export class HttpClient {
 
   /** The headers for `url`: the caller's, and the token only when `url` is one of the token's origins. */
   private headersFor(url: string, req: Request): Record<string, string> {
-    const h: Record<string, string> = { 'user-agent': 'kerascope', 'accept-encoding': 'identity', ...req.headers };
+    const own: Record<string, string> = this.options.browser ? {} : { 'user-agent': 'kerascope', 'accept-encoding': 'identity' };
+    const h: Record<string, string> = { ...own, ...req.headers };
     const { token, tokenOrigins } = this.options;
     if (token && tokenOrigins.includes(new URL(url).origin)) h['authorization'] = `Bearer ${token}`;
     return h;
@@ -156,12 +163,16 @@ export class HttpClient {
     try {
       let res: Response;
       try {
-        res = await fetch(url, { method: req.method ?? 'GET', headers: this.headersFor(url, req), redirect: 'manual', signal: abort.signal });
+        res = await fetch(url, { method: req.method ?? 'GET', headers: this.headersFor(url, req), redirect: this.options.browser ? 'follow' : 'manual', signal: abort.signal });
       } catch (e) {
         if (abort.signal.aborted) throw this.timedOut();
         const reason = networkReason(e);
+        // A page is told no more than "Failed to fetch": no connection, or a server that does not let pages read it.
+        if (this.options.browser) throw new Transient(`cannot fetch it from this page: ${reason} (no connection, or the server does not allow pages of other sites to read it: CORS)`);
         throw new Transient(`${CONNECT_FAILURES.test(reason) ? 'cannot connect' : 'connection lost'}: ${reason}`);
       }
+      // Where the browser's redirects led: asked directly next time.
+      if (this.options.browser && res.url) url = res.url;
       if (res.status === 429 || res.status >= 500) {
         await res.body?.cancel().catch(() => {});
         throw new Transient(statusLine(res.status), retryAfter(res.headers.get('retry-after')));
