@@ -11,30 +11,12 @@ import { analyze } from '../src/analyze.js';
 import { compareValues, hash } from '../src/values/index.js';
 import { openValues, type ValueFile } from '../src/values/tensors.js';
 import { run } from './cli-harness.js';
+import { hashesOf } from './helpers/values.js';
 
 const D = 'fixtures/diff/';
 const truth = JSON.parse(readFileSync(`${D}truth.json`, 'utf8')) as { values: Record<string, Record<string, string>> };
 const tmp = mkdtempSync(join(tmpdir(), 'kerascope-values-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function hashesOf(file: string): Promise<Record<string, string>> {
-  const report = await analyze(file);
-  const f = (await openValues(report)) as ValueFile;
-  expect('why' in f).toBe(false);
-  const out: Record<string, string> = {};
-  try {
-    for (const l of report.layers) {
-      for (const w of l.weights) {
-        const t = f.locate(w.storedPath!);
-        if ('why' in t) throw new Error(`${w.storedPath}: ${t.why}`);
-        out[w.storedPath!] = await hash(t);
-      }
-    }
-  } finally {
-    f.close();
-  }
-  return out;
-}
 
 describe('diff --values: tensor bytes as h5py reads them', () => {
   for (const name of Object.keys(truth.values).filter((n) => n !== 'trained.keras' && !n.startsWith('chunked'))) {
@@ -134,5 +116,50 @@ describe('kerascope diff --values', () => {
     const v = await compareValues(await analyze(`${D}base.keras`), await analyze('fixtures/seed/mlp-softmax.json'), null);
     expect(v.compared).toBe(0);
     expect(v.notCompared).toEqual(['hidden/kernel', 'hidden/bias', 'logits/kernel', 'logits/bias'].map((tensor) => ({ tensor, reason: 'stored in one file only' })));
+  });
+});
+
+describe('Keras 3 sharded weights (save_weights(..., max_shard_size=…), fixtures/diff/sharded.py)', () => {
+  const shards = ['sharded_00000.weights.h5', 'sharded_00001.weights.h5'];
+  const byShard = Object.assign({}, ...shards.map((s) => truth.values[s])) as Record<string, string>;
+
+  it('each tensor is found in the shard the weight_map names, and hashes as h5py reads it there', async () => {
+    const got = await hashesOf(`${D}sharded.weights.json`);
+    expect(got).toEqual(byShard);
+    expect(Object.keys(got)).toHaveLength(4);
+  });
+
+  it('diff of the sharded weights and base.weights.h5 they were saved from: every tensor equal', async () => {
+    const v = await compareValues(await analyze(`${D}base.weights.h5`), await analyze(`${D}sharded.weights.json`), null);
+    expect(v).toMatchObject({ compared: 4, equal: 4, different: 0, notCompared: [] });
+  });
+
+  it('a manifest naming a shard elsewhere, or one that is not there: every tensor named as not compared', async () => {
+    const dir = join(tmp, 'sharded-lies');
+    mkdirSync(dir);
+    for (const s of shards) writeFileSync(join(dir, s), readFileSync(D + s));
+    const manifest = JSON.parse(readFileSync(`${D}sharded.weights.json`, 'utf8')) as { weight_map: Record<string, string[]> };
+    const report = await analyze(`${D}sharded.weights.json`);
+    for (const [shard, why] of [['../sharded_00000.weights.h5', 'which is not beside it'], ['sharded_00009.weights.h5', 'which is not beside it']] as const) {
+      manifest.weight_map['/layers/dense/vars'] = [shard];
+      writeFileSync(join(dir, 'lie.weights.json'), JSON.stringify(manifest));
+      const f = await openValues({ ...report, file: join(dir, 'lie.weights.json') });
+      expect(f).toEqual({ why: `${join(dir, 'lie.weights.json')}: names shard ${JSON.stringify(shard)}, ${why}` });
+    }
+  });
+});
+
+describe('a .keras holding sharded weights (the layout keras-zip/read.ts reads; Keras 3.15.1 cannot write one)', () => {
+  it('config and metadata of base.keras with sharded.weights.json and its shards as members, DEFLATED: every tensor equal to base.keras', async () => {
+    const base = await JSZip.loadAsync(readFileSync(`${D}base.keras`));
+    const zip = new JSZip();
+    for (const m of ['config.json', 'metadata.json']) zip.file(m, await base.file(m)!.async('nodebuffer'));
+    for (const m of ['sharded.weights.json', 'sharded_00000.weights.h5', 'sharded_00001.weights.h5']) zip.file(m, readFileSync(D + m));
+    const file = join(tmp, 'sharded.keras');
+    writeFileSync(file, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    const before = readdirSync(tmpdir()).length;
+    const v = await compareValues(await analyze(`${D}base.keras`), await analyze(file), null);
+    expect(v).toMatchObject({ compared: 4, equal: 4, different: 0, notCompared: [] });
+    expect(readdirSync(tmpdir()).length).toBe(before); // the inflated shards are removed
   });
 });

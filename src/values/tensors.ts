@@ -6,6 +6,8 @@
 //    contiguous datasets (h5py without chunks= or compression=); chunked ones (h5py's chunks=,
 //    compression="gzip", shuffle=True) are produced band by band by ./chunked.ts; virtual and
 //    external data, and filters other than gzip and shuffle, are named and not compared.
+//  - Keras 3 sharded weights (x.weights.json and x_NNNNN.weights.h5 beside it, or the same members
+//    in a .keras): each tensor in the shard the manifest's weight_map names for its group.
 //  - .keras: a STORED member is read in place; a DEFLATED one is inflated to a temporary file
 //    first (keras-zip/member.ts memberSource, removed on close), so memory stays bounded.
 //  - SavedModel: each tensor at its (shard, offset, size) in variables.data-*, its crc32c checked
@@ -22,6 +24,7 @@ import { chunkedTensor, type Pieces } from './chunked.js';
 import { savedModelFile } from './savedmodel.js';
 import { ZipArchive } from '../formats/keras-zip/archive.js';
 import { memberSource } from '../formats/keras-zip/member.js';
+import { shardsOf } from '../formats/keras-zip/shards.js';
 import { BYTES, parseManifest } from '../formats/tfjs/manifest.js';
 import type { Report } from '../types.js';
 
@@ -52,13 +55,17 @@ export interface ValueFile {
 /** Reading HDF5 metadata of a file this large stays well under this (the analysis already read it once). */
 const BUDGET_MS = 60_000;
 const KERAS_WEIGHTS = 'model.weights.h5';
+/** A sharded-weights manifest is a few kB per hundred tensors. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 /** Opens the file of a report that holds the weight values; null with the reason when none does. */
 export async function openValues(r: Report): Promise<ValueFile | { why: string }> {
   switch (r.format) {
+    case 'keras3-weights':
+      if (r.file.endsWith('.json')) return shardedOnDisk(r.file);
+      return hdf5File(FileSource.open(r.file), []);
     case 'h5-model':
     case 'h5-weights':
-    case 'keras3-weights':
       return hdf5File(FileSource.open(r.file), []);
     case 'keras-zip':
       return kerasArchive(r.file);
@@ -119,11 +126,83 @@ async function kerasArchive(file: string): Promise<ValueFile | { why: string }> 
   }
   const m = zip.find(KERAS_WEIGHTS);
   if (!m) {
+    const manifest = zip.members.find((x) => x.name.endsWith('.weights.json'));
+    if (manifest) {
+      const dir = manifest.name.slice(0, manifest.name.lastIndexOf('/') + 1);
+      const open = async (name: string) => {
+        const member = zip.find(dir + name) ?? zip.find(name);
+        return member ? memberSource(zip, member) : null;
+      };
+      return shardedStore(`${file}:${manifest.name}`, (await memberSource(zip, manifest)), open, [src]);
+    }
     src.close();
-    return { why: `no ${KERAS_WEIGHTS} in the archive (sharded or numpy weights are not read for values)` };
+    return { why: `no ${KERAS_WEIGHTS} in the archive (numpy weights are not read for values)` };
   }
   const member = await memberSource(zip, m);
   return hdf5File(member, [src]);
+}
+
+/** Shards a sharded store may name for values (Keras writes one per max_shard_size GB). */
+const MAX_STORE_SHARDS = 1000;
+
+async function shardedOnDisk(manifest: string): Promise<ValueFile | { why: string }> {
+  const dir = dirname(manifest);
+  const open = async (name: string) => {
+    try {
+      return FileSource.open(join(dir, name));
+    } catch {
+      return null;
+    }
+  };
+  return shardedStore(manifest, FileSource.open(manifest), open, []);
+}
+
+/**
+ * Keras 3 sharded weights (ShardedH5IOStore, keras/src/saving/saving_lib.py, Keras ≥ 3.10): the
+ * manifest's weight_map names, for each variables group ("/layers/dense/vars"), the shard files
+ * holding it; a tensor is looked for in those, each shard a Keras 3 store read as any .weights.h5.
+ */
+async function shardedStore(name: string, manifest: ByteSource, open: (shard: string) => Promise<ByteSource | null>, more: ByteSource[]): Promise<ValueFile | { why: string }> {
+  const files = new Map<string, ValueFile>();
+  const closeAll = () => {
+    files.forEach((f) => f.close());
+    more.forEach((s) => s.close());
+  };
+  let map: Record<string, unknown>;
+  try {
+    if (manifest.size > MAX_MANIFEST_BYTES) return { why: `${name} is ${manifest.size} bytes, past the ${MAX_MANIFEST_BYTES} read` };
+    const raw = JSON.parse(Buffer.from(await manifest.read(0, manifest.size)).toString('utf8')) as { weight_map?: unknown };
+    if (!raw || typeof raw.weight_map !== 'object' || raw.weight_map === null) return { why: `${name} has no weight_map` };
+    map = raw.weight_map as Record<string, unknown>;
+  } catch (e) {
+    return { why: `${name}: ${e instanceof Error ? e.message : String(e)}` };
+  } finally {
+    manifest.close();
+  }
+  const names = shardsOf(map);
+  if (names.length > MAX_STORE_SHARDS) return (closeAll(), { why: `${name} names ${names.length} shards (at most ${MAX_STORE_SHARDS} are read)` });
+  for (const shard of names) {
+    // Shards sit beside the manifest: a path elsewhere is never opened (as the reader, keras-zip/shards.ts).
+    const src = /[/\\]/.test(shard) || shard === '..' || shard === '.' ? null : await open(shard);
+    const f = src ? await hdf5File(src, []) : { why: `names shard ${JSON.stringify(shard)}, which is not beside it` };
+    if ('why' in f) return (closeAll(), { why: `${name}: ${f.why}` });
+    files.set(shard, f);
+  }
+  return {
+    locate(path) {
+      const group = '/' + path.slice(0, path.lastIndexOf('/'));
+      const listed = map[group];
+      const where = (Array.isArray(listed) ? listed : [listed]).filter((x): x is string => typeof x === 'string');
+      let first: TensorBytes | null = null;
+      for (const shard of where) {
+        const t = files.get(shard)?.locate(path) ?? { why: `shard ${shard} not opened` };
+        if (!('why' in t)) return t;
+        first ??= t;
+      }
+      return first ?? { why: `${group} is in no shard of the weight_map` };
+    },
+    close: closeAll,
+  };
 }
 
 function tfjsFile(file: string): ValueFile | { why: string } {
