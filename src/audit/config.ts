@@ -28,9 +28,10 @@ function owner(v: Visit, ctx: Ctx): string {
 }
 
 /** Fields holding stored functions: `X` with `X_type: "lambda"`, and any `__lambda__` value. */
-function lambdaFields(node: Obj): [string, unknown][] {
+function lambdaFields(node: Obj, keys: readonly string[]): [string, unknown][] {
   const out: [string, unknown][] = [];
-  for (const [k, v] of Object.entries(node)) {
+  for (const k of keys) {
+    const v = node[k];
     if (k.endsWith('_type') && v === 'lambda' && k.length > 5) out.push([k.slice(0, -5), node[k.slice(0, -5)]]);
     else if (isObj(v) && v.class_name === '__lambda__' && !(`${k}_type` in node)) out.push([k, v]);
   }
@@ -64,8 +65,8 @@ function functionModule(n: Obj, field: string): string | null {
 /** Keras 2 / tf.keras `function_type: "function"`: a function looked up by name at load time. */
 function namedFunction(v: Visit, ctx: Ctx): void {
   const n = v.node;
-  for (const [k, t] of Object.entries(n)) {
-    if (!k.endsWith('_type') || t !== 'function') continue;
+  for (const k of v.keys) {
+    if (!k.endsWith('_type') || n[k] !== 'function') continue;
     const field = k.slice(0, -5);
     const fn = n[field];
     if (typeof fn !== 'string') continue;
@@ -98,7 +99,7 @@ function references(n: Obj): [string, string][] {
 
 function moduleRefs(v: Visit, ctx: Ctx): void {
   const n = v.node;
-  const lambdaish = Object.keys(n).some((k) => k.endsWith('_type') && (n[k] === 'lambda' || n[k] === 'function'));
+  const lambdaish = v.keys.some((k) => k.endsWith('_type') && (n[k] === 'lambda' || n[k] === 'function'));
   for (const [mod, name] of references(n)) {
     const kind = classifyModule(mod);
     const what = `${owner(v, ctx)}${v.key && !v.isLayer ? ` (\`${v.key}\`)` : ''} refers to ${q(`${mod}.${name}`)}`;
@@ -187,7 +188,7 @@ function visitNode(v: Visit, ctx: Ctx): void {
     if (!ctx.handled.has(n)) lambdaFinding(v, ctx, v.key ?? '?', n);
     return;
   }
-  for (const [field, stored] of lambdaFields(n)) lambdaFinding(v, ctx, field, stored);
+  for (const [field, stored] of lambdaFields(n, v.keys)) lambdaFinding(v, ctx, field, stored);
   namedFunction(v, ctx);
   moduleRefs(v, ctx);
   customObjects(v, ctx);

@@ -12,23 +12,33 @@ export interface Visit {
   isRoot: boolean;
   /** Key under which the node sits in its parent (`kernel_initializer`, `layers`…). */
   key: string | null;
+  /** The node's own keys, read once by the walk (a visitor iterates these, not the object again). */
+  keys: string[];
 }
 
 /** Keys whose value (or whose list elements) are layer configs, in every era. */
 const LAYER_KEYS = new Set(['layers', 'layer', 'cell', 'cells', 'forward_layer', 'backward_layer']);
 /** Keras 1 / Keras ≤ 2.2.2 Sequential keep their layers as a list under `config`. */
 const LIST_MODELS = new Set(['Sequential', 'Model', 'Functional']);
-/** A safety net for absurd configs: the audit stops walking after this many objects. */
+/** A safety net for absurd configs: the audit stops walking after this many objects and arrays. */
 export const MAX_NODES = 2_000_000;
 
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-interface Item {
-  value: unknown;
+/**
+ * One pending container on the walk's stack. An object is visited when it is popped; an array
+ * stays on the stack and hands out its next object or array element (`next`) one at a time, so a
+ * 100-million-element array costs one frame, not one per element.
+ */
+interface Frame {
+  value: Obj | unknown[];
+  next: number;
   layer: string | null;
   key: string | null;
   layerSlot: boolean; // sits where a layer config is expected
 }
+
+const isContainer = (v: unknown): v is Obj | unknown[] => typeof v === 'object' && v !== null;
 
 function layerName(node: Obj): string | null {
   const cfg = node.config;
@@ -46,34 +56,48 @@ function childSlot(parent: Obj, key: string): boolean {
 }
 
 /**
- * Visit every object of `root` once, depth first in document order. Returns false when the walk
- * stopped at MAX_NODES.
+ * Visit every object of `root` once, depth first in document order. Scalars are skipped without
+ * being stored. Objects and arrays are counted as they are put on the stack: the walk stops, and
+ * returns false, before the maxNodes+1-th, so the stack never holds more than maxNodes frames
+ * whatever the config holds.
  */
-export function walk(root: unknown, visit: (v: Visit) => void, rootIsModel = true): boolean {
-  const stack: Item[] = [{ value: root, layer: null, key: null, layerSlot: false }];
-  let seen = 0;
+export function walk(root: unknown, visit: (v: Visit) => void, rootIsModel = true, maxNodes = MAX_NODES): boolean {
+  const stack: Frame[] = [];
+  let counted = 0;
+  const push = (value: Obj | unknown[], layer: string | null, key: string | null, layerSlot: boolean): boolean => {
+    if (++counted > maxNodes) return false;
+    stack.push({ value, next: 0, layer, key, layerSlot });
+    return true;
+  };
+  if (!isContainer(root)) return true;
+  push(root, null, null, false);
   let first = rootIsModel;
   while (stack.length > 0) {
-    if (++seen > MAX_NODES) return false;
-    const it = stack.pop()!;
-    const v = it.value;
+    const top = stack[stack.length - 1]!;
+    const v = top.value;
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ ...it, value: v[i] });
+      let i = top.next;
+      while (i < v.length && !isContainer(v[i])) i++;
+      if (i >= v.length) {
+        stack.pop();
+        continue;
+      }
+      top.next = i + 1;
+      if (!push(v[i] as Obj | unknown[], top.layer, top.key, top.layerSlot)) return false;
       continue;
     }
-    if (!isObj(v)) continue;
+    stack.pop();
     const isRoot = first;
     first = false;
-    const isLayer = !isRoot && it.layerSlot && looksLikeLayer(v);
+    const isLayer = !isRoot && top.layerSlot && looksLikeLayer(v);
     const name = isLayer ? (layerName(v) ?? '?') : null;
-    const layer = isLayer ? (it.layer ? `${it.layer}/${name}` : name) : it.layer;
-    visit({ node: v, layer, isLayer, isRoot, key: it.key });
+    const layer = isLayer ? (top.layer ? `${top.layer}/${name}` : name) : top.layer;
     const keys = Object.keys(v);
+    visit({ node: v, layer, isLayer, isRoot, key: top.key, keys });
     for (let i = keys.length - 1; i >= 0; i--) {
       const k = keys[i]!;
       const child = v[k];
-      if (child === null || typeof child !== 'object') continue;
-      stack.push({ value: child, layer, key: k, layerSlot: childSlot(v, k) });
+      if (isContainer(child) && !push(child, layer, k, childSlot(v, k))) return false;
     }
   }
   return true;
