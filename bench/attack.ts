@@ -32,7 +32,8 @@ function row(c: Case, r: Run, wrong: string[], inputs: string): string {
   const exit = r.hung ? 'killed' : r.exit ?? `signal ${r.signal}`;
   const held = wrong.length === 0 ? 'held' : `**not held**: ${wrong.join('; ')}`;
   const rss = r.rssMB === null ? '?' : `${Math.round(r.rssMB)} MB`;
-  return `| ${c.item} | ${c.label} | ${r.wall.toFixed(2)} s | ${rss} | ${mb(r.tmpPeak)} | ${exit} | \`${cell(firstLine(r).replaceAll(`${inputs}/`, ''))}\` | ${c.goal.text} | ${held} |`;
+  const cpu = r.cpu === null ? '?' : `${r.cpu.toFixed(2)} s`;
+  return `| ${c.item} | ${c.label} | ${cpu} | ${r.wall.toFixed(2)} s | ${rss} | ${mb(r.tmpPeak)} | ${exit} | \`${cell(firstLine(r).replaceAll(`${inputs}/`, ''))}\` | ${c.goal.text} | ${held} |`;
 }
 
 function build(): void {
@@ -59,8 +60,8 @@ async function main(): Promise<void> {
     const out = [
       `Machine: ${cpus().length} CPUs, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(', ')} at start; inputs built in ${built.toFixed(0)} s${values.tiny ? ' (--tiny: goals do not apply)' : ''}.`,
       existsSync(GNU_TIME) ? '' : `(no ${GNU_TIME}: peak memory not measured)`,
-      '| # | input | time | peak RSS | peak temp | exit | first line of output | goal | held |',
-      '|---|---|---|---|---|---|---|---|---|',
+      '| # | input | CPU | wall | peak RSS | peak temp | exit | first line of output | goal (CPU time) | held |',
+      '|---|---|---|---|---|---|---|---|---|---|',
     ];
     let held = 0;
     for (const [k, c] of cases.entries()) {

@@ -4,8 +4,11 @@ import type { AttackInputs } from '../../fixtures/attack/inputs.js';
 import type { Plan, Run } from './timed.js';
 
 export interface Goal {
-  /** Seconds and peak resident MB the run may take (null: not judged). */
-  wall: number;
+  /**
+   * Seconds and peak resident MB the run may take (null: not judged). Seconds are CPU seconds
+   * (`seconds`: the wall time without GNU time), so the table does not change with the machine's load.
+   */
+  seconds: number;
   rssMB: number | null;
   /** MB the run may put in its TMPDIR at any moment. */
   tmpMB: number;
@@ -24,6 +27,13 @@ export interface Case {
 /** The documented cap on what one file may inflate (README Limits); also the temp-file cap. */
 const CAP_MB = 1074;
 
+/**
+ * The seconds a goal is judged on: CPU time (user + system, every thread), which two `yes` or
+ * another engineer's test run beside it do not inflate; the wall time when GNU time is missing. A
+ * run that waits instead of working is still caught: its plan's deadline kills it (a hang).
+ */
+export const seconds = (r: Run): number => r.cpu ?? r.wall;
+
 const text = (r: Run) => r.stdout + r.stderr;
 const lines = (r: Run) => text(r).split('\n');
 const exitIn = (r: Run, codes: number[]) => (r.exit !== null && codes.includes(r.exit) ? [] : [`exit ${r.exit ?? `by signal ${r.signal}`}, wanted ${codes.join(' or ')}`]);
@@ -36,16 +46,16 @@ const count = (r: Run, needle: string) => text(r).split(needle).length - 1;
 /** The output names `name` together with `key` on one line (a finding naming the layer and key). */
 const names = (r: Run, name: string, key: RegExp) => (lines(r).some((l) => l.includes(name) && key.test(l)) ? [] : [`no finding names ${name} and ${key.source}`]);
 
-const bomb: Goal = { wall: 5, rssMB: 200, tmpMB: 200, text: '≤ 5 s, ≤ 200 MB' };
-const json: Goal = { wall: 20, rssMB: 1000, tmpMB: 0, text: '≤ 20 s and ≤ 1 GB, or refused in ≤ 2 s' };
-const quick: Goal = { wall: 10, rssMB: 500, tmpMB: 0, text: '≤ 10 s' };
-const small: Goal = { wall: 10, rssMB: 500, tmpMB: 0, text: 'right output' };
+const bomb: Goal = { seconds: 5, rssMB: 200, tmpMB: 200, text: '≤ 5 s, ≤ 200 MB' };
+const json: Goal = { seconds: 20, rssMB: 1000, tmpMB: 0, text: '≤ 20 s and ≤ 1 GB, or refused in ≤ 2 s' };
+const quick: Goal = { seconds: 10, rssMB: 500, tmpMB: 0, text: '≤ 10 s' };
+const small: Goal = { seconds: 10, rssMB: 500, tmpMB: 0, text: 'right output' };
 
 const run = (args: string[], deadline = 30): Plan => ({ args, deadline });
 
 /** A padded JSON is held when it is analysed within 20 s and 1 GB, or refused within 2 s. */
 function jsonJudge(r: Run): string[] {
-  if (r.exit === 3) return r.wall <= 2 ? [] : [`refused after ${r.wall.toFixed(1)} s, not ≤ 2 s`];
+  if (r.exit === 3) return seconds(r) <= 2 ? [] : [`refused after ${seconds(r).toFixed(1)} s, not ≤ 2 s`];
   return exitIn(r, [0, 1]);
 }
 
@@ -75,14 +85,14 @@ export const CASES: Case[] = [
     item: '2',
     label: 'SIGINT while inflating (256 MiB, ratio 1:1)',
     plan: (i) => ({ ...run([i.inflatable]), signalOnTemp: 'SIGINT' }),
-    goal: { wall: 30, rssMB: null, tmpMB: CAP_MB, text: 'exit 130, nothing left' },
+    goal: { seconds: 30, rssMB: null, tmpMB: CAP_MB, text: 'exit 130, nothing left' },
     judge: signalled('SIGINT', 130),
   },
   {
     item: '2',
     label: 'SIGTERM while inflating (256 MiB, ratio 1:1)',
     plan: (i) => ({ ...run([i.inflatable]), signalOnTemp: 'SIGTERM' }),
-    goal: { wall: 30, rssMB: null, tmpMB: CAP_MB, text: 'exit 143, nothing left' },
+    goal: { seconds: 30, rssMB: null, tmpMB: CAP_MB, text: 'exit 143, nothing left' },
     judge: signalled('SIGTERM', 143),
   },
   { item: '3', label: '200 MB JSON config, "pad": [0, 0, …]', plan: (i) => run([i.paddedZeros], 60), goal: json, judge: jsonJudge },
@@ -175,7 +185,7 @@ export function problems(c: Case, r: Run, i: AttackInputs): string[] {
   const out: string[] = [];
   if (r.hung) out.push(`killed after ${c.plan(i).deadline} s`);
   else out.push(...c.judge(r, i));
-  if (!r.hung && r.wall > c.goal.wall) out.push(`${r.wall.toFixed(1)} s > ${c.goal.wall} s`);
+  if (!r.hung && seconds(r) > c.goal.seconds) out.push(`${seconds(r).toFixed(1)} s > ${c.goal.seconds} s`);
   if (c.goal.rssMB !== null && r.rssMB !== null && r.rssMB > c.goal.rssMB) out.push(`${Math.round(r.rssMB)} MB > ${c.goal.rssMB} MB`);
   if (r.tmpPeak > c.goal.tmpMB * 1e6) out.push(`${mb(r.tmpPeak)} in temp files`);
   if (r.tmpEntriesLeft > 0) out.push(`${r.tmpEntriesLeft} temp files and folders left (${mb(r.tmpLeft)})`);

@@ -19,6 +19,11 @@ export interface Plan {
 export interface Run {
   /** Wall seconds from start to exit. */
   wall: number;
+  /**
+   * CPU seconds (user + system, every thread) from GNU time; null without it. The time goals are
+   * judged on this: it does not grow when other processes share the cores, as the wall time does.
+   */
+  cpu: number | null;
   /** Peak resident set, MB (10^6 bytes); null without GNU time. */
   rssMB: number | null;
   /** Exit status, or null when a signal ended the process. */
@@ -77,13 +82,15 @@ function childOf(pid: number): number | null {
   }
 }
 
-function parseTime(text: string): { rssMB: number | null; exit: number | null; signal: number | null } {
+function parseTime(text: string): { rssMB: number | null; cpu: number | null; exit: number | null; signal: number | null } {
   const num = (re: RegExp) => {
     const m = re.exec(text);
     return m ? Number(m[1]) : null;
   };
   const kb = num(/Maximum resident set size \(kbytes\): (\d+)/);
-  return { rssMB: kb === null ? null : (kb * 1024) / 1e6, exit: num(/Exit status: (\d+)/), signal: num(/Command terminated by signal (\d+)/) };
+  const user = num(/User time \(seconds\): ([\d.]+)/);
+  const sys = num(/System time \(seconds\): ([\d.]+)/);
+  return { rssMB: kb === null ? null : (kb * 1024) / 1e6, cpu: user === null || sys === null ? null : user + sys, exit: num(/Exit status: (\d+)/), signal: num(/Command terminated by signal (\d+)/) };
 }
 
 /** Runs `node bin/kerascope.js ...plan.args` from `root`, its TMPDIR in `tmp` (created). */
@@ -124,10 +131,11 @@ export async function runTimed(root: string, plan: Plan, tmp: string): Promise<R
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   clearInterval(sample);
   clearTimeout(deadline);
-  const timed = useTime && existsSync(timeOut) ? parseTime(readFileSync(timeOut, 'utf8')) : { rssMB: null, exit: code, signal: sig ? 1 : null };
+  const timed = useTime && existsSync(timeOut) ? parseTime(readFileSync(timeOut, 'utf8')) : { rssMB: null, cpu: null, exit: code, signal: sig ? 1 : null };
   const left = diskUse(tmp);
   return {
     wall,
+    cpu: timed.cpu,
     rssMB: timed.rssMB,
     exit: timed.signal !== null ? null : timed.exit,
     signal: timed.signal,
