@@ -68,17 +68,26 @@ describe('functional graphs', () => {
 });
 
 describe('limits', () => {
-  test('a config of a million layers is refused in one line, quickly', async () => {
-    // The text is built as text and analysed once: a million layer objects built, stringified and
-    // parsed twice kept the test worker busy for 30 s on a loaded machine (vitest gives up on a
-    // worker silent for 60 s).
+  /** A Sequential of an InputLayer and `n` Dropouts, built as text (a million layer objects built, stringified and parsed kept a test worker busy for 30 s on a loaded machine). */
+  function dropouts(n: number): string {
     const input = JSON.stringify({ class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 4] } });
-    const dropouts = Array.from({ length: 1_000_000 }, (_, i) => `{"class_name":"Dropout","config":{"name":"d${i}","rate":0.1}}`).join(',');
-    const file = join(dir, 'million.json');
-    writeFileSync(file, `{"class_name":"Sequential","config":{"name":"m","layers":[${input},${dropouts}]}}`);
-    const e = await analyze(file).then(() => null, (err: unknown) => err);
+    const layers = Array.from({ length: n }, (_, i) => `{"class_name":"Dropout","config":{"name":"d${i}","rate":0.1}}`).join(',');
+    const file = join(dir, `dropouts-${n}.json`);
+    writeFileSync(file, `{"class_name":"Sequential","config":{"name":"m","layers":[${input},${layers}]}}`);
+    return file;
+  }
+  const refusal = (file: string) => analyze(file).then(() => null, (err: unknown) => err);
+
+  test('a config of 200,000 layers is refused in one line by the layer limit (the InputLayer and 200,000 Dropouts)', async () => {
+    const e = await refusal(dropouts(200_000));
     expect(e).toBeInstanceOf(UnreadableError);
-    expect((e as Error).message).toMatch(/more than 1,000,000 layers: more than kerascope analyses in one model \(100,000\)/);
+    expect((e as Error).message).toMatch(/: 200,001 layers: more than kerascope analyses in one model \(100,000\)$/);
+  });
+
+  test('a config of a million layers is refused unparsed, by the JSON limits (2,000,000 object members)', async () => {
+    const e = await refusal(dropouts(1_000_000));
+    expect(e).toBeInstanceOf(UnreadableError);
+    expect((e as Error).message).toMatch(/JSON of more than 2,000,000 object members: more than kerascope reads/);
   });
 });
 

@@ -5,15 +5,20 @@ import { auditConfig } from './config.js';
 import { auditContainer } from './container.js';
 import { finding } from './finding.js';
 import { isObj } from './walk.js';
+import { jsonTextTooBig } from '../formats/text.js';
 
 /** Findings of one code beyond this are summarised in one line (a million Lambdas stay readable). */
 const MAX_PER_CODE = 200;
 
 const RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
-/** A config stored as a JSON string inside JSON (some Keras 1 to_json files) is read once more. */
+/**
+ * A config stored as a JSON string inside JSON (some Keras 1 to_json files) is read once more,
+ * within the JSON limits (formats/text.ts; the reader already refused a file past them).
+ */
 function parsed(v: unknown): unknown {
   if (typeof v !== 'string') return v;
+  if (jsonTextTooBig(v) !== null) return null;
   try {
     return JSON.parse(v) as unknown;
   } catch {

@@ -4,7 +4,7 @@
 import { UnreadableError } from '../../errors.js';
 import { findingOf } from '../../findings.js';
 import type { Finding, FormatId, H5ObjectIssue, StoredWeights } from '../../types.js';
-import { oneLine } from '../text.js';
+import { jsonTextTooBig, oneLine } from '../text.js';
 import { datasetIssues, linkIssues, markExternalDatasets } from './audit.js';
 import { readChunkedAttr, walkKeras3, walkLegacy, walkLegacyOptimizer, type WalkResult } from './layout.js';
 import type { BlockCache, H5Reader } from './native/index.js';
@@ -104,6 +104,16 @@ function groupText(f: H5Reader, path: string, name: string): string | null {
   }
 }
 
+/** JSON.parse, refused unparsed past the JSON limits (MAX_JSON_VALUES: a lie in the file costs nothing). */
+function parseBounded(text: string, name: string): unknown {
+  const big = jsonTextTooBig(text);
+  if (big) throw new JsonTooBig(`root attribute ${name}: ${big}`);
+  return JSON.parse(text);
+}
+
+/** A config attribute past the JSON limits: an error finding, the weights still listed. */
+class JsonTooBig extends Error {}
+
 /**
  * `model_config` / `training_config`: JSON text, sometimes a JSON string holding the JSON.
  * Unparseable text is a finding, not a crash: the weights can still be listed.
@@ -111,8 +121,8 @@ function groupText(f: H5Reader, path: string, name: string): string | null {
 function parseJsonAttr(raw: string | null, name: string, findings: Finding[]): unknown | null {
   if (raw === null) return null;
   try {
-    let v: unknown = JSON.parse(raw);
-    if (typeof v === 'string') v = JSON.parse(v);
+    let v: unknown = parseBounded(raw, name);
+    if (typeof v === 'string') v = parseBounded(v, name);
     return v;
   } catch (e) {
     findings.push({
@@ -120,7 +130,7 @@ function parseJsonAttr(raw: string | null, name: string, findings: Finding[]): u
       code: 'h5-bad-json-attribute',
       category: 'format',
       layer: null,
-      message: `root attribute ${name} is not valid JSON (${oneLine(e)})`,
+      message: e instanceof JsonTooBig ? e.message : `root attribute ${name} is not valid JSON (${oneLine(e)})`,
     });
     return null;
   }

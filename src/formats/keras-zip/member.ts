@@ -11,13 +11,14 @@
 // left of the archive's inflation budget; and no member ever yields more than it declared.
 import { UnreadableError } from '../../errors.js';
 import type { ByteSource } from '../source.js';
+import { MAX_JSON_BYTES } from '../text.js';
 import type { ZipArchive, ZipMember } from './archive.js';
 import type { InflateJob } from './budget.js';
 import { inflatedSource, inflateToMemory } from './inflate.js';
 import { isBomb, kerasRefuses, MAX_INFLATED_BYTES, ratioOf } from './limits.js';
 
-/** A config.json or metadata.json bigger than this is refused (a 2,000-layer config is a few MB). */
-export const MAX_TEXT_MEMBER = 256 * 1024 * 1024;
+/** A config.json, metadata.json or shard manifest bigger than the JSON limit is refused unread (text.ts). */
+export const MAX_TEXT_MEMBER = MAX_JSON_BYTES;
 
 /** A member kerascope will not read; `reason` says why in a few words after "not read: ". */
 export class MemberRefused extends UnreadableError {

@@ -10,7 +10,7 @@ import { UnreadableError } from '../../errors.js';
 import type { Finding, H5ObjectIssue, ModelSource, StoredWeights } from '../../types.js';
 import { readPayload, type H5Contents } from '../hdf5/read.js';
 import type { ByteSource } from '../source.js';
-import { oneLine } from '../text.js';
+import { jsonTooBig, oneLine } from '../text.js';
 import { ZipArchive, type ZipMember } from './archive.js';
 import { memberBytes, MemberRefused, memberSource } from './member.js';
 import { mergeShards, shardsOf } from './shards.js';
@@ -75,13 +75,21 @@ function outOfBounds(m: ZipMember, archiveSize: number): Finding {
   };
 }
 
+/** A JSON member's text, refused unparsed past the JSON limits (text.ts). */
+async function memberText(zip: ZipArchive, m: ZipMember): Promise<string> {
+  const bytes = await memberBytes(zip, m);
+  const big = jsonTooBig(bytes);
+  if (big) throw new UnreadableError(zip.file, `${m.name}: ${big}`);
+  return bytes.toString('utf8');
+}
+
 async function jsonMember(zip: ZipArchive, name: string, required: boolean): Promise<unknown | null> {
   const m = zip.find(name);
   if (!m) {
     if (required) throw new UnreadableError(zip.file, `zip archive has no ${name}: not a Keras archive`);
     return null;
   }
-  const text = (await memberBytes(zip, m)).toString('utf8');
+  const text = await memberText(zip, m);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -152,8 +160,9 @@ async function readMember(zip: ZipArchive, m: ZipMember, findings: Finding[]): P
 /** Sharded weights (Keras ≥ 3.10): `{metadata, weight_map: {path: shard | [shards]}}` + shard members. */
 async function readShardedMembers(zip: ZipArchive, manifest: ZipMember, findings: Finding[]): Promise<WeightsRead> {
   let map: Record<string, unknown>;
+  const text = await memberText(zip, manifest);
   try {
-    map = (JSON.parse((await memberBytes(zip, manifest)).toString('utf8')) as { weight_map: Record<string, unknown> }).weight_map;
+    map = (JSON.parse(text) as { weight_map: Record<string, unknown> }).weight_map;
   } catch {
     throw new UnreadableError(zip.file, `${manifest.name} is not a valid sharded-weights manifest`);
   }

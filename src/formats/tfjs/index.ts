@@ -5,6 +5,7 @@ import { UnreadableError } from '../../errors.js';
 import type { Finding, ModelSource } from '../../types.js';
 import type { Place } from '../folder.js';
 import type { FormatReader } from '../reader.js';
+import { jsonTextTooBig } from '../text.js';
 import { readManifest } from './manifest.js';
 
 type Json = Record<string, unknown>;
@@ -20,6 +21,8 @@ function text(v: unknown): string | null {
 /** The converter writes `model_config` as an object; accept the JSON string older tools wrote too. */
 function parsed(file: string, v: unknown, what: string): unknown {
   if (typeof v !== 'string') return v ?? null;
+  const big = jsonTextTooBig(v);
+  if (big) throw new UnreadableError(file, `TensorFlow.js model.json: ${what}: ${big}`);
   try {
     return JSON.parse(v);
   } catch {
