@@ -1,5 +1,6 @@
 // The security audit: what in a Keras file could run code, read other files or fetch, named without
 // executing, unpickling or fetching anything. See docs/security.md.
+import { sortFindings } from '../findings.js';
 import type { Finding, ModelSource } from '../types.js';
 import { auditConfig } from './config.js';
 import { auditContainer } from './container.js';
@@ -9,8 +10,6 @@ import { jsonTextTooBig } from '../formats/text.js';
 
 /** Findings of one code beyond this are summarised in one line (a million Lambdas stay readable). */
 const MAX_PER_CODE = 200;
-
-const RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 /**
  * A config stored as a JSON string inside JSON (some Keras 1 to_json files) is read once more,
@@ -41,7 +40,7 @@ function capped(all: Finding[]): Finding[] {
   for (const [code, n] of perCode) {
     if (n > MAX_PER_CODE) out.push(finding('info', 'findings-truncated', null, `${n - MAX_PER_CODE} more \`${code}\` findings are not listed (${n} in all).`));
   }
-  return out.sort((a, b) => (RANK[a.severity] ?? 9) - (RANK[b.severity] ?? 9));
+  return sortFindings(out);
 }
 
 /** Security findings for one file. Never throws on any config shape. */
