@@ -6,6 +6,7 @@ import { codeStringOf, dangerousNames, describeCode, readCodeString } from './la
 import { classifyModule, DANGEROUS_BUILTINS, KERAS_BUILTIN_FUNCTIONS, KERAS_PACKAGES, MODEL_CLASSES, NON_MODELING_APIS, rootOf, TF_KERAS_OPTIMIZERS } from './names.js';
 import { isObj, walk, type Obj, type Visit } from './walk.js';
 import { finding } from './finding.js';
+import { TF_OP_CLASSES, tfOpFinding } from './tfop.js';
 
 const LAMBDA_NOTE =
   'Keras 1/2 and tf.keras run it when the model is loaded; Keras 3 runs it when loaded with safe_mode=False';
@@ -166,7 +167,7 @@ function customObjects(v: Visit, ctx: Ctx): void {
   }
   if (!(v.isLayer || v.isRoot) || typeof n.class_name !== 'string') return;
   const cls = n.class_name;
-  if (MODEL_CLASSES.has(cls) || ruleFor(cls) || typeof n.module === 'string' || cls.includes('.')) return;
+  if (MODEL_CLASSES.has(cls) || TF_OP_CLASSES.has(cls) || ruleFor(cls) || typeof n.module === 'string' || cls.includes('.')) return;
   if (v.isRoot) {
     ctx.out.push(finding('low', 'custom-class', null,
       `the model has class ${q(cls)}, a subclassed model: loading needs the author's Python code for it, which is not in the file.`));
@@ -190,6 +191,8 @@ function visitNode(v: Visit, ctx: Ctx): void {
   }
   for (const [field, stored] of lambdaFields(n, v.keys)) lambdaFinding(v, ctx, field, stored);
   namedFunction(v, ctx);
+  const op = v.isLayer ? tfOpFinding(v) : null;
+  if (op) ctx.out.push(op);
   moduleRefs(v, ctx);
   customObjects(v, ctx);
 }
