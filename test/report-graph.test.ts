@@ -36,7 +36,7 @@ function unescapeDot(s: string): string {
 
 /** Graphviz's own reading of our DOT: node labels, edges by node name, clusters with their nodes. */
 function readDot(dot: string) {
-  const g = JSON.parse(graphviz.layout(dot, 'json0', 'dot')) as GvJson;
+  const g = JSON.parse(graphviz.layout(dot, 'json0' as 'json', 'dot') /* json0: a Graphviz format the package's types do not list */) as GvJson;
   const objects = g.objects ?? [];
   const byId = new Map(objects.map((o) => [o._gvid, o]));
   const nodes = objects.filter((o) => !o.name.startsWith('cluster_'));

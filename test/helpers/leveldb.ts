@@ -29,7 +29,7 @@ function u32(n: number): number[] {
 export function block(entries: readonly Entry[], interval = 16): Uint8Array {
   const out: number[] = [];
   const restarts: number[] = [];
-  let prev = new Uint8Array(0);
+  let prev: Uint8Array = new Uint8Array(0);
   entries.forEach((e, i) => {
     const key = bytes(e.key);
     let shared = 0;

@@ -144,7 +144,7 @@ function merge(tf: Tf, r: Rng, a: Sym, b: Sym): Sym {
   const rank = a.shape.length - 1;
   if (kind === 'dot') {
     // The last axes, or (on sequences) the steps axes: (t, f)·(t, f) over axis 1 gives (f, f).
-    const axes = rank === 2 && r.chance(0.5) ? [1, 1] : rank;
+    const axes: number | [number, number] = rank === 2 && r.chance(0.5) ? [1, 1] : rank;
     return tf.layers.dot({ axes, normalize: r.chance(0.3) }).apply([a, b2]) as Sym;
   }
   if (rank >= 2 && r.chance(0.3)) {

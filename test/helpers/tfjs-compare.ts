@@ -43,7 +43,7 @@ function compareLayer(l: Layer, rl: LayerReport, where: string, out: string[]): 
   const shape = tfjsOutputShape(l);
   if (j(shape) !== j(rl.outputShape)) out.push(`${cls}: output shape tfjs ${j(shape)}, kerascope ${j(rl.outputShape)}`);
   if (l.countParams() !== rl.params) out.push(`${cls}: params tfjs ${l.countParams()}, kerascope ${rl.params}`);
-  const trainable = l.trainableWeights.reduce((a, w) => a + w.shape.reduce((p, d) => p * d, 1), 0);
+  const trainable = l.trainableWeights.reduce((a, w) => a + w.shape.reduce((p: number, d) => p * (d ?? NaN), 1), 0);
   if (trainable !== rl.trainableParams) out.push(`${cls}: trainable params tfjs ${trainable}, kerascope ${rl.trainableParams}`);
   const calls = nodeShapes(l);
   if (!isModel(l) && calls.length > 1 && j(calls) !== j(rl.outputShapes)) out.push(`${cls}: shapes per call tfjs ${j(calls)}, kerascope ${j(rl.outputShapes)}`);
