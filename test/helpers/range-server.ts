@@ -162,7 +162,7 @@ export class RangeServer {
     const entries = [...[...dirs].map((path) => ({ type: 'directory', path, size: 0, oid: 'd' })), ...all];
     const page = this.options.hub!.pageSize ?? 1000;
     const cursor = Number(new URL(req.url!, 'http://x').searchParams.get('cursor') ?? 0);
-    const next = cursor + page < entries.length ? { link: `<${this.origin}${req.url!.replace(/&cursor=\d+/, '')}&cursor=${cursor + page}>; rel="next"` } : {};
+    const next: Record<string, string> = cursor + page < entries.length ? { link: `<${this.origin}${req.url!.replace(/&cursor=\d+/, '')}&cursor=${cursor + page}>; rel="next"` } : {};
     send(200, { 'content-type': 'application/json', ...next }, Buffer.from(JSON.stringify(entries.slice(cursor, cursor + page))));
   }
 
