@@ -39,6 +39,7 @@ export function seedLstmReport(over: Partial<Report> = {}): Report {
     totals: {
       params: 2217, trainableParams: 2217, nonTrainableParams: 0, optimizerParams: 0, storedParams: 2217,
       paramBytes: 8868, trainableBytes: 8868, nonTrainableBytes: 0, optimizerBytes: 0,
+      unknownTrainabilityParams: 0, unknownTrainabilityBytes: 0, unknownSizeTensors: 0, unknownParamLayers: 0,
     },
     findings: [],
     ...over,

@@ -118,6 +118,7 @@ export function reportFromTruth(model: TruthModel): Report {
     verdict: 'consistent',
     layers: model.layers.map((l) => layerFromTruth(l, links)),
     totals: {
+      unknownTrainabilityParams: 0, unknownTrainabilityBytes: 0, unknownSizeTensors: 0, unknownParamLayers: 0,
       params: model.total_params,
       trainableParams: model.trainable_params,
       nonTrainableParams: model.non_trainable_params,
