@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, UnreadableError } from '../src/index.js';
 import { JsonCounter, jsonTextTooBig, jsonTooBig, MAX_JSON_BYTES, MAX_JSON_CONTAINERS, MAX_JSON_MEMBERS, MAX_JSON_VALUES, readText } from '../src/formats/text.js';
-import { FileSource } from '../src/formats/source.js';
+import { FileSource } from '../src/formats/file-source.js';
 import { writeZip } from '../fixtures/audit/zip-writer.js';
 import { writeLegacyH5 } from '../fixtures/builder/h5.js';
 

@@ -84,7 +84,7 @@ describe('the browser byte sources, in Node', () => {
 
   it('a DEFLATED .keras inflates through the browser\'s DecompressionStream into a Blob, report unchanged', async () => {
     const bytes = await deflatedCopy(SEED);
-    const folder = new BrowserFolder('', [['deflated.keras', new Blob([bytes])]]);
+    const folder = new BrowserFolder('', [['deflated.keras', new Blob([new Uint8Array(bytes)])]]);
     const report = analyzeSource(await readPlace({ folder, entry: 'deflated.keras' }));
     const cli = await analyze(SEED);
     expect(report.totals).toEqual(cli.totals);

@@ -83,8 +83,8 @@ export async function bundlePage(): Promise<Bundles> {
   if (unused.length) throw new Error(`browser twins never used by the page (remove them from TWINS): ${unused.join(', ')}`);
   const workerEntry = join(WEB, 'engine-worker.ts');
   const worker = existsSync(workerEntry) ? await build({ ...common, entryPoints: [workerEntry], outfile: join(OUT, 'engine-worker.js') }) : null;
-  const text = (ext: string) => page.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '';
-  return { js: text('.js'), css: text('.css'), worker: worker?.outputFiles[0]!.text ?? '', inputs: Object.keys(page.metafile.inputs), metafile: page.metafile };
+  const text = (ext: string) => (page.outputFiles ?? []).find((f) => f.path.endsWith(ext))?.text ?? '';
+  return { js: text('.js'), css: text('.css'), worker: worker?.outputFiles?.[0]?.text ?? '', inputs: Object.keys(page.metafile.inputs), metafile: page.metafile };
 }
 
 const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
