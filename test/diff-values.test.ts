@@ -47,6 +47,7 @@ describe('diff --values: tensor bytes as h5py reads them', () => {
       for (const w of l.weights) {
         const t = f.locate(w.storedPath!);
         if ('why' in t) throw new Error(t.why);
+        if (!('runs' in t)) throw new Error(`${w.name}: expected contiguous runs, got chunks`);
         const run0 = t.runs[0]!;
         parts.push(Buffer.from(await run0.source.read(run0.offset, run0.length)));
         weights.push({ name: `${l.name}/${w.name}`, shape: w.storedShape!, dtype: 'float32' });
@@ -68,6 +69,7 @@ describe('diff --values: tensor bytes as h5py reads them', () => {
       const t = tf.locate(w.name);
       if ('why' in t) throw new Error(t.why);
       got.push(await hash(t));
+      if (!('runs' in t)) throw new Error(`${w.name}: expected contiguous runs, got chunks`);
       if (w.name.endsWith('hidden/kernel')) expect(t.runs.map((x) => x.length)).toEqual([5000, 120]);
     }
     tf.close();
