@@ -2,9 +2,9 @@
 // h5py reads (fixtures/diff/truth.json "values", by fixtures/diff/values_truth.py), for .h5,
 // .weights.h5 and .keras (STORED in place, and DEFLATED: inflated to a temporary file), and for a
 // TensorFlow.js layout of the same tensors packed across two shards as tfjs writes them.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analyze.js';
@@ -12,6 +12,8 @@ import { compareValues, hash } from '../src/values/index.js';
 import { openValues, type ValueFile } from '../src/values/tensors.js';
 import { run } from './cli-harness.js';
 import { hashesOf } from './helpers/values.js';
+import { loadTf } from './helpers/tfjs-gen.js';
+import { CORPUS, hasCorpus } from './helpers/zoo.js';
 
 const D = 'fixtures/diff/';
 const truth = JSON.parse(readFileSync(`${D}truth.json`, 'utf8')) as { values: Record<string, Record<string, string>> };
@@ -163,5 +165,47 @@ describe('a .keras holding sharded weights (the layout keras-zip/read.ts reads; 
     const v = await compareValues(await analyze(`${D}base.keras`), await analyze(file), null);
     expect(v).toMatchObject({ compared: 4, equal: 4, different: 0, notCompared: [] });
     expect(readdirSync(tmpdir()).length).toBe(before); // the inflated shards are removed
+  });
+});
+
+describe.runIf(hasCorpus)('quantized TensorFlow.js tensors (corpus tfjs-k2-7-bilstm-abusive: the tfjs converter\'s uint8 quantization)', () => {
+  const file = join(CORPUS, 'tfjs-k2-7-bilstm-abusive/model.json');
+  type Spec = { name: string; shape: number[]; dtype: 'float32'; quantization: { dtype: string; scale: number; min: number } };
+
+  it('each tensor is located where tfjs-core decodes it: its stored bytes × scale + min are decodeWeights\' values', async () => {
+    const model = JSON.parse(readFileSync(file, 'utf8')) as { weightsManifest: { paths: string[]; weights: Spec[] }[] };
+    const group = model.weightsManifest[0]!;
+    expect(model.weightsManifest).toHaveLength(1);
+    const bin = readFileSync(join(dirname(file), group.paths[0]!));
+    const tf = await loadTf();
+    const decoded = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length), group.weights);
+    const f = (await openValues(await analyze(file))) as ValueFile;
+    try {
+      for (const w of group.weights) {
+        const t = f.locate(w.name);
+        if ('why' in t || !('runs' in t)) throw new Error(`${w.name} not located`);
+        expect(w.quantization.dtype).toBe('uint8');
+        const stored = Buffer.concat(await Promise.all(t.runs.map((r) => r.source.read(r.offset, r.length))));
+        const values = Float32Array.from(stored, (v) => v * w.quantization.scale + w.quantization.min);
+        expect(Buffer.from(values.buffer)).toEqual(Buffer.from((decoded[w.name]!.dataSync() as Float32Array).buffer));
+      }
+    } finally {
+      f.close();
+    }
+  });
+
+  it('against itself every quantized tensor is compared and equal; another scale makes it different', async () => {
+    const report = await analyze(file);
+    const stored = report.layers.flatMap((l) => l.weights).filter((w) => w.storedPath).length;
+    const v = await compareValues(report, report, null);
+    expect(v).toMatchObject({ compared: stored, equal: stored, different: 0, notCompared: [] });
+    const dir = join(tmp, 'requantized');
+    mkdirSync(dir);
+    const model = JSON.parse(readFileSync(file, 'utf8')) as { weightsManifest: { paths: string[]; weights: Spec[] }[] };
+    model.weightsManifest[0]!.weights[0]!.quantization.scale *= 2;
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
+    cpSync(join(dirname(file), 'group1-shard1of1.bin'), join(dir, 'group1-shard1of1.bin'));
+    const w = await compareValues(report, await analyze(join(dir, 'model.json')), null);
+    expect(w).toMatchObject({ compared: stored, equal: stored - 1, different: 1 });
   });
 });

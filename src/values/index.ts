@@ -98,7 +98,9 @@ async function comparePair(p: Pair, [fa, fb]: [ValueFile, ValueFile], files: [st
   }
   summary.compared++;
   summary.bytesHashed += x.bytes + y.bytes;
-  if (hx.sha256 === hy.sha256) summary.equal++;
+  // A quantized tfjs tensor's value is its bytes and its scale and min: both must agree.
+  const q = (t: TensorBytes) => ('quantization' in t ? t.quantization : undefined);
+  if (hx.sha256 === hy.sha256 && q(x) === q(y)) summary.equal++;
   else summary.different++;
   for (const [d, file] of [[hx, files[0]], [hy, files[1]]] as const) {
     if (!d.crc) continue;

@@ -13,7 +13,8 @@
 //  - SavedModel: each tensor at its (shard, offset, size) in variables.data-*, its crc32c checked
 //    while it is hashed (./savedmodel.ts).
 //  - TensorFlow.js: tensors are packed back to back, in manifest order, across the group's shard
-//    files (tfjs-core io_utils.ts decodeWeights): a tensor may span two shards.
+//    files (tfjs-core io_utils.ts decodeWeights): a tensor may span two shards. A quantized one is
+//    its stored bytes plus the manifest's scale and min (`quantization`, compared beside the hash).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MemorySource, type ByteSource } from '../formats/source.js';
@@ -38,7 +39,7 @@ export interface Run {
  * A tensor's bytes — runs of a file read in place, or pieces produced as they are read (a chunked
  * dataset) — or why they are not compared. `swap`: element size when stored big-endian.
  */
-export type TensorBytes = { runs: Run[]; bytes: number; swap: number; crc32c?: StoredCrc } | Pieces | { why: string };
+export type TensorBytes = { runs: Run[]; bytes: number; swap: number; crc32c?: StoredCrc; quantization?: string } | Pieces | { why: string };
 
 /** A checksum the file keeps for the tensor's bytes (a SavedModel's, unmasked), and where they are. */
 export interface StoredCrc {
@@ -227,8 +228,12 @@ function tfjsFile(file: string): ValueFile | { why: string } {
       const n = w.shape.reduce((a, b) => a * b, 1) * size;
       const runs = spanning(shards, at, n);
       const found = runs.reduce((a, r) => a + r.length, 0);
-      if (w.quantization) places.set(w.name, { why: `quantized to ${w.quantization.dtype} by the converter` });
-      else places.set(w.name, found === n ? { runs, bytes: n, swap: 0 } : { why: 'its shard files end before it does' });
+      // A quantized tensor (the converter's --quantize_uint8/uint16/float16) is compared as stored:
+      // its uint8/uint16/float16 bytes, with the manifest's scale and min (a value is
+      // byte × scale + min, tfjs-core io_utils.ts decodeWeights), so it equals the same
+      // quantization and differs from its float32 original (another size: never read).
+      const quantization = w.quantization ? JSON.stringify([w.quantization.dtype, w.quantization.scale ?? null, w.quantization.min ?? null]) : undefined;
+      places.set(w.name, found === n ? { runs, bytes: n, swap: 0, ...(quantization ? { quantization } : {}) } : { why: 'its shard files end before it does' });
       at += n;
     }
   }

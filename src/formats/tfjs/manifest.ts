@@ -17,7 +17,8 @@ export interface ManifestWeight {
   shape: number[];
   dtype: string;
   /** Affine uint8/uint16 (`min`, `scale`) or float16: the bytes on disk use this dtype. */
-  quantization?: { dtype: string };
+  /** The converter's quantization: uint8/uint16 with scale and min (value = byte × scale + min), or float16. */
+  quantization?: { dtype: string; scale?: number; min?: number };
   /** tfjs-layers marks optimizer state with `group: "optimizer"`. */
   group?: string;
 }
@@ -57,7 +58,12 @@ function parseWeight(file: string, raw: unknown, where: string): ManifestWeight 
     bad(file, at, 'has a quantization without a dtype');
   }
   const out: ManifestWeight = { name: w['name'], shape: shape as number[], dtype: w['dtype'] };
-  if (q) out.quantization = { dtype: (q as Record<string, string>)['dtype']! };
+  if (q) {
+    const r = q as Record<string, unknown>;
+    out.quantization = { dtype: r['dtype'] as string };
+    if (typeof r['scale'] === 'number') out.quantization.scale = r['scale'];
+    if (typeof r['min'] === 'number') out.quantization.min = r['min'];
+  }
   if (typeof w['group'] === 'string') out.group = w['group'];
   return out;
 }
