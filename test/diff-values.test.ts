@@ -170,7 +170,7 @@ describe('a .keras holding sharded weights (the layout keras-zip/read.ts reads; 
 
 describe.runIf(hasCorpus)('quantized TensorFlow.js tensors (corpus tfjs-k2-7-bilstm-abusive: the tfjs converter\'s uint8 quantization)', () => {
   const file = join(CORPUS, 'tfjs-k2-7-bilstm-abusive/model.json');
-  type Spec = { name: string; shape: number[]; dtype: 'float32'; quantization: { dtype: string; scale: number; min: number } };
+  type Spec = { name: string; shape: number[]; dtype: 'float32'; quantization: { dtype: 'uint8' | 'uint16' | 'float16'; scale: number; min: number } };
 
   it('each tensor is located where tfjs-core decodes it: its stored bytes × scale + min are decodeWeights\' values', async () => {
     const model = JSON.parse(readFileSync(file, 'utf8')) as { weightsManifest: { paths: string[]; weights: Spec[] }[] };
