@@ -66,6 +66,11 @@ export interface StoredWeights {
   metrics?: StoredTensor[];
   /** What the reader found in a weights file read on its own (`--weights`, a paired file): passed on to the report. */
   findings?: Finding[];
+  /**
+   * The container of a weights file read on its own (`--weights`, a paired file): audited like the
+   * model's own (an external HDF5 dataset in a paired `.h5` is as risky as in a full model).
+   */
+  container?: ContainerInfo;
   /** Attributes of the weights file itself, when it has them. */
   kerasVersion: string | null;
   backend: string | null;

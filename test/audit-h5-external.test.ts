@@ -41,6 +41,15 @@ const KERNEL = 'model_weights/dense/dense/kernel:0';
 // What make_h5_external.py passed to h5py: external=[("ext-kernel.bin", 0, 12), ("/etc/passwd", 0, 12)]
 const EXTERNAL_DETAIL = 'raw data in "ext-kernel.bin" (12 bytes at offset 0), "/etc/passwd" (12 bytes at offset 0)';
 
+/** A Keras 3 Sequential holding one Dense(2) on 3 features, as a .keras archive's config.json stores it. */
+const K3_CONFIG = {
+  module: 'keras', class_name: 'Sequential', registered_name: null,
+  config: { name: 'seq', layers: [
+    { module: 'keras.layers', class_name: 'InputLayer', registered_name: null, config: { batch_shape: [null, 3], dtype: 'float32', name: 'input_layer' } },
+    { module: 'keras.layers', class_name: 'Dense', registered_name: null, config: { name: 'dense', units: 2, use_bias: true }, build_config: { input_shape: [null, 3] } },
+  ] },
+};
+
 describe('external datasets (H5Pset_external)', () => {
   it.each([
     ['version 1 object headers (h5py default)', 'h5-external-dataset.h5'],
@@ -67,13 +76,6 @@ describe('external datasets (H5Pset_external)', () => {
     ]);
   });
 
-  const K3_CONFIG = {
-    module: 'keras', class_name: 'Sequential', registered_name: null,
-    config: { name: 'seq', layers: [
-      { module: 'keras.layers', class_name: 'InputLayer', registered_name: null, config: { batch_shape: [null, 3], dtype: 'float32', name: 'input_layer' } },
-      { module: 'keras.layers', class_name: 'Dense', registered_name: null, config: { name: 'dense', units: 2, use_bias: true }, build_config: { input_shape: [null, 3] } },
-    ] },
-  };
   it.each([
     ['STORED (read in place)', false],
     ['DEFLATEd (inflated to a temporary file)', true],
@@ -268,5 +270,49 @@ describe('the object header reader on hand-built bytes', () => {
     buf.fill(0, 256, 512);
     msg(0x0010, Buffer.concat([u64(256), u64(32)])).copy(buf, 256);
     expect(externalFilesAt(source(buf), 0, S)).toBeNull();
+  });
+});
+
+describe('a weights file paired with an architecture is audited too', () => {
+  /** The h5py-written model split in two: its config as model.json, the file itself beside it as model.h5. */
+  async function split(): Promise<{ folder: string; json: string; h5: string }> {
+    const h5 = alone('h5-external-dataset.h5', 'model.h5');
+    const folder = resolve(h5, '..');
+    const json = join(folder, 'model.json');
+    writeFileSync(json, JSON.stringify((await readSource(h5)).config));
+    return { folder, json, h5 };
+  }
+
+  it('a same-stem .h5 beside a JSON architecture: the external dataset named with the weights file', async () => {
+    const { json } = await split();
+    const r = await analyze(json);
+    expect(r.source.weightsFile).toMatch(/model\.h5$/);
+    const found = security(r.findings);
+    expect(found.map((f) => [f.code, f.severity])).toEqual([['h5-external-dataset', 'high']]);
+    expect(found[0]!.message).toBe(
+      `model.h5: HDF5 object "${KERNEL}" is a dataset whose data lives in an external raw file: reading it reads that file (${EXTERNAL_DETAIL}).`,
+    );
+  });
+
+  it('analyze --weights names the same', async () => {
+    const { folder, h5 } = await split();
+    const other = join(folder, 'arch.json');
+    copyFileSync(join(folder, 'model.json'), other);
+    const w = await run([other, '--weights', h5, '--json']);
+    expect(w.code).toBe(1);
+    const found = (JSON.parse(w.stdout) as { findings: Finding[] }).findings.filter((f) => f.code === 'h5-external-dataset');
+    expect(found.map((f) => f.message.slice(0, 10))).toEqual(['model.h5: ']);
+  });
+
+  it('check: a Keras 3 weights store paired with its model.json is one row, failing on the weights file', async () => {
+    const folder = mkdtempSync(join(dir, 'k3-'));
+    writeFileSync(join(folder, 'model.json'), JSON.stringify(K3_CONFIG));
+    copyFileSync(join(FIXTURES, 'h5-external-dataset.weights.h5'), join(folder, 'model.weights.h5'));
+    const c = await run(['check', folder, '--json']);
+    const rows = JSON.parse(c.stdout) as { file: string; findings: Finding[] }[];
+    // model.weights.h5's own row says nothing model.json's does not: folded into it
+    expect(rows.map((x) => x.file.slice(folder.length + 1))).toEqual(['model.json']);
+    expect(rows[0]!.findings.filter((f) => f.category === 'security').map((f) => f.code)).toEqual(['h5-external-dataset']);
+    expect(c.code).toBe(1);
   });
 });

@@ -191,13 +191,15 @@ describe('a weights file read with its architecture', () => {
     expect(r.stdout).toContain('1 file: 1 consistent');
   });
 
-  it('keeps its own row when that row says more (a security finding about the weights file itself)', async () => {
+  it('folds the weights file into the pair, its own security findings carried by the pair (named by the weights file)', async () => {
     const dir = tempDir();
     copyFileSync(join(__dirname, '..', 'fixtures', 'seed', 'mlp-binary.json'), join(dir, 'm.json'));
     copyFileSync(join(__dirname, '..', 'fixtures', 'audit', 'h5-external-dataset.weights.h5'), join(dir, 'm.h5'));
     const r = await run(['check', '--json', dir]);
-    const out = JSON.parse(r.stdout) as { file: string; weightsFile: string | null; findings: { code: string }[] }[];
-    expect(out.map((e) => rel(dir)(e.file))).toEqual(['m.h5', 'm.json']);
-    expect(out[0]!.findings.map((f) => f.code)).toContain('h5-external-dataset');
+    const out = JSON.parse(r.stdout) as { file: string; weightsFile: string | null; findings: { code: string; message: string }[] }[];
+    expect(out.map((e) => rel(dir)(e.file))).toEqual(['m.json']);
+    const ext = out[0]!.findings.filter((f) => f.code === 'h5-external-dataset');
+    expect(ext.length).toBeGreaterThan(0);
+    expect(ext[0]!.message.startsWith('m.h5: ')).toBe(true);
   });
 });

@@ -8,6 +8,9 @@ import { finding } from './finding.js';
 import { isObj } from './walk.js';
 import { jsonTextTooBig } from '../formats/text.js';
 
+/** The last part of a path, either separator (a weights file named in a message). */
+const baseName = (p: string): string => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
+
 /** Findings of one code beyond this are summarised in one line (a million Lambdas stay readable). */
 const MAX_PER_CODE = 200;
 
@@ -58,5 +61,9 @@ export function audit(source: ModelSource): Finding[] {
   // deserializes each of them the way Keras deserializes a model config.
   for (const c of source.preset?.configs ?? []) all.push(...auditConfig(c.value, false).map((f) => ({ ...f, message: `${c.file}: ${f.message}` })));
   all.push(...auditContainer(source.container ?? { size: 0 }));
+  // A weights file read beside the architecture (`--weights`, a same-stem .h5) is loaded by Keras
+  // too (load_weights): its container is audited like the model's own, and named.
+  const paired = source.weights?.container;
+  if (paired && source.weightsFile) all.push(...auditContainer(paired).map((f) => ({ ...f, message: `${baseName(source.weightsFile!)}: ${f.message}` })));
   return capped(all);
 }

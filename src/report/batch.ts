@@ -40,8 +40,11 @@ export function foldPairedWeights(results: readonly BatchResult[]): BatchResult[
   return results.filter((r) => {
     const by = r.real ? pairedBy.get(r.real) : undefined;
     if (!by || by === r || !r.report || r.report.model !== null || !WEIGHTS_ONLY.has(r.report.format)) return true;
-    const known = new Set(by.report!.findings.map(key));
-    return r.report.findings.some((f) => f.code !== 'weights-only' && !known.has(key(f)));
+    // The pairing row audits the weights file too, naming it first (audit/index.ts): a finding
+    // there that ends with this row's message is the same finding.
+    const known = by.report!.findings;
+    const said = (f: Report['findings'][number]): boolean => known.some((k) => key(k) === key(f) || (k.code === f.code && k.message.endsWith(`: ${f.message}`)));
+    return r.report.findings.some((f) => f.code !== 'weights-only' && !said(f));
   });
 }
 

@@ -43,9 +43,11 @@ export async function readHdf5(src: ByteSource): Promise<ModelSource> {
 
 /** The stored tensors of a weights file (`--weights FILE`); a full model gives its model_weights. */
 export async function readWeightsHdf5(src: ByteSource): Promise<StoredWeights> {
-  const { contents } = await readWhole(src);
+  const { contents, userBlock } = await readWhole(src);
   if (!contents.weights) throw new UnreadableError(src.name, 'HDF5 file holds no Keras weights');
-  return contents.findings.length ? { ...contents.weights, findings: contents.findings } : contents.weights;
+  if (userBlock) contents.issues.unshift(userBlockIssue(userBlock));
+  const container = { size: src.size, h5Issues: contents.issues };
+  return { ...contents.weights, container, ...(contents.findings.length ? { findings: contents.findings } : {}) };
 }
 
 async function readWhole(src: ByteSource): Promise<{ contents: H5Contents; userBlock: number }> {

@@ -196,7 +196,7 @@ async function readShardedMembers(zip: ZipArchive, manifest: ZipMember, findings
 
 /** Only the stored tensors of an archive (`--weights model.keras`). */
 export async function readKerasZipWeights(src: ByteSource): Promise<StoredWeights> {
-  const { weights } = await readKerasZip(src);
-  if (weights) return weights;
+  const { weights, container } = await readKerasZip(src);
+  if (weights) return { ...weights, container };
   throw new UnreadableError(src.name, 'archive holds no readable weights');
 }
