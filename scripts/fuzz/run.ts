@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { ENGINE_DEADLINE } from './deadline.js';
 import type { WorkerResult } from './worker.js';
 
 export type Outcome = 'ok' | 'unreadable' | 'crash' | 'hang';
@@ -37,12 +38,7 @@ export interface HangLimits {
   stallMs: number;
 }
 
-/**
- * The product's own deadline for a file HDF5 loops on (src/formats/h5client.ts, `defaultLimit`):
- * bounded, but a hang all the same. The 3 s short try for a file the native reader already found
- * broken says "HDF5 file is corrupt: …" instead, and is the intended answer.
- */
-export const ENGINE_DEADLINE = /^HDF5 engine gave no answer within [\d.]+ s\b/;
+export { ENGINE_DEADLINE };
 
 /** How often a running case's CPU time is sampled. */
 const POLL_MS = 100;

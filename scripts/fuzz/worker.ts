@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyze } from '../../src/index.js';
 import { UnreadableError, UsageError } from '../../src/errors.js';
-import { ENGINE_DEADLINE } from './run.js';
+import { ENGINE_DEADLINE } from './deadline.js';
 
 export interface WorkerResult {
   id: number;

@@ -5,7 +5,7 @@
 // stored or not. What a format does not record (a dtype in a Keras 2 JSON, stored tensors in an
 // architecture-only file) is never drift: it is compared only where both sides state it.
 import { ALIAS_OF } from '../layers/aliases.js';
-import { fmtCount, fmtOutput, fmtShape } from '../report/format.js';
+import { fmtCount, fmtOutput, fmtShape } from '../layers/util.js';
 import { align, type Alignable } from './align.js';
 import type { Snapshot, SnapshotLayer, SnapshotTensor } from './snapshot.js';
 

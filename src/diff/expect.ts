@@ -4,7 +4,7 @@
 // Each one the file does not meet is an `expectation-failed` finding (an error: exit 1).
 import type { Finding, Report, Shape } from '../types.js';
 import { findingOf } from '../findings.js';
-import { fmtCount, fmtOutput } from '../report/format.js';
+import { fmtCount, fmtOutput } from '../layers/util.js';
 
 export const EXPECT_KEYS = ['params', 'trainable', 'non-trainable', 'max-params', 'layers', 'input', 'output'] as const;
 export type ExpectKey = (typeof EXPECT_KEYS)[number];

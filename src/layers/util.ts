@@ -193,6 +193,21 @@ export function fmtShape(shape: readonly Dim[]): string {
   return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
 }
 
+/**
+ * A shape as Keras 3's summary prints it (summary_utils.py `format_shape`): `(None, 4)`, and `(None)`
+ * for rank 1 — not Python's `(None,)`.
+ */
+export function kerasShape(shape: Shape): string {
+  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+}
+
+/** A layer's output: one shape, several (`[(None, 3), (None, 3)]`), or `?` when unknown, as Keras prints. */
+export function fmtOutput(out: Shape | Shape[] | null | undefined): string {
+  if (out === null || out === undefined) return '?';
+  if (out.length > 0 && Array.isArray(out[0])) return `[${(out as Shape[]).map(kerasShape).join(', ')}]`;
+  return kerasShape(out as Shape);
+}
+
 /** `1,234,567` as Keras prints counts. */
 export function fmtCount(n: number): string {
   // A regular expression, not toLocaleString: ICU's first use costs ≈ 14 ms and 8 MB (docs/bench.md).

@@ -1,9 +1,9 @@
 // Small formatting helpers shared by the renderers: Keras's byte sizes, shapes, colour.
 import type { LayerReport, Shape } from '../types.js';
 import stringWidth from 'string-width';
-import { fmtCount, fmtShape } from '../layers/util.js';
+import { fmtCount, fmtOutput, fmtShape, kerasShape } from '../layers/util.js';
 
-export { fmtCount, fmtShape };
+export { fmtCount, fmtOutput, fmtShape, kerasShape };
 
 /** A count and its noun, singular for 1: "1 unit", "3 units", "1,024 params". */
 export function plural(n: number, word: string, many = `${word}s`): string {
@@ -36,13 +36,6 @@ export function readableMemorySize(bytes: number): string {
   return `${pyFixed2(size)} PB`;
 }
 
-/**
- * A shape as Keras 3's summary prints it (summary_utils.py `format_shape`): `(None, 4)`, and `(None)`
- * for rank 1 — not Python's `(None,)`.
- */
-export function kerasShape(shape: Shape): string {
-  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
-}
 
 /**
  * A layer's output as the table prints it: `?` for a size that cannot be known (null in the JSON
@@ -56,12 +49,6 @@ export function fmtLayerOutput(l: Pick<LayerReport, 'outputShape' | 'unknownAxes
   return `(${(out as Shape).map((d, i) => (unknown.has(i) ? '?' : d === null ? 'None' : pinned.has(i) ? `${d}*` : String(d))).join(', ')})`;
 }
 
-/** A layer's output: one shape, several (`[(None, 3), (None, 3)]`), or `?` when unknown, as Keras prints. */
-export function fmtOutput(out: Shape | Shape[] | null | undefined): string {
-  if (out === null || out === undefined) return '?';
-  if (out.length > 0 && Array.isArray(out[0])) return `[${(out as Shape[]).map(kerasShape).join(', ')}]`;
-  return kerasShape(out as Shape);
-}
 
 // ---------------------------------------------------------------- colour
 

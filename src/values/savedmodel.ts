@@ -11,7 +11,7 @@ import { BundleError, expectedBytes, readBundle, shardName } from '../formats/sa
 import { MAX_INDEX_BYTES, MAX_SHARDS } from '../formats/savedmodel/read.js';
 import type { ByteSource } from '../formats/source.js';
 import { unmask } from './crc32c.js';
-import type { ValueFile } from './tensors.js';
+import type { ValueFile } from './types.js';
 
 /** Dtypes TensorFlow writes with a length prefix or as handles: not a plain run of bytes. */
 const NOT_PLAIN = new Set(['string', 'resource', 'variant']);

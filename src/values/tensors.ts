@@ -21,7 +21,8 @@ import { MemorySource, type ByteSource } from '../formats/source.js';
 import { FileSource } from '../formats/file-source.js';
 import { BlockCache, NativeH5File, isSignature, signatureOffsets } from '../formats/hdf5/native/index.js';
 import { InflateBudget } from '../formats/keras-zip/budget.js';
-import { chunkedTensor, type Pieces } from './chunked.js';
+import { chunkedTensor } from './chunked.js';
+import type { Run, StoredCrc, TensorBytes, ValueFile } from './types.js';
 import { savedModelFile } from './savedmodel.js';
 import { ZipArchive } from '../formats/keras-zip/archive.js';
 import { memberSource } from '../formats/keras-zip/member.js';
@@ -29,29 +30,7 @@ import { shardsOf } from '../formats/keras-zip/shards.js';
 import { BYTES, parseManifest } from '../formats/tfjs/manifest.js';
 import type { Report } from '../types.js';
 
-export interface Run {
-  source: ByteSource;
-  offset: number;
-  length: number;
-}
-
-/**
- * A tensor's bytes — runs of a file read in place, or pieces produced as they are read (a chunked
- * dataset) — or why they are not compared. `swap`: element size when stored big-endian.
- */
-export type TensorBytes = { runs: Run[]; bytes: number; swap: number; crc32c?: StoredCrc; quantization?: string } | Pieces | { why: string };
-
-/** A checksum the file keeps for the tensor's bytes (a SavedModel's, unmasked), and where they are. */
-export interface StoredCrc {
-  stored: number;
-  where: string;
-}
-
-export interface ValueFile {
-  /** The stored path of a tensor (the report's `storedPath`) → its bytes. */
-  locate(storedPath: string): TensorBytes;
-  close(): void;
-}
+export type { Run, StoredCrc, TensorBytes, ValueFile };
 
 /** Reading HDF5 metadata of a file this large stays well under this (the analysis already read it once). */
 const BUDGET_MS = 60_000;
