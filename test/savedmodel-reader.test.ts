@@ -206,6 +206,24 @@ describe('a folder that lies or lacks', () => {
     expect((await refusal(d)).message).toMatch(/its line ends were converted to CR LF/);
   });
 
+  // TensorFlow.NET's Keras writes indented metadata JSON with CR LF on Windows (real: ChengEn-Tsai/NeuralNetworkTrainer,
+  // wasd52030/fsCNN); git's text normalisation later drops the CRs, leaving every length prefix too long.
+  test('keras_metadata.pb with CR LF JSON reads; with its CRs stripped after writing, the refusal says why', async () => {
+    const d = copyOf('tfk26_lstm');
+    const meta = join(d, 'keras_metadata.pb');
+    const w = new BinaryWriter();
+    for (const n of decodeSavedMetadata(readFileSync(meta))) {
+      const json = JSON.stringify(JSON.parse(n.metadata), null, 2).replaceAll('\n', '\r\n');
+      w.tag(1, 2).fork().tag(2, 0).int32(n.nodeId).tag(3, 2).string(n.nodePath).tag(4, 2).string(n.identifier).tag(5, 2).string(json).join();
+    }
+    const crlf = Buffer.from(w.finish());
+    writeFileSync(meta, crlf);
+    expect((await analyze(d)).verdict).toBe('consistent');
+    writeFileSync(meta, Buffer.from(crlf.toString('latin1').replaceAll('\r\n', '\n'), 'latin1'));
+    expect((await refusal(d)).message).toMatch(
+      /^not a readable keras_metadata\.pb: its CR LF line ends were turned into LF after it was written .* tf\.keras cannot parse it either$/);
+  });
+
   test('a variables.index that is not a table: an error finding, the architecture still read', async () => {
     const d = copyOf('tfk26_lstm');
     writeFileSync(join(d, 'variables/variables.index'), Buffer.alloc(100, 7));
