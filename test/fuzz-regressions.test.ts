@@ -52,6 +52,24 @@ describe('fuzzer regressions', () => {
     await survives(write('deep-layer.json', template.replace('"units": 2', `"units": ${deep('2')}`)));
     await survives(write('deep-shape.json', template.replace('"batch_shape": [null, 4]', `"batch_shape": [null, ${deep('4')}]`)));
   });
+
+  it('a layer dtype nested 100,000 deep: the int4 check reads the policy by key (seed 1, cases 1198, 1203, 1705)', async () => {
+    // Was RangeError: Maximum call stack size exceeded, from JSON.stringify of the dtype in
+    // src/report/compute.ts (exit 4 from the CLI).
+    const text = template.replace('"__DEEP__"', '0').replace('"dtype": "float32", "units": 2', `"dtype": ${deep('0')}, "units": 2`);
+    expect(text).not.toBe(template.replace('"__DEEP__"', '0'));
+    expect(await survives(write('deep-dtype.json', text))).toMatch(/^report: /);
+  });
+
+  it("a tfjs Conv1D's padding nested 100,000 deep: the causal-padding variant reads a string only (seed 1, case 463)", async () => {
+    // Was RuleBugError "the Conv1D rule failed": String() of the padding in src/layers/loader-variants.ts.
+    const seed = readFileSync('fixtures/tfjs/keras3-converted/model.json', 'utf8');
+    const text = seed.replaceAll('"padding":"valid"', `"padding":${deep('0')}`);
+    expect(text).not.toBe(seed);
+    const dir = mkdtempSync(join(tmpdir(), 'kerascope-regress-'));
+    writeFileSync(join(dir, 'model.json'), text);
+    expect(await survives(join(dir, 'model.json'))).toMatch(/^report: /);
+  });
 });
 
 describe('fuzzer regressions: messages', () => {

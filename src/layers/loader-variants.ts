@@ -25,7 +25,8 @@ export const VARIANTS: RuleVariant[] = [
     // keeps n. A Dense after Flatten is then built from the shorter length.
     classes: ['Conv1D', 'Convolution1D'],
     loader: 'tfjs',
-    applies: ({ config }) => String(config['padding']).toLowerCase() === 'causal',
+    // A string only: a hostile config's padding may be an array nested 100,000 deep (String() recurses).
+    applies: ({ config }) => typeof config['padding'] === 'string' && config['padding'].toLowerCase() === 'causal',
     reason: `tfjs-layers computes a causal Conv1D's output length like valid padding (${TFJS_CONV_UTILS})`,
     apply: withConfig((c) => ({ ...c, padding: 'valid' })),
   },

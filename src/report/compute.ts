@@ -24,8 +24,22 @@ function* walk(m: ModelResult, path = ''): Generator<{ r: LayerResult; path: str
  */
 function dtypeOf(w: WeightReport, r: LayerResult): string {
   const stored = w.storedDtype ?? 'float32';
-  const policy = JSON.stringify(r.spec.config['dtype'] ?? '');
+  const policy = policyText(r.spec.config['dtype']);
   return stored === 'int8' && policy.includes('int4') && /(^|\/)(kernel|embeddings)$/.test(w.name) ? 'int4' : stored;
+}
+
+/**
+ * A dtype policy as text: the string itself (`"int4_from_float32"`, Keras 2 and tfjs), or the string
+ * values of Keras 3's `{"class_name": "Int4DTypePolicy", "config": {"mode": "int4/128", …}}` and of
+ * its config. Read one level down, never serialized: a hostile config's dtype may be nested 100,000
+ * deep (JSON.stringify would overflow the stack).
+ */
+function policyText(dtype: unknown): string {
+  const strings = (v: unknown): string[] =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.values(v).filter((x): x is string => typeof x === 'string') : [];
+  if (typeof dtype === 'string') return dtype;
+  const config = dtype && typeof dtype === 'object' ? (dtype as Record<string, unknown>)['config'] : undefined;
+  return [...strings(dtype), ...strings(config)].join(' ');
 }
 
 function weightBytes(model: ModelResult, rowsOf: (r: LayerResult) => WeightReport[]): DtypeBytes[] {
