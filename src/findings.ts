@@ -187,7 +187,7 @@ export type FindingCode = keyof typeof CATALOGUE;
 export const FINDING_CODES = Object.keys(CATALOGUE) as FindingCode[];
 
 export function isFindingCode(code: string): code is FindingCode {
-  return Object.prototype.hasOwnProperty.call(CATALOGUE, code);
+  return Object.hasOwn(CATALOGUE, code);
 }
 
 /** The catalogue entry for a code, or null for a code not in the catalogue (a bug the catalogue test catches). */

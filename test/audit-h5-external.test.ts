@@ -2,7 +2,7 @@
 // object header reader, src/formats/h5native/) and virtual datasets (H5Pset_virtual, from h5wasm's
 // metadata). Fixtures written by h5py (fixtures/audit/make_h5_external.py): the names and sizes
 // expected below are the ones that script wrote. The files they point to are never opened.
-import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -204,7 +204,7 @@ describe('kerascope audit', () => {
   it('lists security findings only, and exits by --fail-on', async () => {
     const r = await run(['audit', 'a.keras'], { 'a.keras': mixed });
     expect(r.stdout).toContain('a.keras: 1 security finding');
-    expect(r.stdout).toMatch(/medium\s+custom-object  mylayer: custom class MyLayer from package my_pkg/);
+    expect(r.stdout).toMatch(/medium\s+custom-object {2}mylayer: custom class MyLayer from package my_pkg/);
     expect(r.stdout).not.toContain('weight-shape-mismatch');
     expect(r.code).toBe(0);
     expect((await run(['audit', '--fail-on', 'medium', 'a.keras'], { 'a.keras': mixed })).code).toBe(1);

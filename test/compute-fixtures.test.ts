@@ -52,7 +52,7 @@ test('the truth names its writers and covers every family issue 14 lists', () =>
   }
 });
 
-describe.each(Object.entries(truth.cases))('%s', (name, c) => {
+describe.each(Object.entries(truth.cases))('%s', (_name, c) => {
   test('the saved .keras holds the layers costed, with their configs', async () => {
     const zip = await JSZip.loadAsync(gunzipSync(readFileSync(join(DIR, c.file))));
     const config = JSON.parse(await zip.file('config.json')!.async('string')) as { config: { layers: { class_name: string; config: { name: string } }[] } };

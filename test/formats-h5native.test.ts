@@ -3,7 +3,7 @@
 // corpus, keras3-zoo) and on files the h5wasm builder writes (superblock v2, OHDR headers, dense
 // links and attributes), both must give the same contents, field for field; on files it does not
 // fully understand or that are broken, the native reader must hand over (and say why).
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -13,7 +13,7 @@ import { keras3Config } from '../bench/configs.js';
 import { buildBigKerasZip } from '../fixtures/builder/bigZip.js';
 import { writeKeras3WeightsH5 } from '../fixtures/builder/h5.js';
 import { sparseWrites } from '../fixtures/builder/sparse.js';
-import { UnreadableError } from '../src/errors.js';
+import type { UnreadableError } from '../src/errors.js';
 import { readSource } from '../src/formats/index.js';
 import { REMOTE_LIMITS } from '../src/formats/remote/http.js';
 import type { ModelSource } from '../src/types.js';

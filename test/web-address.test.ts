@@ -26,7 +26,7 @@ function filesOf(dir: string): [string, string][] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .map((p) => [p, join(dir, p)] as [string, string])
     .filter(([, full]) => statSync(full).isFile())
-    .map(([p, full]) => [relative(dir, full), full]);
+    .map(([_p, full]) => [relative(dir, full), full]);
 }
 
 /** The report without what only the place it was read from decides (its name, how it travelled). */

@@ -9,7 +9,7 @@ import { COLUMNS, type ColumnName } from '../src/report/columns.js';
 import { computeLines } from '../src/report/compute-lines.js';
 import { fmtCount, fmtShape, paint } from '../src/report/format.js';
 import { presetLines, sequentialLike, storedLine, totalsLines } from '../src/report/table.js';
-import type { Finding, LayerReport, Report, WeightReport } from '../src/types.js';
+import type { Finding, Report, WeightReport } from '../src/types.js';
 
 /** An element with attributes and children (text children are set as text, never parsed). */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string | null)[]): HTMLElementTagNameMap[K] {

@@ -59,7 +59,7 @@ function jsonJudge(r: Run): string[] {
   return exitIn(r, [0, 1]);
 }
 
-function signalled(sig: NodeJS.Signals, code: number) {
+function signalled(_sig: NodeJS.Signals, code: number) {
   return (r: Run): string[] => {
     if (r.signalledAt === null) return ['no temporary file appeared: the signal was never sent'];
     return exitIn(r, [code]);

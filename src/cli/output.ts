@@ -3,7 +3,7 @@
 // With --output, the chosen format goes to the file and the terminal still gets the table (a CI
 // log shows what failed); `--format table --output FILE` writes the table to the file only.
 import { writeFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { OUTPUT_FORMATS, type OutputFormat, type ReportDoc } from '../report/document.js';
 import { renderJunit } from '../report/junit.js';

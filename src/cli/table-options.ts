@@ -1,7 +1,7 @@
 // The table's options for `kerascope FILE`: columns like torchinfo's, Keras summary()'s own
 // (show_trainable, layer_range, expand_nested with a depth), the batch size of the compute
 // numbers, ASCII lines. Kept here so the option plumbing of other commands stays apart.
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { COLUMN_NAMES, parseColumns, type ColumnName } from '../report/columns.js';
 import type { TableOptions } from '../report/table.js';
 

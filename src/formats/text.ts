@@ -1,6 +1,6 @@
 // Text and JSON out of a byte source, and messages that stay one line: what every reader shares.
 import { UnreadableError } from '../errors.js';
-import { asBuffer, type ByteSource } from './source.js';
+import type { ByteSource } from './source.js';
 
 /**
  * Largest JSON text kerascope parses. The largest real configs are about a MB (Keras 3.15.1

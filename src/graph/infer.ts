@@ -10,7 +10,7 @@ import { ConfigValueError, RuleError, SizeTooLargeError } from '../layers/types.
 import { RuleBugError } from '../errors.js';
 import { evaluateLayer, UnknownClassError } from '../layers/evaluate.js';
 import { isInputClass, ruleFor } from '../layers/registry.js';
-import { fmtCount, prod } from '../layers/util.js';
+import { prod } from '../layers/util.js';
 import type { LayerSpec, ModelGraph, TensorRef } from './types.js';
 import { fmtTensor, fromShape, toShape, UNKNOWN_TENSOR, type TensorShape } from './shape.js';
 import { evaluatePartial, type WeightAxis } from './partial.js';
@@ -306,7 +306,7 @@ class ModelInference {
     }
   }
 
-  private applyRule(r: LayerResult, call: number, inputs: TensorShape[], kwargs: Record<string, TensorShape[]>, callArgs: Record<string, unknown>): TensorShape[] | null {
+  private applyRule(r: LayerResult, _call: number, inputs: TensorShape[], kwargs: Record<string, TensorShape[]>, callArgs: Record<string, unknown>): TensorShape[] | null {
     const spec = r.spec;
     try {
       const out = evaluatePartial({ className: spec.className, module: spec.module, name: spec.name, config: spec.config, inputs, kwargs, callArgs, kerasVersion: this.version });

@@ -9,7 +9,7 @@ import { quantization, intKernelWeights, float8Weights, withStoreOrder, lora, gr
 import { einsumDense } from './einsum.js';
 import { passThrough, total } from './common.js';
 import { lambda } from './lambda.js';
-import type { Dim, Shape } from '../types.js';
+import type { Shape } from '../types.js';
 
 /** " + LoRA 15 × 2 + 2 × 2" for a formula, or nothing without LoRA factors. */
 export function loraText(ws: readonly ExpectedWeight[]): string {

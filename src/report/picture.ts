@@ -7,7 +7,7 @@
 // renderer then escapes them for its own syntax.
 import type { LayerReport, LayerStatus, Report } from '../types.js';
 import { display } from './display.js';
-import { fmtCount, fmtOutput, plural } from './format.js';
+import { fmtOutput, plural } from './format.js';
 
 export interface PicNode {
   /** n0, n1…: never built from a name, so no name can break a renderer's syntax. */

@@ -10,7 +10,7 @@
 import { inflateSync } from 'node:zlib';
 import type { ByteSource } from '../formats/source.js';
 import { chunkCount, type Chunk, type ChunkedLayout, type Filter, type H5Meta, type NativeH5File } from '../formats/hdf5/native/index.js';
-import { InflateBudget } from '../formats/keras-zip/budget.js';
+import type { InflateBudget } from '../formats/keras-zip/budget.js';
 
 /** Chunks read for one dataset at most (h5py's own guess keeps chunks near 1 MiB: 10^6 is a TB). */
 export const MAX_CHUNKS = 1_000_000;

@@ -3,7 +3,7 @@
 // symbol table. Anything else a message could say that these do not handle sends the file to
 // the HDF5 engine (giveUp), so an answer from here is never a guess.
 import { cursor, type RawMessage, type Sizes } from './header.js';
-import { corrupt, Cursor, giveUp } from './cursor.js';
+import { corrupt, type Cursor, giveUp } from './cursor.js';
 
 export interface Dataspace {
   kind: 'scalar' | 'simple' | 'null';

@@ -2,7 +2,7 @@
 // (hdf5_hl.js process_data): strings cut at their first NUL, numbers as numbers, a scalar as
 // its one element, anything with dimensions as a flat list. Values it would decode in a way this
 // file does not copy (non-ASCII bytes in an ASCII string, enums, float16…) go to the engine.
-import { GlobalHeap } from './heaps.js';
+import type { GlobalHeap } from './heaps.js';
 import type { Attribute, Datatype } from './messages.js';
 import { corrupt, Cursor, giveUp } from './cursor.js';
 import type { Sizes } from './header.js';
