@@ -119,7 +119,7 @@ const how = await asNobody();
 const skip = how && 'skip' in how ? how.skip : null;
 if (skip) console.warn(`cli-eacces: the real EACCES test is skipped: ${skip}`);
 
-describe.skipIf(skip !== null)('the CLI in a real process that may not read the file', () => {
+describe.skipIf(skip !== null)(`the CLI in a real process that may not read the file${skip ? ` — SKIPPED: ${skip}` : ''}`, () => {
   it('kerascope FILE: one line naming the file, exit 3, no stack trace', async () => {
     const folder = join(dir, 'real');
     realFs.mkdirSync(folder, { recursive: true });
