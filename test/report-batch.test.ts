@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchSummary, commonFolder, errorEntry, renderBatch, type BatchResult } from '../src/report/batch.js';
+import { batchRow, batchSummary, commonFolder, errorEntry, foldPairedWeights, renderBatch, type BatchResult } from '../src/report/batch.js';
 import { parseSummary } from './report-keras-layout.js';
 import { seedLstmMismatch, seedLstmReport } from './report-fixtures.js';
 
@@ -24,6 +24,13 @@ describe('renderBatch', () => {
     const text = renderBatch(results);
     expect(text.split('\n')[0]).toBe('In: /data/models/');
     expect(text.trimEnd().split('\n').at(-1)).toBe('3 files: 1 consistent, 1 inconsistent, 1 unreadable');
+  });
+
+  it('gives the same table from rows alone as from whole reports (check keeps only rows for a table)', () => {
+    const rows = results.map(({ report, ...rest }) => (report ? { ...rest, row: batchRow(report) } : rest));
+    expect(rows.some((r) => 'report' in r)).toBe(false);
+    expect(renderBatch(rows)).toBe(renderBatch(results));
+    expect(foldPairedWeights(rows).length).toBe(foldPairedWeights(results).length);
   });
 
   it('counts nested layers too', () => {

@@ -5,7 +5,7 @@ import { realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Report } from '../types.js';
 import { EXIT, NotAModelError, UsageError } from '../errors.js';
-import { errorEntry, foldPairedWeights, renderBatch, skippedEntry, type BatchResult, type SkippedFile } from '../report/batch.js';
+import { batchRow, errorEntry, foldPairedWeights, renderBatch, skippedEntry, type BatchResult, type SkippedFile } from '../report/batch.js';
 import { display, terminalSafeJson } from '../report/display.js';
 import { color, exitFor, json, width, type CommonOptions, type Ctx } from './context.js';
 import { applyExpectations, loadExpectations, type ExpectOptions, type Expected } from './expectations.js';
@@ -34,15 +34,21 @@ export interface CheckOptions extends CommonOptions, OutputOptions, ExpectOption
   resume?: string;
 }
 
-async function checkOne(ctx: Ctx, entry: Entry, o: CheckOptions, expected: Expected): Promise<Outcome> {
+/**
+ * `rowOnly`: only the table is wanted, so each file keeps its row, not its report (a report of a
+ * small model holds ~14 kB; 10,000 of them were most of a batch's memory, docs/bench.md).
+ */
+async function checkOne(ctx: Ctx, entry: Entry, o: CheckOptions, expected: Expected, rowOnly = false): Promise<Outcome> {
   const file = entry.path;
   if (entry.problem) return { file, exitCode: EXIT.unreadable, error: entry.problem };
   try {
     const report = applyExpectations(await ctx.engine.analyze(file, {}), expected);
     const weightsReal = report.weightsFile ? await realpath(report.weightsFile).catch(() => undefined) : undefined;
     // A KerasHub preset read its shards and its task's weights too: their own rows are folded into its row.
-    const companions = (await Promise.all(presetWeights(report).map((f) => realpath(f).catch(() => null)))).filter((f): f is string => f !== null);
-    return { file, report, exitCode: exitFor(report.findings, o.failOn), real: entry.real, ...(weightsReal ? { weightsReal } : {}), ...(companions.length ? { companionsReal: companions } : {}) };
+    const presetFiles = presetWeights(report);
+    const companions = presetFiles.length ? (await Promise.all(presetFiles.map((f) => realpath(f).catch(() => null)))).filter((f): f is string => f !== null) : [];
+    const kept = rowOnly ? { row: batchRow(report) } : { report };
+    return { file, ...kept, exitCode: exitFor(report.findings, o.failOn), real: entry.real, ...(weightsReal ? { weightsReal } : {}), ...(companions.length ? { companionsReal: companions } : {}) };
   } catch (err) {
     // A file a walk found that its reader calls no model at all is skipped; named, it is an error line.
     if (err instanceof NotAModelError && entry.walked) return { file, reason: 'not-a-model', message: oneLine(err) };
@@ -85,7 +91,8 @@ export async function runCheck(ctx: Ctx, paths: string[], o: CheckOptions): Prom
   if (o.jsonl) return streamJsonl(ctx, entries, walkSkipped, o, expected);
 
   const progress = ctx.io.stderr.isTTY === true ? ctx.io.stderr : null;
-  const outcomes = await runPool(entries, o.jobs, (e) => checkOne(ctx, e, o, expected), progress, (e) => display(e.path));
+  const rowOnly = formatOf(o) === 'table' && !o.output;
+  const outcomes = await runPool(entries, o.jobs, (e) => checkOne(ctx, e, o, expected, rowOnly), progress, (e) => display(e.path));
   const results = foldPairedWeights(outcomes.filter((x): x is BatchResult => !isSkipped(x)));
   const skipped: SkippedFile[] = [...walkSkipped, ...outcomes.filter(isSkipped)];
   const code = results.reduce((worst, r) => Math.max(worst, r.exitCode), EXIT.ok as number);

@@ -1,16 +1,21 @@
 // `kerascope check PATH…`: one row per file (file, format, layers, params, verdict, findings).
 import { basename, sep } from 'node:path';
-import type { Report } from '../types.js';
+import type { Finding, Report } from '../types.js';
 import { boxTable, type Column } from './box.js';
 import { displayAll } from './display.js';
 import { countBySeverity } from './findings.js';
 import { fmtCount, paint, type Paint } from './format.js';
 
-/** One file's outcome: a report, or the one-line reason it could not be analysed. */
+/** One file's outcome: a report (or only its row), or the one-line reason it could not be analysed. */
 export interface BatchResult {
   file: string;
   exitCode: number;
   report?: Report;
+  /**
+   * What the table reads of the report, kept instead of it when only the table is wanted: a batch
+   * of 10,000 files then holds 10,000 rows, not 10,000 reports (memory flat in the number of files).
+   */
+  row?: BatchRow;
   error?: string;
   /** The file's real path, and that of the weights file its report paired (to fold that file's own row). */
   real?: string;
@@ -26,8 +31,38 @@ export interface SkippedFile {
   message: string;
 }
 
+/** A report as `check`'s table and the folding of paired weights files read it. */
+export interface BatchRow {
+  format: Report['format'];
+  weightsFile: string | null;
+  hasModel: boolean;
+  verdict: Report['verdict'];
+  layers: number;
+  params: number;
+  /** Some sizes are unknown: the count is a lower bound. */
+  atLeast: boolean;
+  findings: Pick<Finding, 'code' | 'message' | 'severity' | 'category'>[];
+}
+
+export function batchRow(r: Report): BatchRow {
+  const t = r.totals;
+  return {
+    format: r.format,
+    weightsFile: r.weightsFile,
+    hasModel: r.model !== null,
+    verdict: r.verdict,
+    layers: layerCount(r),
+    params: t.trainableParams + t.nonTrainableParams + (t.unknownTrainabilityParams ?? 0),
+    atLeast: (t.unknownSizeTensors ?? 0) + (t.unknownParamLayers ?? 0) > 0,
+    findings: r.findings.map((f) => ({ code: f.code, message: f.message, severity: f.severity, category: f.category })),
+  };
+}
+
+/** The row of a result that has a report (kept whole or as its row), else null. */
+const rowOf = (res: BatchResult): BatchRow | null => res.row ?? (res.report ? batchRow(res.report) : null);
+
 const WEIGHTS_ONLY = new Set(['h5-weights', 'keras3-weights']);
-const key = (f: Report['findings'][number]): string => `${f.code}\u0000${f.message}`;
+const key = (f: BatchRow['findings'][number]): string => `${f.code}\u0000${f.message}`;
 
 /**
  * One file, one row: a weights file that another row's architecture already read (a JSON's
@@ -39,12 +74,13 @@ export function foldPairedWeights(results: readonly BatchResult[]): BatchResult[
   for (const r of results) for (const w of [r.weightsReal, ...(r.companionsReal ?? [])]) if (w) pairedBy.set(w, r);
   return results.filter((r) => {
     const by = r.real ? pairedBy.get(r.real) : undefined;
-    if (!by || by === r || !r.report || r.report.model !== null || !WEIGHTS_ONLY.has(r.report.format)) return true;
+    const own = rowOf(r);
+    if (!by || by === r || !own || own.hasModel || !WEIGHTS_ONLY.has(own.format)) return true;
     // The pairing row audits the weights file too, naming it first (audit/index.ts): a finding
     // there that ends with this row's message is the same finding.
-    const known = by.report!.findings;
-    const said = (f: Report['findings'][number]): boolean => known.some((k) => key(k) === key(f) || (k.code === f.code && k.message.endsWith(`: ${f.message}`)));
-    return r.report.findings.some((f) => f.code !== 'weights-only' && !said(f));
+    const known = rowOf(by)!.findings;
+    const said = (f: BatchRow['findings'][number]): boolean => known.some((k) => key(k) === key(f) || (k.code === f.code && k.message.endsWith(`: ${f.message}`)));
+    return own.findings.some((f) => f.code !== 'weights-only' && !said(f));
   });
 }
 
@@ -53,12 +89,12 @@ function layerCount(r: Report): number {
   return count(r.layers);
 }
 
-function verdictCell(res: BatchResult, p: Paint): string {
-  if (!res.report) return p.red(res.exitCode === 3 ? 'unreadable' : 'failed');
-  const v = res.report.verdict;
+function verdictCell(res: BatchResult, r: BatchRow | null, p: Paint): string {
+  if (!r) return p.red(res.exitCode === 3 ? 'unreadable' : 'failed');
+  const v = r.verdict;
   const cell = v === 'consistent' ? p.green(v) : v === 'inconsistent' ? p.red(v) : p.yellow(v);
   // The file may agree with itself and still not be what the pipeline expects (--baseline, --expect).
-  const unexpected = res.report.findings.some((f) => f.category === 'expectation' && f.severity === 'error');
+  const unexpected = r.findings.some((f) => f.category === 'expectation' && f.severity === 'error');
   return unexpected ? `${cell}, ${p.red('not as expected')}` : cell;
 }
 
@@ -74,20 +110,19 @@ export function commonFolder(files: readonly string[]): string {
 }
 
 function row(res: BatchResult, folder: string, p: Paint): string[] {
-  const r = res.report;
+  const r = rowOf(res);
   const file = res.file.slice(folder.length);
-  if (!r) return [file, '-', '-', '-', verdictCell(res, p), res.error ?? ''];
+  if (!r) return [file, '-', '-', '-', verdictCell(res, r, p), res.error ?? ''];
   const paired = r.weightsFile ? ` + ${basename(r.weightsFile)}` : '';
-  const params = r.totals.trainableParams + r.totals.nonTrainableParams + (r.totals.unknownTrainabilityParams ?? 0);
-  const count = (r.totals.unknownSizeTensors ?? 0) + (r.totals.unknownParamLayers ?? 0) > 0 ? `≥ ${fmtCount(params)}` : fmtCount(params);
-  return [`${file}${paired}`, r.format, String(layerCount(r)), count, verdictCell(res, p), countBySeverity(r.findings)];
+  const count = r.atLeast ? `≥ ${fmtCount(r.params)}` : fmtCount(r.params);
+  return [`${file}${paired}`, r.format, String(r.layers), count, verdictCell(res, r, p), countBySeverity(r.findings)];
 }
 
 /** "3 files: 1 consistent, 1 inconsistent, 1 unreadable" */
 export function batchSummary(results: readonly BatchResult[]): string {
   const tally = new Map<string, number>();
   for (const res of results) {
-    const key = res.report ? res.report.verdict : res.exitCode === 3 ? 'unreadable' : 'failed';
+    const key = rowOf(res)?.verdict ?? (res.exitCode === 3 ? 'unreadable' : 'failed');
     tally.set(key, (tally.get(key) ?? 0) + 1);
   }
   const parts = [...tally].map(([k, n]) => `${n} ${k}`);

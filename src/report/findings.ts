@@ -58,7 +58,7 @@ export function renderFindings(findings: readonly Finding[], p: Paint): string[]
 }
 
 /** "2 errors, 1 high" — counts by severity, in display order, for the batch table. */
-export function countBySeverity(findings: readonly Finding[]): string {
+export function countBySeverity(findings: readonly Pick<Finding, 'severity'>[]): string {
   const parts: string[] = [];
   for (const s of SEVERITY_ORDER) {
     const n = findings.filter((f) => f.severity === s).length;
