@@ -1,5 +1,5 @@
 // kerascope as a library: `import { analyze } from 'kerascope'` returns the same object as `--json`.
-export { analyze, analyzeSource, type AnalyzeOptions } from './analyze.js';
+export { analyze, analyzeSource, analyzeStream, type AnalyzeOptions } from './analyze.js';
 export { readSource, type ReadOptions } from './formats/index.js';
 export { UnreadableError, NotAModelError, UsageError, EXIT, EXIT_CODES } from './errors.js';
 export type * from './types.js';

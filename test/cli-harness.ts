@@ -42,6 +42,7 @@ export async function run(argv: string[], served?: Served, io: Partial<Io> & { s
       isTTY: io.isTTY ?? false,
       columns: io.columns,
       env: io.env ?? {},
+      stdin: io.stdin,
     },
     served ? fakeEngine(served, calls) : undefined,
   );

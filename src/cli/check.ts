@@ -1,9 +1,6 @@
 // `kerascope check PATH…`: every file found, one table (or one JSON array, or a CI report), one exit
 // code (the worst). At hub scale: `--shard i/N`, `--jsonl` (one line per file as it finishes, nothing
 // kept), `--resume FILE` (shard.ts).
-import { realpath } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { Report } from '../types.js';
 import { EXIT, NotAModelError, UsageError } from '../errors.js';
 import { batchRow, errorEntry, foldPairedWeights, renderBatch, skippedEntry, type BatchResult, type SkippedFile } from '../report/batch.js';
 import { display, terminalSafeJson } from '../report/display.js';
@@ -11,21 +8,15 @@ import { color, exitFor, json, width, type CommonOptions, type Ctx } from './con
 import { applyExpectations, loadExpectations, type ExpectOptions, type Expected } from './expectations.js';
 import { deliver, formatOf, type OutputOptions } from './output.js';
 import { exitCodeOf, oneLine, writeStack } from './outcome.js';
+import { pairedPaths } from './paired.js';
 import { expandPaths, type Entry } from './paths.js';
+import { shownAs } from './stdin.js';
 import { runPool } from './pool.js';
 import { inShard, parseShard, readDone } from './shard.js';
 
 type Outcome = BatchResult | SkippedFile;
 
 const isSkipped = (x: Outcome): x is SkippedFile => 'reason' in x;
-
-/** The weights files a preset's report read, as paths (they sit beside its config.json). */
-function presetWeights(report: Report): string[] {
-  const p = report.preset;
-  if (!p) return [];
-  const dir = dirname(report.file);
-  return [...p.weightsFiles, ...(p.task?.weightsFile ? [p.task.weightsFile] : [])].map((f) => join(dir, f));
-}
 
 export interface CheckOptions extends CommonOptions, OutputOptions, ExpectOptions {
   jobs: number;
@@ -39,16 +30,13 @@ export interface CheckOptions extends CommonOptions, OutputOptions, ExpectOption
  * small model holds ~14 kB; 10,000 of them were most of a batch's memory, docs/bench.md).
  */
 async function checkOne(ctx: Ctx, entry: Entry, o: CheckOptions, expected: Expected, rowOnly = false): Promise<Outcome> {
-  const file = entry.path;
+  const file = shownAs(entry.path);
   if (entry.problem) return { file, exitCode: EXIT.unreadable, error: entry.problem };
   try {
-    const report = applyExpectations(await ctx.engine.analyze(file, {}), expected);
-    const weightsReal = report.weightsFile ? await realpath(report.weightsFile).catch(() => undefined) : undefined;
-    // A KerasHub preset read its shards and its task's weights too: their own rows are folded into its row.
-    const presetFiles = presetWeights(report);
-    const companions = presetFiles.length ? (await Promise.all(presetFiles.map((f) => realpath(f).catch(() => null)))).filter((f): f is string => f !== null) : [];
+    const report = applyExpectations(await ctx.engine.analyze(entry.path, {}), expected);
     const kept = rowOnly ? { row: batchRow(report) } : { report };
-    return { file, ...kept, exitCode: exitFor(report.findings, o.failOn), real: entry.real, ...(weightsReal ? { weightsReal } : {}), ...(companions.length ? { companionsReal: companions } : {}) };
+    // A paired weights file, a KerasHub preset's shards and task weights: their own rows are folded into its row.
+    return { file, ...kept, exitCode: exitFor(report.findings, o.failOn), ...(await pairedPaths(report, entry)) };
   } catch (err) {
     // A file a walk found that its reader calls no model at all is skipped; named, it is an error line.
     if (err instanceof NotAModelError && entry.walked) return { file, reason: 'not-a-model', message: oneLine(err) };

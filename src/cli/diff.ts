@@ -8,6 +8,7 @@ import { color, json, width, type Ctx } from './context.js';
 import { allowOption } from './expectations.js';
 import { deliver, formatOf, withOutput, type OutputOptions } from './output.js';
 import { fail } from './outcome.js';
+import { STDIN_ARG } from './stdin.js';
 
 export interface DiffOptions extends OutputOptions {
   allow?: string[];
@@ -23,6 +24,8 @@ export async function runDiff(ctx: Ctx, a: string, b: string, o: DiffOptions): P
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  // The values are read again from the files after the analysis: standard input is gone by then.
+  if (o.values && (a === STDIN_ARG || b === STDIN_ARG)) throw new UsageError('--values reads the weight values from the files again: it needs files, not - (standard input)');
   const reports = [];
   for (const file of [a, b]) {
     try {

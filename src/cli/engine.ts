@@ -10,6 +10,8 @@ export type { AnalyzeOptions };
 
 export interface Engine {
   analyze(file: string, opts: AnalyzeOptions): Promise<Report>;
+  /** A model that comes as a stream (standard input, FILE `-`: stdin.ts), named `name`. */
+  analyzeStream?(stream: AsyncIterable<Uint8Array>, name: string, opts: { batch?: number }): Promise<Report>;
   /** The rule registry as text, for `kerascope layers`. */
   layersTable(): string | Promise<string>;
   /** `diff --values`: the weight values of two analysed files compared by streaming hashes, a progress bar on `progress`. */
@@ -21,6 +23,10 @@ export function defaultEngine(): Engine {
     async analyze(file, opts) {
       const { analyze } = await import('../index.js');
       return analyze(file, opts);
+    },
+    async analyzeStream(stream, name, opts) {
+      const { analyzeStream } = await import('../index.js');
+      return analyzeStream(stream, name, opts);
     },
     async compareValues(a, b, progress) {
       const { compareValues } = await import('../values/index.js');

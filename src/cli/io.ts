@@ -15,7 +15,12 @@ export interface Io {
   /** The terminal's width, when stdout is one: tables are fitted to it. */
   columns?: number;
   env: Record<string, string | undefined>;
+  /** Standard input, read when FILE is `-` (a function: process.stdin is made only then, as stdout is only when written). */
+  stdin?: () => Stdin;
 }
+
+/** What `-` reads: a stream of bytes, and whether it is a terminal (then it is refused, not waited on). */
+export type Stdin = AsyncIterable<Uint8Array> & { isTTY?: boolean };
 
 /**
  * Standard output that is a pipe or a file, written with write(2) on descriptor 1. Touching
@@ -67,12 +72,14 @@ function maybeTerminal(fd: number): boolean {
 /** Standard error that is no terminal: process.stderr made only when an error line is written. */
 const lazyStderr: Out = { write: (s: string) => process.stderr.write(s), isTTY: false };
 
+const stdin = (): Stdin => process.stdin;
+
 export function processIo(): Io {
   // On a terminal, process.stderr itself: the progress bar of `check` draws on it.
   const stderr = maybeTerminal(2) && process.stderr.isTTY === true ? process.stderr : lazyStderr;
   // A terminal keeps process.stdout (its width, its colours); anything else gets plain writes.
   if (maybeTerminal(1) && process.stdout.isTTY === true) {
-    return { stdout: process.stdout, stderr, isTTY: true, columns: process.stdout.columns, env: process.env };
+    return { stdout: process.stdout, stderr, isTTY: true, columns: process.stdout.columns, env: process.env, stdin };
   }
-  return { stdout: new DescriptorOut(1), stderr, isTTY: false, env: process.env };
+  return { stdout: new DescriptorOut(1), stderr, isTTY: false, env: process.env, stdin };
 }

@@ -6,6 +6,7 @@ import { DEFAULT_FAIL_ON, FAIL_ON_CHOICES } from '../report/findings.js';
 import type { Ctx } from './context.js';
 import { defaultEngine, type Engine } from './engine.js';
 import { processIo, type Io } from './io.js';
+import { withStdin } from './stdin.js';
 import { fail } from './outcome.js';
 import { GRAPH_FORMATS, runGraph } from './graph.js';
 import { addTableOptions, wholeNumber } from './table-options.js';
@@ -40,6 +41,9 @@ Examples:
   kerascope arch.json --weights weights.h5   # architecture and weights in two files
   kerascope check models/ 'zoo/**/*.keras'   # many files: one table, one exit code
   kerascope audit download.keras             # only what could run code when Keras loads it
+  kerascope audit models/ 'zoo/**/*.h5'      # every model in a folder or a glob, walked as check walks it
+  curl -sL https://host/model.h5 | kerascope -   # a model on standard input (kept in a temporary file, at most 1 GiB)
+  kerascope config.json.gz                   # gzip-compressed files (.json.gz, .h5.gz, .keras.gz) read as the file inside
   kerascope graph model.keras --format mermaid --expand > model.mmd   # the model as a picture
   kerascope audit hf://owner/repo            # a Hugging Face repository, before downloading it
   kerascope https://host/models/big.keras    # any URL: metadata read by range requests, weights never downloaded
@@ -55,6 +59,8 @@ Exit codes:
 
 FILE may be a URL or hf://owner/repo[@revision][/path]: read by HTTP range requests, the report
 says how many requests and bytes it took. HF_TOKEN is sent to the hub (HF_ENDPOINT) only.
+FILE - is standard input, named (stdin): a terminal is refused (exit 2), an empty stream or one
+past 1 GiB is exit 3; --weights, --config and diff --values need files.
 
 Colour is used on a terminal only, never with NO_COLOR set or TERM=dumb; FORCE_COLOR=1 forces it
 (even in a pipe), FORCE_COLOR=0 turns it off. COLUMNS sets the table's width, also in a pipe.
@@ -112,9 +118,9 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
     .option('--resume <file>', 'skip the files a previous --jsonl output already lists')
     .action(async (paths: string[], o) => setCode(await (await import('./check.js')).runCheck(ctx, paths, o)));
 
-  withOutput(judged(program.command('audit').argument('<files...>')))
-    .description(`security findings only (Lambda code, foreign modules, archive and HDF5 tricks); --fail-on defaults to ${DEFAULT_FAIL_ON}`)
-    .action(async (files: string[], o) => setCode(await (await import('./audit.js')).runAudit(ctx, files, o)));
+  withOutput(judged(program.command('audit').argument('<paths...>')))
+    .description(`security findings only (Lambda code, foreign modules, archive and HDF5 tricks) of files, folders (walked as check walks them), globs, URLs and - (standard input); --fail-on defaults to ${DEFAULT_FAIL_ON}`)
+    .action(async (paths: string[], o) => setCode(await (await import('./audit.js')).runAudit(ctx, paths, o)));
 
   withFiles(program.command('graph').argument('<file>'))
     .description('draw the model: a box per layer (name, class, output shape, params), nested models as clusters, mismatched layers marked')
@@ -154,7 +160,7 @@ function exitFromCommander(err: CommanderError): number {
 /** Run the CLI in-process. `argv` excludes node and the script: `['model.h5', '--json']`. */
 export async function main(argv: string[], io: Io = processIo(), engine: Engine = defaultEngine()): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram({ io, engine }, (c) => (code = c));
+  const program = buildProgram({ io, engine: withStdin(engine, io) }, (c) => (code = c));
   configure(program, io);
   if (argv.length === 0) {
     program.outputHelp({ error: true });

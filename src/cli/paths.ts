@@ -1,10 +1,12 @@
-// `kerascope check PATH…`: files as given, folders walked (walk.ts: inside the folder only,
-// bounded), globs matched with picomatch over the same walk from the pattern's fixed base folder.
-// One file, one entry: files are told apart by their real path.
+// `kerascope check PATH…` and `audit PATH…`: files as given (`-`: standard input, stdin.ts; a
+// URL), folders walked (walk.ts: inside the folder only, bounded), globs matched with picomatch over
+// the same walk from the pattern's fixed base folder. One file, one entry: files are told apart by
+// their real path.
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { isRemote } from '../formats/remote/address.js';
+import { STDIN_ARG } from './stdin.js';
 import { looksLikeModelJson } from './sniff.js';
 import { WALK_LIMITS, walkFolder, type Found, type Skip, type WalkLimits, type WalkResult } from './walk.js';
 
@@ -29,10 +31,12 @@ export interface Expansion {
 export interface ExpandOptions {
   limits?: WalkLimits;
   now?: () => number;
+  /** A PATH that is neither a folder nor a glob is one entry as given, even if missing: its reader says what is wrong (audit). */
+  filesAsGiven?: boolean;
 }
 
-/** What a folder walk picks up: the extensions Keras and TensorFlow.js write models with, and a SavedModel's files. */
-const MODEL_FILE = /\.(h5|hdf5|keras|json)$|(^|\/)(saved_model|keras_metadata)\.pb$/i;
+/** What a folder walk picks up: the extensions Keras and TensorFlow.js write models with (gzip-compressed too), and a SavedModel's files. */
+const MODEL_FILE = /\.(h5|hdf5|keras|json)(\.gz)?$|(^|\/)(saved_model|keras_metadata)\.pb$/i;
 const SAVEDMODEL_FILE = /(^|[\\/])(saved_model|keras_metadata)\.pb$/i;
 /** Shard indexes of sharded Keras 3 weights are not models by themselves. */
 const SHARD_INDEX = /\.weights\.json$/i;
@@ -91,12 +95,13 @@ async function modelJsonOnly(walk: WalkResult): Promise<Found[]> {
 }
 
 async function expandOne(path: string, o: Required<ExpandOptions>): Promise<{ found: Found[]; named: boolean; problems: Entry[]; skipped: Skip[] }> {
-  // A URL or hf:// address is one model, read remotely; nothing to walk or match.
-  if (isRemote(path)) return { found: [{ path, real: path, viaLink: false }], named: true, problems: [], skipped: [] };
+  // A URL or hf:// address is one model, read remotely; `-` is standard input (read once however often it is named). Nothing to walk or match.
+  if (isRemote(path) || path === STDIN_ARG) return { found: [{ path, real: path, viaLink: false }], named: true, problems: [], skipped: [] };
   const k = await kind(path);
-  if (k === 'file') return { found: [{ path, real: await realpath(path).catch(() => path), viaLink: false }], named: true, problems: [], skipped: [] };
+  const asGiven = k === 'file' || (o.filesAsGiven && k === null && !picomatch.scan(path).isGlob);
+  if (asGiven) return { found: [{ path, real: await realpath(path).catch(() => path), viaLink: false }], named: true, problems: [], skipped: [] };
   const w: Walked | null =
-    k === 'dir' ? { walk: await walkFolder(path, { limits: o.limits, now: o.now, take: modelFileName }), empty: 'no .h5, .hdf5, .keras, .json model file or SavedModel in this folder' }
+    k === 'dir' ? { walk: await walkFolder(path, { limits: o.limits, now: o.now, take: modelFileName }), empty: 'no .h5, .hdf5, .keras, .json model file (or .gz of one) or SavedModel in this folder' }
     : await walkGlob(path, o);
   if (!w) return { found: [], named: true, problems: [{ path, problem: 'no such file or directory' }], skipped: [] };
   savedModelFolders(w.walk);
@@ -112,7 +117,7 @@ async function expandOne(path: string, o: Required<ExpandOptions>): Promise<{ fo
 
 /** Expand every PATH, in the order given; a file reached twice (a symlink, a repeated PATH) is checked once. */
 export async function expandPaths(paths: readonly string[], options: ExpandOptions = {}): Promise<Expansion> {
-  const o: Required<ExpandOptions> = { limits: options.limits ?? WALK_LIMITS, now: options.now ?? Date.now };
+  const o: Required<ExpandOptions> = { limits: options.limits ?? WALK_LIMITS, now: options.now ?? Date.now, filesAsGiven: options.filesAsGiven ?? false };
   const byReal = new Map<string, { entry: Entry; viaLink: boolean }>();
   const entries: Entry[] = [];
   const skipped: Skip[] = [];

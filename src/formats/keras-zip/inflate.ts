@@ -3,7 +3,7 @@
 // zeros cost 7 s instead of 1), every piece counted against the member's limit (budget.ts). A
 // weights member goes to a sparse temporary file, which the HDF5 engine can open if it must.
 // The browser build uses inflate.browser.ts in its place (same exports; web/build.mjs).
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,14 +11,10 @@ import { createGunzip, createInflateRaw } from 'node:zlib';
 import { FileSource } from '../file-source.js';
 import type { ByteSource } from '../source.js';
 import { asBuffer } from '../source.js';
-import { makeTempDir, removeTempDir } from '../temp.js';
+import { makeTempDir, removeTempDir, writeSparse } from '../temp.js';
 import { countedInflate, inflateCounters, PIECE, rawPieces, type InflateJob } from './budget.js';
 
 export { InflateBudget, inflateCounters, type InflateJob } from './budget.js';
-
-/** Runs of zeros this long (and aligned) become holes of a sparse temporary file. */
-const HOLE = 64 * 1024;
-const ZEROS = Buffer.alloc(HOLE);
 
 /** Inflates the member, handing each piece and its position to `sink`; returns the bytes inflated. */
 export function inflateMember(job: InflateJob, sink: (piece: Buffer, at: number) => void): Promise<number> {
@@ -47,12 +43,7 @@ export async function inflateToFile(job: InflateJob, path: string): Promise<numb
   const fd = openSync(path, 'w');
   try {
     const total = await inflateMember(job, (piece, at) => {
-      for (let i = 0; i < piece.length; i += HOLE) {
-        const block = piece.subarray(i, i + HOLE);
-        if (block.equals(ZEROS.subarray(0, block.length))) continue;
-        writeSync(fd, block, 0, block.length, at + i);
-        inflateCounters.written += block.length;
-      }
+      inflateCounters.written += writeSparse(fd, piece, at);
     });
     ftruncateSync(fd, total);
     return total;
