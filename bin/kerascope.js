@@ -4,7 +4,7 @@
 // its ES module loader, which alone costs a cold start more than reading one model does.
 //
 // It runs dist/bin/kerascope.cjs, the whole CLI in one file, with the V8 code cache made beside it
-// at build time (scripts/build.mjs: `npm run build`, run by `prepare` on `npm ci`): compiled code
+// at build time (scripts/build.mjs: `npm run build`, run by `npm ci` in a clone): compiled code
 // is deserialised instead of compiled. V8 checks the cache against the file, its own version and
 // its flags, and compiles as usual when it does not fit. Without the bundle (a build by `tsc`
 // alone) it runs dist/cli/main.js, the same CLI as separate ES modules.

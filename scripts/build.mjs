@@ -1,4 +1,8 @@
-// `npm run build` (and `prepare`, so `npm ci` in a clone builds too):
+// `npm run build`, and the `dependencies` and `prepack` scripts of package.json: `npm ci` in a clone
+// builds (npm runs `dependencies` after it changed node_modules, in the project itself only), and
+// `npm pack` / `npm publish` pack a fresh build. Not `prepare`: npm counts a tarball's `prepare` as
+// an install script, and npm 11 warns everyone installing the package that it is "not yet covered by
+// allowScripts", although the tarball ships dist/ and needs no build (issue 13, package hygiene).
 //   1. dist/ — the library, its types and every module as JavaScript (tsc);
 //   2. dist/bin/kerascope.cjs — the command as ONE file (esbuild): a cold start reads one file
 //      instead of resolving and compiling ~120 modules (docs/bench.md: where the time goes);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   license: string; files: string[]; repository: { url: string }; homepage: string; bugs: { url: string };
-  dependencies: Record<string, string>; exports: Record<string, unknown>;
+  dependencies: Record<string, string>; exports: Record<string, unknown>; scripts: Record<string, string>;
 };
 
 function sources(dir: string): string[] {
@@ -38,6 +38,14 @@ describe('package.json', () => {
     const links = [...readFileSync('README.md', 'utf8').matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1]!);
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) expect(existsSync(l), l).toBe(true);
+  });
+
+  // npm runs these when someone installs the package; npm 11 warns of each one "not yet covered by
+  // allowScripts" (prepare included, for a tarball). The package ships dist/: it needs none.
+  it('no install-time script: the build runs on npm ci in a clone (dependencies) and on npm pack (prepack)', () => {
+    for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) expect(pkg.scripts, s).not.toHaveProperty(s);
+    expect(pkg.scripts.dependencies).toBe('node scripts/build.mjs');
+    expect(pkg.scripts.prepack).toBe('node scripts/build.mjs');
   });
 
   it('the report schema is exported beside the library', () => {
