@@ -1,37 +1,16 @@
-// The main thread's side of the HDF5 engine: one worker for the whole process, started on the
-// first HDF5 payload (a JSON input never pays for it), jobs run one at a time, and a deadline:
-// a job that does not finish in time (HDF5 looping on a hostile file) ends the worker, the file
-// is reported unreadable, and the next job starts a fresh worker. A worker that ends under a job
-// (emscripten abort) is replaced and the job tried once more.
+// The main thread's side of the HDF5 engine on Node: its worker thread (worker.ts), driven by
+// driver.ts — one worker for the whole process, started on the first HDF5 payload the native reader
+// hands over (a JSON input never pays for it), jobs one at a time, a deadline that ends a worker
+// HDF5 loops in, a worker that ends under a job (emscripten abort) replaced and the job tried once
+// more. The page's twin is client.browser.ts.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import { UnreadableError } from '../../errors.js';
-import { oneLine } from '../text.js';
 import type { H5Contents } from './contents.js';
-import type { H5Job, H5JobDone } from './jobs.js';
+import { EngineDriver, type EngineWorker, type Limit, type Reply, type WorkerEvents } from './driver.js';
+import type { H5Job } from './jobs.js';
 
-interface Pending {
-  resolve: (d: H5JobDone) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
-  label: string;
-  limit: Limit;
-}
-
-/** How long a job may take, and what to say when it does not finish. */
-export interface Limit {
-  seconds: number;
-  onTimeout: string;
-}
-
-let worker: Worker | null = null;
-let ready: Promise<Worker> | null = null;
-let starts = 0;
-let nextId = 1;
-let bytesReadTotal = 0;
-let bytesReadBase = 0;
-const pending = new Map<number, Pending>();
+export type { Limit } from './driver.js';
 
 /** Seconds a single HDF5 file may take (metadata of a 2,000-layer model takes well under one). */
 export function h5Deadline(): number {
@@ -39,134 +18,50 @@ export function h5Deadline(): number {
   return Number.isFinite(v) && v > 0 ? v : 30;
 }
 
+const driver = new EngineDriver(startWorker, h5Deadline);
+
 /** True once an HDF5 payload started the engine. */
 export function h5EngineLoaded(): boolean {
-  return starts > 0;
+  return driver.starts > 0;
 }
 
 /** How many engine workers were started (1 + restarts after a hang or an abort). */
 export function h5EngineStarts(): number {
-  return starts;
+  return driver.starts;
 }
 
 /** Bytes the engine read from files so far, across worker restarts (tests: no weight bytes read). */
 export function engineBytesRead(): number {
-  return bytesReadTotal;
-}
-
-/** The worker ended under a job (an abort, a crash): the job may be retried once on a fresh one. */
-class EngineLost extends Error {}
-
-function defaultLimit(): Limit {
-  const seconds = h5Deadline();
-  return { seconds, onTimeout: `HDF5 engine gave no answer within ${seconds} s: the file is corrupt or hostile` };
+  return driver.bytesRead;
 }
 
 /** Reads one HDF5 payload with the engine, in its worker, within `limit`. */
-export async function runEngineJob(job: H5Job, limit = defaultLimit()): Promise<H5Contents> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const done = await post(job, limit);
-      bytesReadTotal = bytesReadBase + done.bytesRead;
-      return done.contents;
-    } catch (e) {
-      if (!(e instanceof EngineLost)) throw e;
-      if (attempt === 2) throw new UnreadableError(job.label, `HDF5 engine stopped on this file (${e.message})`);
-    }
-  }
+export function runEngineJob(job: H5Job, limit?: Limit): Promise<H5Contents> {
+  return driver.runJob(job, limit);
 }
 
-/**
- * One job in flight at a time (the engine is single-threaded anyway), so a job's deadline counts
- * its own HDF5 work, never the wait behind other files of a batch.
- */
-let queue: Promise<unknown> = Promise.resolve();
-
-function post(job: H5Job, limit: Limit): Promise<H5JobDone> {
-  const run = queue.then(() => postNow(job, limit));
-  queue = run.catch(() => undefined);
-  return run;
-}
-
-async function postNow(job: H5Job, limit: Limit): Promise<H5JobDone> {
-  const w = await ensureWorker();
-  const id = nextId++;
-  return new Promise<H5JobDone>((resolve, reject) => {
-    const timer = setTimeout(() => giveUp(id), limit.seconds * 1000);
-    pending.set(id, { resolve, reject, timer, label: job.label, limit });
-    w.postMessage({ id, job });
-  });
-}
-
-interface Reply {
-  ready?: boolean;
-  id: number;
-  ok: boolean;
-  done?: H5JobDone;
-  unreadable?: boolean;
-  message?: string;
-}
-
-/** The running worker, once its engine is loaded. */
-async function ensureWorker(): Promise<Worker> {
-  if (worker && ready) return ready;
-  starts++;
+/** A worker thread, ready once its engine is loaded. */
+async function startWorker(events: WorkerEvents): Promise<EngineWorker> {
   // Loaded here, not at the top: the files the native reader reads never pay for worker_threads.
   const { Worker } = await import('node:worker_threads');
   const w = spawn(Worker);
-  worker = w;
-  ready = new Promise<Worker>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     w.once('message', (msg: Reply) => {
       // From now on an idle engine never keeps the process alive; a pending job's timer does.
       w.unref();
-      if (msg.ready) resolve(w);
+      if (msg.ready) resolve();
       else reject(new Error(`HDF5 engine failed to start: ${msg.message}`));
     });
     w.once('exit', (code) => reject(new Error(`HDF5 engine failed to start (exit code ${code})`)));
   });
-  ready.catch(() => {
-    worker = null;
-    ready = null;
-  });
-  w.on('message', (msg: Reply) => {
-    if (msg.ready !== undefined) return;
-    const p = pending.get(msg.id);
-    if (!p) return;
-    pending.delete(msg.id);
-    clearTimeout(p.timer);
-    if (msg.ok) p.resolve(msg.done!);
-    else p.reject(msg.unreadable ? new UnreadableError(p.label, oneLine(msg.message)) : new Error(msg.message));
-  });
-  const lost = (why: string) => {
-    if (worker !== w) return;
-    worker = null;
-    ready = null;
-    bytesReadBase = bytesReadTotal;
-    failAll(() => new EngineLost(why));
+  w.on('message', (msg: Reply) => events.reply(msg));
+  w.on('error', (e) => events.lost(e.message.split('\n')[0]!));
+  w.on('exit', (code) => events.lost(`exit code ${code}`));
+  return {
+    ready,
+    send: (id, job) => w.postMessage({ id, job }),
+    end: () => void w.terminate(),
   };
-  w.on('error', (e) => lost(e.message.split('\n')[0]!));
-  w.on('exit', (code) => lost(`exit code ${code}`));
-  return ready;
-}
-
-/** The job ran past the deadline: end the worker, fail what it held, start afresh next time. */
-function giveUp(id: number): void {
-  const w = worker;
-  const p = pending.get(id);
-  if (!p || !w) return;
-  worker = null;
-  ready = null;
-  bytesReadBase = bytesReadTotal;
-  failAll((label, pid) => (pid === id ? new UnreadableError(label, p.limit.onTimeout) : new EngineLost('restarted while this file waited')));
-  void w.terminate();
-}
-
-function failAll(make: (label: string, id: number) => Error): void {
-  for (const [id, p] of pending) {
-    clearTimeout(p.timer);
-    pending.delete(id);
-    p.reject(make(p.label, id));
-  }
 }
 
 /**
