@@ -36,6 +36,16 @@ describe('the page bundle', async () => {
     expect(page.inputs).toContain('src/analyze-source.ts');
   });
 
+  it('the HDF5 engine\'s worker is h5wasm\'s browser build and run-job.ts, with nothing of Node', () => {
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    expect(page.workerInputs.filter((f) => f.startsWith('node:') || builtins.has(f))).toEqual([]);
+    expect(page.workerInputs).toContain('node_modules/h5wasm/dist/esm/hdf5_util.js');
+    expect(page.workerInputs).toContain('src/formats/hdf5/run-job.ts');
+    // The Node engine (h5wasm/node, its worker thread) stays out of it; the page itself never loads h5wasm.
+    for (const node of ['src/formats/hdf5/engine.ts', 'src/formats/hdf5/worker.ts', 'src/formats/hdf5/client.ts']) expect(page.workerInputs).not.toContain(node);
+    expect(page.inputs.filter((f) => f.includes('h5wasm'))).toEqual([]);
+  });
+
   it('keeps each twin\'s exports those of its Node module', async () => {
     for (const twin of TWINS) {
       const node = Object.keys(await import(join(ROOT, twin))).sort();

@@ -52,10 +52,12 @@ export interface Bundles {
   /** The page's script and style. */
   js: string;
   css: string;
-  /** The HDF5 engine's worker script. */
+  /** The HDF5 engine's worker script (web/engine-worker.ts, h5wasm's browser build inside). */
   worker: string;
   /** Every input of the page's script, as esbuild saw it (relative to the repository). */
   inputs: string[];
+  /** Every input of the engine worker's script, likewise. */
+  workerInputs: string[];
   metafile: Metafile;
 }
 
@@ -81,10 +83,18 @@ export async function bundlePage(): Promise<Bundles> {
   const page = await build({ ...common, entryPoints: [join(WEB, 'main.ts')], outdir: OUT, metafile: true });
   const unused = TWINS.filter((t) => !used.has(join(ROOT, t)));
   if (unused.length) throw new Error(`browser twins never used by the page (remove them from TWINS): ${unused.join(', ')}`);
-  const workerEntry = join(WEB, 'engine-worker.ts');
-  const worker = existsSync(workerEntry) ? await build({ ...common, entryPoints: [workerEntry], outfile: join(OUT, 'engine-worker.js') }) : null;
+  // The engine worker: h5wasm's wasm is a string in hdf5_util.js, one character per byte; written
+  // as UTF-8 (a module worker's script is always decoded so) the worker is 4.7 MB, escaped as ASCII 5.5 MB.
+  const worker = await build({ ...common, entryPoints: [join(WEB, 'engine-worker.ts')], outfile: join(OUT, 'engine-worker.js'), metafile: true, charset: 'utf8' });
   const text = (ext: string) => (page.outputFiles ?? []).find((f) => f.path.endsWith(ext))?.text ?? '';
-  return { js: text('.js'), css: text('.css'), worker: worker?.outputFiles?.[0]?.text ?? '', inputs: Object.keys(page.metafile.inputs), metafile: page.metafile };
+  return {
+    js: text('.js'),
+    css: text('.css'),
+    worker: worker.outputFiles?.[0]?.text ?? '',
+    inputs: Object.keys(page.metafile.inputs),
+    workerInputs: Object.keys(worker.metafile.inputs),
+    metafile: page.metafile,
+  };
 }
 
 const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;

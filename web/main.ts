@@ -4,6 +4,7 @@
 import './style.css';
 import { analyzeSource } from '../src/analyze-source.js';
 import { UnreadableError } from '../src/errors.js';
+import { useEngineWorker } from '../src/formats/hdf5/page-engine.js';
 import type { ModelSource, Report } from '../src/types.js';
 import { downloads } from './downloads.js';
 import { graphSection } from './graph.js';
@@ -101,7 +102,15 @@ drop.addEventListener('drop', (e) => {
 // A file dropped anywhere else must not make the browser leave the page to show it.
 for (const type of ['dragover', 'drop']) window.addEventListener(type, (e) => e.preventDefault());
 
-const model = new URLSearchParams(location.search).get('model');
+const params = new URLSearchParams(location.search);
+
+// The HDF5 engine, for a file kerascope's own HDF5 reader hands over: engine-worker.js beside the
+// page, started only then. A page opened from disk may start no worker. `?h5-timeout=S`: its
+// deadline per file, as KERASCOPE_H5_TIMEOUT on the command line.
+if (location.protocol === 'file:') useEngineWorker(null, 'a page opened from disk cannot start it (serve the page\'s folder over HTTP instead)');
+else useEngineWorker(new URL('engine-worker.js', location.href), '', Number(params.get('h5-timeout') ?? undefined));
+
+const model = params.get('model');
 if (model) void show(model, () => openAddress(model));
 else setState('idle', 'No model yet: pick or drop one.');
 
