@@ -1,8 +1,10 @@
 // Every crash the fuzzer found, as a small fixture: kerascope must give a report or one
 // UnreadableError line. Plus a short fixed-seed fuzz run over every family (CI).
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeSource, readSource, type Report } from '../src/index.js';
 import { MAX_JSON_DEPTH } from '../src/formats/text.js';
@@ -223,6 +225,25 @@ describe('fuzzer regressions: messages', () => {
 });
 
 describe('fuzzer regressions: size', () => {
+  it('20,000 copies of a quantized Dense in a .keras: 180,000 findings are reported, not spread onto the stack (seed 2, case 265)', async () => {
+    // Was "Maximum call stack size exceeded" (CLI exit 4): findings.push(...match.findings) in
+    // src/report/assemble.ts passes each finding as an argument, past about 125,000 V8 overflows.
+    // Now appended one by one (src/append.ts), wherever a file decides the count.
+    const zip = await JSZip.loadAsync(readFileSync(join(import.meta.dirname, '../fixtures/keras/models/quantized_float8.keras')));
+    const members = await Promise.all(Object.keys(zip.files).filter((n) => !zip.files[n]!.dir).map(async (name) => ({ name, data: Buffer.from(await zip.files[name]!.async('uint8array')) })));
+    const config = members.find((m) => m.name === 'config.json')!;
+    const cfg = JSON.parse(config.data.toString('utf8')) as { config: { layers: { class_name: string }[] } };
+    const dense = cfg.config.layers.find((l) => l.class_name === 'Dense')!;
+    // as the fuzzer's json-graph mutation did (scripts/fuzz/json.ts): the same layer 20,000 times more
+    cfg.config.layers.push(...Array.from({ length: 20_000 }, () => structuredClone(dense)));
+    config.data = Buffer.from(JSON.stringify(cfg));
+    const file = write('many-findings.keras', '');
+    writeFileSync(file, writeZip(members.map((m) => ({ ...m, deflate: true }))));
+    const r = await analyze(file);
+    expect(r.findings.length).toBeGreaterThan(150_000);
+    expect(r.verdict).toBe('inconsistent');
+  });
+
   it('20,000 stacked Embedding layers (rank grows per layer): shapes stop where no real tensor could follow (seed 3, case 39)', async () => {
     const cfg = JSON.parse(readFileSync(join(REGRESS, 'embedding-chain.json'), 'utf8')) as { config: { layers: { config: { name: string } }[] } };
     const [input, emb] = cfg.config.layers;
@@ -319,5 +340,28 @@ describe('fuzz: a short fixed-seed run over every family', () => {
     expect(families).toEqual(['h5', 'json', 'keras-zip', 'tfjs']);
     const problems = s.problems.map((p) => `#${p.index} ${p.family} ${p.mutation}: ${p.result.outcome} ${p.result.detail}`);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('fuzz: stopped by a signal', () => {
+  // The fuzzer's own folder (kerascope-fuzz-SEED-*: the mutated cases) was left behind by Ctrl-C or a
+  // CI timeout. Now a SIGINT or SIGTERM stops its CLI runs, removes the folder and exits as the
+  // signal would. The signal is sent once a case is on disk (no timing guess).
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s removes the run\'s folder and exits %i', async (signal, code) => {
+    const tmp = mkdtempSync(join(tmpdir(), 'kerascope-fuzz-signal-'));
+    const crashes = mkdtempSync(join(tmpdir(), 'kerascope-fuzz-crashes-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/fuzz.ts', '--iterations', '100000', '--seed', '5', '--cli-every', '1', '--crashes', crashes, '--quiet'], {
+      cwd: join(import.meta.dirname, '..'), env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore',
+    });
+    const ended = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+    let exited = false;
+    void ended.then(() => (exited = true));
+    const runs = (): string[] => readdirSync(tmp).filter((d) => d.startsWith('kerascope-fuzz-5-'));
+    const hasCase = (): boolean => runs().some((d) => readdirSync(join(tmp, d)).some((f) => f.startsWith('case-')));
+    while (!exited && !hasCase()) await new Promise((r) => setTimeout(r, 50));
+    expect(exited, 'the fuzzer ended before its first case').toBe(false);
+    child.kill(signal);
+    expect(await ended).toBe(code);
+    expect(runs()).toEqual([]);
   });
 });
