@@ -67,5 +67,5 @@ if (require.main === module) {
   });
 }
 
-// For scripts/build.mjs, which makes the cache from this very compilation.
-module.exports = { BUNDLE, CACHE, compileBundle };
+// For scripts/build.mjs, which makes the cache from this very compilation, and bin/check-worker.js.
+module.exports = { BUNDLE, CACHE, compileBundle, loadCli };

@@ -1,68 +1,59 @@
 // `kerascope check PATH…`: every file found, one table (or one JSON array, or a CI report), one exit
 // code (the worst). At hub scale: `--shard i/N`, `--jsonl` (one line per file as it finishes, nothing
-// kept), `--resume FILE` (shard.ts).
-import { EXIT, NotAModelError, UsageError } from '../errors.js';
-import { batchRow, errorEntry, foldPairedWeights, renderBatch, skippedEntry, type BatchResult, type SkippedFile } from '../report/batch.js';
-import { display, terminalSafeJson } from '../report/display.js';
-import { color, exitFor, json, width, type CommonOptions, type Ctx } from './context.js';
-import { applyExpectations, loadExpectations, type ExpectOptions, type Expected } from './expectations.js';
+// kept), `--resume FILE` (shard.ts). `--threads N` analyses the files on N
+// worker threads (check-threads.ts), with the same output.
+import { EXIT, UsageError } from '../errors.js';
+import { errorEntry, foldPairedWeights, renderBatch, skippedEntry, type BatchResult, type SkippedFile } from '../report/batch.js';
+import { display } from '../report/display.js';
+import { isRemote } from '../formats/remote/address.js';
+import { checkOne, doneOf, isSkipped, jsonLine, type Done, type Keep, type Outcome } from './check-one.js';
+import { color, json, width, type CommonOptions, type Ctx } from './context.js';
+import { loadExpectations, type ExpectOptions, type Expected } from './expectations.js';
 import { deliver, formatOf, type OutputOptions } from './output.js';
-import { exitCodeOf, oneLine, writeStack } from './outcome.js';
-import { pairedPaths } from './paired.js';
 import { expandPaths, type Entry } from './paths.js';
-import { shownAs } from './stdin.js';
+import { STDIN_ARG } from './stdin.js';
 import { runPool } from './pool.js';
 import { inShard, parseShard, readDone } from './shard.js';
-
-type Outcome = BatchResult | SkippedFile;
-
-const isSkipped = (x: Outcome): x is SkippedFile => 'reason' in x;
+import { threadCount } from './threads.js';
 
 export interface CheckOptions extends CommonOptions, OutputOptions, ExpectOptions {
   jobs: number;
+  threads?: number;
   shard?: string;
   jsonl?: boolean;
   resume?: string;
 }
 
+/** Standard input and remote files are read by the main thread; a PATH that gave no file needs no analysis. */
+const inMainThread = (e: Entry): boolean => e.problem !== undefined || e.path === STDIN_ARG || isRemote(e.path);
+
 /**
- * `rowOnly`: only the table is wanted, so each file keeps its row, not its report (a report of a
- * small model holds ~14 kB; 10,000 of them were most of a batch's memory, docs/bench.md).
+ * What `take` keeps of each file's outcome, in the order of `entries` (`take` sees each as it
+ * finishes), analysed on worker threads when --threads says so, else in this thread.
  */
-async function checkOne(ctx: Ctx, entry: Entry, o: CheckOptions, expected: Expected, rowOnly = false): Promise<Outcome> {
-  const file = shownAs(entry.path);
-  if (entry.problem) return { file, exitCode: EXIT.unreadable, error: entry.problem };
+async function checkAll<R>(ctx: Ctx, entries: Entry[], o: CheckOptions, expected: Expected, keep: Keep, take: (d: Done) => R): Promise<R[]> {
+  const here = (e: Entry): Promise<Done> => checkOne(ctx, e, o, expected, keep === 'row').then((x) => doneOf(x, keep));
+  const progress = ctx.io.stderr.isTTY === true ? ctx.io.stderr : null;
+  const count = ctx.engine.threadSafe ? threadCount(o.threads) : 0;
+  const threads = count > 0 ? new (await import('./check-threads.js')).CheckThreads({ count, init: { options: { failOn: o.failOn, debug: o.debug }, expected, keep }, stderr: ctx.io.stderr, inMain: here }) : null;
+  const work = (e: Entry): Promise<Done> => (threads && !inMainThread(e) ? threads.check(e) : here(e));
   try {
-    const report = applyExpectations(await ctx.engine.analyze(entry.path, {}), expected);
-    const kept = rowOnly ? { row: batchRow(report) } : { report };
-    // A paired weights file, a KerasHub preset's shards and task weights: their own rows are folded into its row.
-    return { file, ...kept, exitCode: exitFor(report.findings, o.failOn), ...(await pairedPaths(report, entry)) };
-  } catch (err) {
-    // A file a walk found that its reader calls no model at all is skipped; named, it is an error line.
-    if (err instanceof NotAModelError && entry.walked) return { file, reason: 'not-a-model', message: oneLine(err) };
-    writeStack(ctx.io, err, o.debug ?? false);
-    return { file, exitCode: exitCodeOf(err), error: oneLine(err) };
+    return await runPool(entries, o.jobs * Math.max(1, count), (e) => work(e).then(take), progress, (e) => display(e.path));
+  } finally {
+    await threads?.close();
   }
 }
 
-const entryOf = (x: Outcome): unknown => (isSkipped(x) ? skippedEntry(x) : (x.report ?? errorEntry(x)));
+const outcomeOf = (d: Done): Outcome => (d as { outcome: Outcome }).outcome;
 
 /** `--jsonl`: each file's entry on one line the moment it is done; nothing is kept but the worst exit code. */
 async function streamJsonl(ctx: Ctx, entries: Entry[], skipped: SkippedFile[], o: CheckOptions, expected: Expected): Promise<number> {
-  const line = (x: Outcome) => ctx.io.stdout.write(terminalSafeJson(JSON.stringify(entryOf(x))) + '\n');
-  for (const s of skipped) line(s);
-  const progress = ctx.io.stderr.isTTY === true ? ctx.io.stderr : null;
-  const codes = await runPool(
-    entries,
-    o.jobs,
-    async (e) => {
-      const out = await checkOne(ctx, e, o, expected);
-      line(out);
-      return isSkipped(out) ? EXIT.ok : out.exitCode;
-    },
-    progress,
-    (e) => display(e.path),
-  );
+  for (const s of skipped) ctx.io.stdout.write(jsonLine(s));
+  const codes = await checkAll(ctx, entries, o, expected, 'line', (d) => {
+    if (!('line' in d)) return EXIT.ok;
+    ctx.io.stdout.write(d.line);
+    return d.code;
+  });
   return codes.reduce((worst, c) => Math.max(worst, c), EXIT.ok as number);
 }
 
@@ -78,9 +69,8 @@ export async function runCheck(ctx: Ctx, paths: string[], o: CheckOptions): Prom
   const walkSkipped: SkippedFile[] = expansion.skipped.filter((s) => keep(s.path)).map((s) => ({ file: s.path, reason: s.why, message: s.detail }));
   if (o.jsonl) return streamJsonl(ctx, entries, walkSkipped, o, expected);
 
-  const progress = ctx.io.stderr.isTTY === true ? ctx.io.stderr : null;
   const rowOnly = formatOf(o) === 'table' && !o.output;
-  const outcomes = await runPool(entries, o.jobs, (e) => checkOne(ctx, e, o, expected, rowOnly), progress, (e) => display(e.path));
+  const outcomes = await checkAll(ctx, entries, o, expected, rowOnly ? 'row' : 'report', outcomeOf);
   const results = foldPairedWeights(outcomes.filter((x): x is BatchResult => !isSkipped(x)));
   const skipped: SkippedFile[] = [...walkSkipped, ...outcomes.filter(isSkipped)];
   const code = results.reduce((worst, r) => Math.max(worst, r.exitCode), EXIT.ok as number);

@@ -9,6 +9,8 @@ import type { Out } from './io.js';
 export type { AnalyzeOptions };
 
 export interface Engine {
+  /** The library's own analysis: `check`'s worker threads may run it, each making its own (a test's fake engine stays in the main thread). */
+  threadSafe?: boolean;
   analyze(file: string, opts: AnalyzeOptions): Promise<Report>;
   /** A model that comes as a stream (standard input, FILE `-`: stdin.ts), named `name`. */
   analyzeStream?(stream: AsyncIterable<Uint8Array>, name: string, opts: { batch?: number }): Promise<Report>;
@@ -20,6 +22,7 @@ export interface Engine {
 
 export function defaultEngine(): Engine {
   return {
+    threadSafe: true,
     async analyze(file, opts) {
       const { analyze } = await import('../index.js');
       return analyze(file, opts);

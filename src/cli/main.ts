@@ -10,6 +10,7 @@ import { withStdin } from './stdin.js';
 import { fail } from './outcome.js';
 import { GRAPH_FORMATS, runGraph } from './graph.js';
 import { addTableOptions, wholeNumber } from './table-options.js';
+import { DEFAULT_THREADS } from './threads.js';
 import { registerDiff } from './diff.js';
 import { withExpectOptions } from './expectations.js';
 import { withOutput } from './output.js';
@@ -17,6 +18,11 @@ import { registerSnapshot } from './snapshot.js';
 import { version } from './version.js';
 
 export { cleanUpOnSignals } from './signals.js';
+
+/** A `check` worker thread's loop (bin/check-worker.js runs it; src/cli/check-threads.ts starts the thread). */
+export async function runCheckWorker(): Promise<void> {
+  (await import('./check-worker.js')).runCheckWorker();
+}
 
 const HELP_AFTER = `
 Options of kerascope FILE (each command lists its own: kerascope <command> --help):
@@ -112,7 +118,8 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
 
   withOutput(withExpectOptions(judged(program.command('check').argument('<paths...>'))))
     .description('check many files: files, folders (recursive; symlinks out of a folder are skipped), globs and URLs; one table, the worst exit code')
-    .option('--jobs <n>', 'files analysed at once', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 2)
+    .option('--jobs <n>', 'files analysed at once (in each thread)', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 2)
+    .option('--threads <n>', `worker threads analysing the files, same output (default ${DEFAULT_THREADS}: this thread only)`, wholeNumber(0))
     .option('--shard <i/N>', 'check only the i-th of N shares of the files (by a hash of each path; 1-based, as --shard 1/4)')
     .option('--jsonl', 'print one JSON line per file as it finishes (nothing is kept in memory)')
     .option('--resume <file>', 'skip the files a previous --jsonl output already lists')

@@ -8,17 +8,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const live = new Set<string>();
+let root: string | null = null;
+
+/**
+ * Where this thread makes its folders from now on (a `check` worker thread: a folder its main
+ * thread made and removes, on a signal too — a signal reaches the main thread only).
+ */
+export function setTempRoot(dir: string): void {
+  root = dir;
+}
 
 /** A new folder `kerascope-XXXXXX` in the system's temporary folder, registered for removal. */
 export function makeTempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kerascope-'));
+  const dir = mkdtempSync(join(root ?? tmpdir(), 'kerascope-'));
   live.add(dir);
   return dir;
 }
 
 /** Removes one folder made by makeTempDir (with what it holds). */
 export function removeTempDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+  // Retried: a worker thread may still be making something inside a root being removed.
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   live.delete(dir);
 }
 

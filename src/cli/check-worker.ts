@@ -1,0 +1,43 @@
+// A `check` worker thread (issue 15: 10,000 files on every core). It runs the CLI's own code
+// (bin/check-worker.js loads the bundle as bin/kerascope.js does), takes files from the main
+// thread and answers each with its outcome: the row when only the table is wanted, the whole
+// report for --json and the CI formats, the JSON line for --jsonl (made here: the main thread only
+// writes it). The main thread keeps the order, prints and judges (check-threads.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import { setTempRoot } from '../formats/temp.js';
+import { checkOne, doneOf, type Done, type Keep, type OneOptions } from './check-one.js';
+import type { Ctx } from './context.js';
+import { defaultEngine } from './engine.js';
+import type { Expected } from './expectations.js';
+import type { Entry } from './paths.js';
+
+export interface WorkerInit {
+  options: OneOptions;
+  expected: Expected;
+  /** What the main thread wants back for a file: its row, its report, or its --jsonl line. */
+  keep: Keep;
+  /** Where this thread makes its temporary folders: a folder the main thread removes, on a signal too. */
+  tempRoot: string;
+}
+
+export interface Job {
+  id: number;
+  entry: Entry;
+}
+
+export type Reply = { id: number; done: Done } | { stderr: string };
+
+export function runCheckWorker(): void {
+  const port = parentPort;
+  if (!port) throw new Error('a check worker runs in a worker thread');
+  const init = workerData as WorkerInit;
+  setTempRoot(init.tempRoot);
+  const send = (r: Reply) => port.postMessage(r);
+  // --debug stack traces go to the main thread's standard error.
+  const ctx: Ctx = { io: { stdout: { write: () => true }, stderr: { write: (s: string) => send({ stderr: s }) }, isTTY: false, env: process.env }, engine: defaultEngine() };
+  port.on('message', (job: Job) => {
+    // checkOne turns every error into the file's outcome; anything else ends this thread, and the
+    // main thread says so on the file's row.
+    void checkOne(ctx, job.entry, init.options, init.expected, init.keep === 'row').then((outcome) => send({ id: job.id, done: doneOf(outcome, init.keep) }));
+  });
+}
