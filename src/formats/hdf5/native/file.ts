@@ -9,7 +9,7 @@ import { dataLocation, type ChunkedLayout, type DataLocation } from './data.js';
 import { denseObjects } from './dense.js';
 import { externalFileList } from './external.js';
 import { groupLinks } from './groups.js';
-import { cursor, MSG, messagesOf, readObjectHeader, type RawMessage, type Sizes } from './header.js';
+import { cursor, MSG, messagesOf, readObjectHeader, singleOf, type RawMessage, type Sizes } from './header.js';
 import { GlobalHeap } from './heaps.js';
 import { MAX_PATHS } from './limits.js';
 import {
@@ -21,7 +21,6 @@ import {
   filterPipeline,
   dataspace,
   datatype,
-  single,
   type Attribute,
   type Link,
 } from './messages.js';
@@ -60,6 +59,12 @@ export class NativeH5File implements H5Reader {
   private readonly s: Sizes;
   private readonly root: number;
   private readonly objects = new Map<number, H5Object>();
+  /**
+   * Where each path a listing from the root met through hard links sits: the Keras walkers then ask
+   * for thousands of those paths (a layer's group, each weight's dataset), each found here at once
+   * rather than walked again from the root. Filled by `visit` only with what `walk` would find.
+   */
+  private readonly addresses = new Map<string, number>();
   private readonly heap: GlobalHeap;
   /** Milliseconds spent reading in earlier passes; the clock stops while a batch of bytes is fetched. */
   private spent = 0;
@@ -217,16 +222,20 @@ export class NativeH5File implements H5Reader {
     if (o.links === undefined) {
       o.links = groupLinks(this.src, o.messages, this.s);
       // A source that cannot answer at once fetches the children's headers in one batch.
-      for (const l of o.links ?? []) {
-        if (l.target.kind !== 'hard') continue;
-        this.src.prefetch(l.target.address, HEADER_PREFETCH);
-        if (l.target.symbolTable) {
-          this.src.prefetch(l.target.symbolTable.btree, TABLE_PREFETCH);
-          this.src.prefetch(l.target.symbolTable.heap, TABLE_PREFETCH);
-        }
-      }
+      if (!this.src.answersAtOnce) this.prefetchChildren(o.links ?? []);
     }
     return o.links;
+  }
+
+  private prefetchChildren(links: Link[]): void {
+    for (const l of links) {
+      if (l.target.kind !== 'hard') continue;
+      this.src.prefetch(l.target.address, HEADER_PREFETCH);
+      if (l.target.symbolTable) {
+        this.src.prefetch(l.target.symbolTable.btree, TABLE_PREFETCH);
+        this.src.prefetch(l.target.symbolTable.heap, TABLE_PREFETCH);
+      }
+    }
   }
 
   private child(group: number, name: string): Link {
@@ -251,14 +260,14 @@ export class NativeH5File implements H5Reader {
   }
 
   private resolve(path: string): number {
-    return this.walk(split(path));
+    return this.addresses.get(path) ?? this.walk(split(path));
   }
 
   private attributes(at: number): Attribute[] {
     const o = this.object(at);
     if (o.attributes) return o.attributes;
     const list = messagesOf(o.messages, MSG.attribute).map((m) => attribute(cursor(m, this.s)));
-    const info = single(messagesOf(o.messages, MSG.attributeInfo), this.s, attributeInfo);
+    const info = singleOf(o.messages, MSG.attributeInfo, this.s, attributeInfo);
     if (info && info.heap !== -1) {
       if (list.length) giveUp('object with both compact and dense attributes');
       for (const b of denseObjects(this.src, info.heap, info.nameIndex, this.s, 'attributes')) list.push(attribute(new Cursor(b, 0, this.s.o, this.s.l)));
@@ -269,9 +278,9 @@ export class NativeH5File implements H5Reader {
 
   private meta(at: number): H5Meta {
     const ms = this.object(at).messages;
-    const layout = single(messagesOf(ms, MSG.layout), this.s, dataLayout);
-    const type = single(messagesOf(ms, MSG.datatype), this.s, (x) => datatype(x));
-    const space = single(messagesOf(ms, MSG.dataspace), this.s, dataspace);
+    const layout = singleOf(ms, MSG.layout, this.s, dataLayout);
+    const type = singleOf(ms, MSG.datatype, this.s, (x) => datatype(x));
+    const space = singleOf(ms, MSG.dataspace, this.s, dataspace);
     if (!layout || !type || !space) giveUp('not a dataset');
     // Virtual datasets: the engine describes their sources to the audit.
     if (layout.kind === 'virtual') giveUp('virtual dataset');
@@ -300,12 +309,14 @@ export class NativeH5File implements H5Reader {
     const start = this.resolve(path);
     const out: string[] = [];
     const seen = new Set<number>([start]);
-    const stack: { prefix: string; links: Link[]; i: number }[] = [];
-    const enter = (at: number, prefix: string) => {
+    // `plain`: every name on the way from the root is one `split` keeps whole (no '/', not '' or
+    // '.'), so the path, asked for as it is, walks to the same object: it is remembered.
+    const stack: { prefix: string; links: Link[]; i: number; plain: boolean }[] = [];
+    const enter = (at: number, prefix: string, plain: boolean) => {
       const links = this.links(at);
-      if (links) stack.push({ prefix, links, i: 0 });
+      if (links) stack.push({ prefix, links, i: 0, plain });
     };
-    enter(start, '');
+    enter(start, '', start === this.root && split(path).length === 0);
     while (stack.length) {
       const top = stack[stack.length - 1]!;
       if (top.i >= top.links.length) {
@@ -316,13 +327,21 @@ export class NativeH5File implements H5Reader {
       const p = top.prefix + l.name;
       out.push(p);
       if (out.length > MAX_PATHS) giveUp(`more than ${MAX_PATHS} links`);
-      if (l.target.kind === 'hard' && !seen.has(l.target.address)) {
+      if (l.target.kind !== 'hard') continue;
+      const plain = top.plain && plainName(l.name);
+      if (plain) this.addresses.set(p, l.target.address);
+      if (!seen.has(l.target.address)) {
         seen.add(l.target.address);
-        enter(l.target.address, `${p}/`);
+        enter(l.target.address, `${p}/`, plain);
       }
     }
     return out;
   }
+}
+
+/** A link name that `split` keeps as one part. */
+function plainName(name: string): boolean {
+  return name !== '' && name !== '.' && !name.includes('/');
 }
 
 function split(path: string): string[] {

@@ -2,17 +2,17 @@
 // and III.A.1): a symbol table (v1 B-tree of SNOD nodes naming entries in a local heap: h5py's
 // default), link messages in the header (compact), or a fractal heap indexed by name (dense).
 import { denseObjects } from './dense.js';
-import { cursor, MSG, messagesOf, type RawMessage, type Sizes } from './header.js';
+import { cursor, MSG, messagesOf, singleOf, type RawMessage, type Sizes } from './header.js';
 import { heapString, localHeap } from './heaps.js';
-import { link, linkInfo, single, symbolTable, type Link } from './messages.js';
+import { link, linkInfo, symbolTable, type Link } from './messages.js';
 import { MAX_LINKS } from './limits.js';
 import type { BlockCache } from './blocks.js';
 import { corrupt, Cursor, giveUp } from './cursor.js';
 
 /** A group's links, sorted by name as HDF5's name index iterates them; null: not a group. */
 export function groupLinks(src: BlockCache, messages: RawMessage[], s: Sizes): Link[] | null {
-  const table = single(messagesOf(messages, MSG.symbolTable), s, symbolTable);
-  const info = single(messagesOf(messages, MSG.linkInfo), s, linkInfo);
+  const table = singleOf(messages, MSG.symbolTable, s, symbolTable);
+  const info = singleOf(messages, MSG.linkInfo, s, linkInfo);
   let links: Link[];
   if (table) links = symbolTableLinks(src, table.btree, table.heap, s);
   else if (info) {

@@ -6,7 +6,7 @@ import { checksumOk } from './lookup3.js';
 import type { BlockCache } from './blocks.js';
 import { corrupt, Cursor, giveUp } from './cursor.js';
 
-/** A message: its bytes are `buf[start, end)` (no copy per message). */
+/** A message: its bytes are `buf[start, end)` (no copy per message; `buf` is often a whole cached block). */
 export interface RawMessage {
   type: number;
   flags: number;
@@ -50,14 +50,17 @@ export interface Sizes {
 }
 
 export function readObjectHeader(src: BlockCache, at: number, sizes: Sizes): RawMessage[] {
-  const first = src.read(at, 4);
-  if (first.toString('latin1') === 'OHDR') return readV2(src, at, sizes);
-  if (first[0] === 1) return readV1(src, at, sizes);
-  return giveUp(`object header at ${at} has version ${first[0]}`);
+  const first = src.cursor(at, 4);
+  const b = first.buf;
+  const p = first.pos;
+  // "OHDR", compared byte by byte: no string made per header.
+  if (b[p] === 0x4f && b[p + 1] === 0x48 && b[p + 2] === 0x44 && b[p + 3] === 0x52) return readV2(src, at, sizes);
+  if (b[p] === 1) return readV1(src, at, sizes);
+  return giveUp(`object header at ${at} has version ${b[p]}`);
 }
 
 function readV1(src: BlockCache, at: number, sizes: Sizes): RawMessage[] {
-  const h = new Cursor(src.read(at, 16));
+  const h = src.cursor(at, 16);
   h.skip(2); // version, reserved
   const count = h.u16();
   h.skip(4); // reference count
@@ -69,7 +72,7 @@ function readV1(src: BlockCache, at: number, sizes: Sizes): RawMessage[] {
     const b = blocks.shift()!;
     if (seen.has(b.at) || seen.size >= MAX_BLOCKS) corrupt(`object header at ${at}: continuation loop`);
     seen.add(b.at);
-    const c = new Cursor(src.read(b.at, b.size), 0, sizes.o, sizes.l);
+    const c = src.cursor(b.at, b.size, sizes.o, sizes.l);
     // Version 1 messages fill their chunk exactly, each 8-byte aligned (libhdf5 refuses a gap or
     // an odd size: "gap found in early version of file format", "message not aligned").
     while (c.left >= 8) {
@@ -87,30 +90,35 @@ function readV1(src: BlockCache, at: number, sizes: Sizes): RawMessage[] {
 }
 
 function readV2(src: BlockCache, at: number, sizes: Sizes): RawMessage[] {
-  const pre = new Cursor(src.read(at, Math.min(src.length - at, 4 + 2 + 16 + 4 + 8)));
+  const pre = src.cursor(at, Math.min(src.length - at, 4 + 2 + 16 + 4 + 8));
+  const base = pre.pos;
   pre.skip(4);
   if (pre.u8() !== 2) giveUp(`object header at ${at}: OHDR version`);
   const flags = pre.u8();
   if (flags & 0x20) pre.skip(16); // access, modification, change, birth times
   if (flags & 0x10) pre.skip(4); // attribute phase change values
   const chunk0 = pre.uint(1 << (flags & 0x03));
-  const start = pre.pos;
-  const whole = src.read(at, start + chunk0 + 4);
-  if (!checksumOk(whole.subarray(0, start + chunk0), whole.readUInt32LE(start + chunk0))) corrupt(`object header at ${at}: checksum`);
+  const prefix = pre.pos - base;
+  const whole = src.cursor(at, prefix + chunk0 + 4);
+  const w = whole.pos;
+  if (!checksumOk(whole.buf, whole.buf.readUInt32LE(w + prefix + chunk0), w, w + prefix + chunk0)) corrupt(`object header at ${at}: checksum`);
   const ordered = (flags & 0x04) !== 0;
   const messages: RawMessage[] = [];
   const blocks: Block[] = [];
-  v2Messages(new Cursor(whole.subarray(start, start + chunk0)), ordered, messages, blocks, sizes);
+  v2Messages(new Cursor(whole.buf, w + prefix, 8, 8, w + prefix + chunk0), ordered, messages, blocks, sizes);
+  if (!blocks.length) return messages;
   const seen = new Set<number>();
   while (blocks.length) {
     const b = blocks.shift()!;
     if (seen.has(b.at) || seen.size >= MAX_BLOCKS) corrupt(`object header at ${at}: continuation loop`);
     seen.add(b.at);
     if (b.size < 8) giveUp(`object header at ${at}: continuation block of ${b.size} bytes`);
-    const block = src.read(b.at, b.size);
-    if (block.subarray(0, 4).toString('latin1') !== 'OCHK') giveUp(`object header at ${at}: continuation without OCHK`);
-    if (!checksumOk(block.subarray(0, b.size - 4), block.readUInt32LE(b.size - 4))) corrupt(`object header at ${at}: continuation checksum`);
-    v2Messages(new Cursor(block.subarray(4, b.size - 4)), ordered, messages, blocks, sizes);
+    const block = src.cursor(b.at, b.size);
+    const buf = block.buf;
+    const o = block.pos;
+    if (buf[o] !== 0x4f || buf[o + 1] !== 0x43 || buf[o + 2] !== 0x48 || buf[o + 3] !== 0x4b) giveUp(`object header at ${at}: continuation without OCHK`);
+    if (!checksumOk(buf, buf.readUInt32LE(o + b.size - 4), o, o + b.size - 4)) corrupt(`object header at ${at}: continuation checksum`);
+    v2Messages(new Cursor(buf, o + 4, 8, 8, o + b.size - 4), ordered, messages, blocks, sizes);
   }
   return messages;
 }
@@ -153,4 +161,22 @@ export function messagesOf(messages: RawMessage[], type: number): RawMessage[] {
   const out = messages.filter((m) => m.type === type);
   for (const m of out) if (m.flags & SHARED) giveUp(`shared message of type ${type}`);
   return out;
+}
+
+/**
+ * The one message of `type` an object may carry, decoded; null when absent. `single(messagesOf(…))`
+ * in one pass with no list made (it runs for every object header of a file): a shared message
+ * gives up first, then a second one.
+ */
+export function singleOf<T>(messages: RawMessage[], type: number, sizes: Sizes, decode: (c: Cursor) => T): T | null {
+  let found: RawMessage | null = null;
+  let count = 0;
+  for (const m of messages) {
+    if (m.type !== type) continue;
+    if (m.flags & SHARED) giveUp(`shared message of type ${type}`);
+    found ??= m;
+    count++;
+  }
+  if (count > 1) giveUp('a message that must be single appears twice');
+  return found ? decode(cursor(found, sizes)) : null;
 }

@@ -6,11 +6,16 @@
 // before V8 has optimised it, and a call per rotation made it the native reader's largest cost.
 
 export function lookup3(key: Uint8Array, initval = 0): number {
-  let length = key.length;
+  return lookup3Of(key, 0, key.length, initval);
+}
+
+/** lookup3 of `key[start, end)`: a structure inside a cached block, hashed in place (no view made). */
+function lookup3Of(key: Uint8Array, start: number, end: number, initval: number): number {
+  let length = end - start;
   let a = (0xdeadbeef + length + initval) | 0;
   let b = a;
   let c = a;
-  let k = 0;
+  let k = start;
   while (length > 12) {
     a = (a + (key[k]! | (key[k + 1]! << 8) | (key[k + 2]! << 16) | (key[k + 3]! << 24))) | 0;
     b = (b + (key[k + 4]! | (key[k + 5]! << 8) | (key[k + 6]! << 16) | (key[k + 7]! << 24))) | 0;
@@ -44,7 +49,7 @@ export function lookup3(key: Uint8Array, initval = 0): number {
   return c >>> 0;
 }
 
-/** True when `stored` is the lookup3 checksum of `data`. */
-export function checksumOk(data: Uint8Array, stored: number): boolean {
-  return lookup3(data) === stored;
+/** True when `stored` is the lookup3 checksum of `data[start, end)` (the whole of `data` by default). */
+export function checksumOk(data: Uint8Array, stored: number, start = 0, end = data.length): boolean {
+  return lookup3Of(data, start, end, 0) === stored;
 }

@@ -2,7 +2,6 @@
 // section IV.A.2): dataspace, datatype, data layout, attribute, link, link info, attribute info,
 // symbol table. Anything else a message could say that these do not handle sends the file to
 // the HDF5 engine (giveUp), so an answer from here is never a guess.
-import { cursor, type RawMessage, type Sizes } from './header.js';
 import { corrupt, type Cursor, giveUp } from './cursor.js';
 
 export interface Dataspace {
@@ -283,10 +282,4 @@ function denseIndex(c: Cursor, what: string, maxIndexBytes: number): DenseIndex 
 
 export function symbolTable(c: Cursor): { btree: number; heap: number } {
   return { btree: c.addr(), heap: c.addr() };
-}
-
-/** The one message of a kind an object may carry, decoded; null when absent. */
-export function single<T>(ms: RawMessage[], sizes: Sizes, decode: (c: Cursor) => T): T | null {
-  if (ms.length > 1) giveUp('a message that must be single appears twice');
-  return ms.length ? decode(cursor(ms[0]!, sizes)) : null;
 }

@@ -64,7 +64,7 @@ function text(bytes: Buffer, cset: number): string {
   const end = bytes.indexOf(0);
   const b = end < 0 ? bytes : bytes.subarray(0, end);
   if (cset === 0) {
-    for (const x of b) if (x >= 0x80) giveUp('non-ASCII bytes in an ASCII string');
+    for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) giveUp('non-ASCII bytes in an ASCII string');
     return b.toString('latin1');
   }
   if (cset !== 1) giveUp(`string character set ${cset}`);
