@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeCase, type Case } from './fuzz/mutate.js';
 import { caseRng } from './fuzz/rng.js';
-import { InProcess, runCli, type HangLimits, type Outcome, type RunResult } from './fuzz/run.js';
+import { InProcess, runCli, stopCliRuns, type HangLimits, type Outcome, type RunResult } from './fuzz/run.js';
 import { builtinSeeds, FAMILIES, fixtureSeeds, type Family, type Seed } from './fuzz/seeds.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -119,8 +119,36 @@ function emptyCounts(): Record<Outcome, number> {
   return { ok: 0, unreadable: 0, crash: 0, hang: 0 };
 }
 
+/**
+ * Until `off()`: a SIGINT or SIGTERM stops the CLI runs under way, removes `work` and exits as the
+ * signal would (130, 143), instead of leaving the run's temporary folder behind.
+ */
+function cleanUpOnSignal(work: string): () => void {
+  const on = (signal: NodeJS.Signals): void => {
+    stopCliRuns();
+    rmSync(work, { recursive: true, force: true });
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  };
+  process.once('SIGINT', on);
+  process.once('SIGTERM', on);
+  return () => {
+    process.off('SIGINT', on);
+    process.off('SIGTERM', on);
+  };
+}
+
 export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
   const work = mkdtempSync(join(tmpdir(), `kerascope-fuzz-${o.seed}-`));
+  const off = cleanUpOnSignal(work);
+  try {
+    return await fuzzIn(o, work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    off();
+  }
+}
+
+async function fuzzIn(o: FuzzOptions, work: string): Promise<FuzzSummary> {
   const log = (s: string): void => void (o.quiet || process.stdout.write(`${s}\n`));
   const by = await seedsByFamily(o, work);
   const families = FAMILIES.filter((f) => by.has(f) && (!o.families || o.families.includes(f)));
@@ -128,7 +156,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
   // crash folders of an earlier run of this seed would be mistaken for this run's
   if (existsSync(o.crashDir)) for (const d of readdirSync(o.crashDir)) if (d.startsWith(`seed${o.seed}-`)) rmSync(join(o.crashDir, d), { recursive: true, force: true });
   const cliSkipped = o.cliEvery > 0 ? cliProblem() : 'CLI runs disabled (--cli-every 0)';
-  const inproc = new InProcess(o.limits, o.heapMb, by.get('h5')?.[0]?.path ?? null);
+  mkdirSync(join(work, 'tmp'));
+  const inproc = new InProcess(o.limits, o.heapMb, by.get('h5')?.[0]?.path ?? null, join(work, 'tmp'));
   const s: FuzzSummary = { seed: o.seed, iterations: o.iterations, limits: o.limits, cliRuns: 0, cliSkipped, byFamily: {}, problems: [], peakRssMb: { 'in-process': 0, cli: 0 }, peakCase: { 'in-process': null, cli: null }, slowestMs: 0, slowestCase: null, maxCpuMs: 0, maxCpuCase: null };
   const record = (rec: CaseRecord): void => {
     const counts = (s.byFamily[rec.family] ??= emptyCounts());
@@ -170,7 +199,6 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
     }
   } finally {
     await inproc.close();
-    rmSync(work, { recursive: true, force: true });
   }
   return s;
 }

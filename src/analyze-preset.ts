@@ -10,6 +10,7 @@ import { matchBackbone } from './check/backbone.js';
 import { findingOf } from './findings.js';
 import { assemblePresetReport, type PresetPart } from './report/preset.js';
 import { isObject } from './formats/text.js';
+import { append } from './append.js';
 
 /**
  * A quantized dtype policy (Keras 3 `int8_from_bfloat16`, `int4_from_float32`, `float8…`, `gptq/…`,
@@ -70,7 +71,7 @@ function taskPart(source: ModelSource, findings: Finding[]): PresetPart {
     return { layout, match: null };
   }
   const match = matchBackbone(t.className, layout, t.weights);
-  findings.push(...match.findings.map((f) => ({ ...f, layer: f.layer === null ? null : `task/${f.layer}`, message: `task.weights.h5: ${f.message}` })));
+  append(findings, match.findings.map((f) => ({ ...f, layer: f.layer === null ? null : `task/${f.layer}`, message: `task.weights.h5: ${f.message}` })));
   return { layout, match };
 }
 
@@ -94,7 +95,7 @@ export function analyzePreset(source: ModelSource, audited: Finding[]): Report {
   const findings: Finding[] = [...source.findings];
   const layout = layoutOf(source, findings);
   const match = layout && source.weights ? matchBackbone(source.preset!.backboneClass, layout, source.weights) : null;
-  if (match) findings.push(...match.findings);
+  if (match) append(findings, match.findings);
   const task = taskPart(source, findings);
   findings.push(...taskBackboneDiffers(source));
   return assemblePresetReport(source, { backbone: { layout, match }, task, findings }, audited);

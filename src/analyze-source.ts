@@ -16,6 +16,7 @@ import { singularCounts } from './report/plural.js';
 import { convertBack } from './check/convert-back.js';
 import { tfjsRefusals } from './check/tfjs-loader.js';
 import { analyzePreset } from './analyze-preset.js';
+import { append } from './append.js';
 
 export function analyzeSource(source: ModelSource, opts: AssembleOptions = {}): Report {
   return singularCounts(analyzeModel(source, opts));
@@ -32,7 +33,7 @@ function analyzeModel(source: ModelSource, opts: AssembleOptions): Report {
       if (graph.kind !== 'subclassed') {
         const version = versionOf(source);
         ({ model, match } = inferAndMatch(graph, version, source.weights));
-        findings.push(...convertBack(graph, model, version), ...tfjsRefusals(source));
+        append(findings, convertBack(graph, model, version), tfjsRefusals(source));
       }
       else findings.push(findingOf('subclassed-model', null, `${graph.className} is a subclassed model: its config stores no layers, so only the stored tensors can be listed`));
     } catch (e) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, UnreadableError } from '../src/index.js';
-import { JsonCounter, jsonTextTooBig, jsonTooBig, MAX_JSON_BYTES, MAX_JSON_CONTAINERS, MAX_JSON_MEMBERS, MAX_JSON_VALUES, readText } from '../src/formats/text.js';
+import { JsonCounter, jsonTextTooBig, jsonTooBig, MAX_JSON_BYTES, MAX_JSON_CONTAINERS, MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_JSON_VALUES, readText } from '../src/formats/text.js';
 import { FileSource } from '../src/formats/file-source.js';
 import { writeZip } from '../fixtures/audit/zip-writer.js';
 import { writeLegacyH5 } from '../fixtures/builder/h5.js';
@@ -18,6 +18,7 @@ const seed = JSON.stringify(JSON.parse(readFileSync(join(import.meta.dirname, '.
 const OBJECTS = /JSON of more than 4,000,000 objects and arrays: more than kerascope reads \(real Keras configs hold tens of thousands\)/;
 const MEMBERS = /JSON of more than 2,000,000 object members: more than kerascope reads/;
 const VALUES = /JSON of more than 8,000,000 values: more than kerascope reads/;
+const DEEP = /^JSON nested more than 1,000 deep: deeper than kerascope reads, and than Keras's own JSON reader can \(real Keras configs nest a few dozen deep\)$/;
 
 /** `[{},{},…]` of n objects, `[0,0,…]` of n zeros, `{"k0":0,…}` of n keys. */
 const objects = (n: number): string => `[${'{},'.repeat(n - 1)}{}]`;
@@ -77,6 +78,25 @@ describe('counting a JSON text', () => {
       for (let at = 0; at < text.length; at += size) c.feed(text.subarray(at, at + size));
       expect(c.counted(), `pieces of ${size} bytes`).toEqual(whole.counted());
     }
+  });
+
+  it('counts how deep objects and arrays nest, outside strings only, closing ones included', () => {
+    expect(MAX_JSON_DEPTH).toBe(1000);
+    const nested = (n: number, open = '[', close = ']'): string => `${open.repeat(n)}${close.repeat(n)}`;
+    expect(jsonTextTooBig(nested(1000))).toBeNull();
+    expect(jsonTextTooBig(nested(1001))).toMatch(DEEP);
+    expect(jsonTextTooBig(`${'{"a":'.repeat(1000)}0${'}'.repeat(1000)}`)).toBeNull();
+    expect(jsonTextTooBig(`${'{"a":'.repeat(1001)}0${'}'.repeat(1001)}`)).toMatch(DEEP);
+    // siblings do not add up: closing brackets bring the depth back down
+    expect(jsonTextTooBig(`[${Array(50).fill(nested(999)).join(',')}]`)).toBeNull();
+    // brackets inside strings (escaped quotes included) are text
+    expect(jsonTextTooBig(`["${'[{'.repeat(5000)}\\"${'['.repeat(5000)}"]`)).toBeNull();
+    // counted the same in pieces cut anywhere
+    const c = new JsonCounter();
+    const text = Buffer.from(`{"a":"[[[",${nested(1001)}}`);
+    let over: string | null = null;
+    for (let at = 0; at < text.length && !over; at += 7) over = c.feed(text.subarray(at, at + 7));
+    expect(over).toMatch(DEEP);
   });
 
   it('an unterminated string ends the count (JSON.parse names the error)', () => {

@@ -89,11 +89,16 @@ export class InProcess {
     private readonly heapMb: number,
     /** A good HDF5 file each new worker analyses before its first case (engine start-up). */
     private readonly warm: string | null = null,
+    /**
+     * TMPDIR of the worker: kerascope's own temporary folders (an inflated member) go there, so
+     * they go with the fuzzer's folder even when a worker is stopped mid-case or the fuzzer by a signal.
+     */
+    private readonly tmp: string | null = null,
   ) {}
 
   private spawnWorker(): Worker {
     // worker-boot.mjs registers tsx again: worker threads do not inherit its loader
-    const w = new Worker(WORKER_URL, { workerData: { warm: this.warm }, resourceLimits: { maxOldGenerationSizeMb: this.heapMb }, stdout: true, stderr: true });
+    const w = new Worker(WORKER_URL, { workerData: { warm: this.warm }, resourceLimits: { maxOldGenerationSizeMb: this.heapMb }, stdout: true, stderr: true, env: this.tmp ? { ...process.env, TMPDIR: this.tmp } : process.env });
     // a thread that dies after its case was given up on (a hang, then out of memory) must not take
     // the fuzzer down with it
     w.on('error', () => undefined);
@@ -194,12 +199,28 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** Process groups of the CLI runs under way (each its own group: a Ctrl-C to the fuzzer does not reach them). */
+const running = new Set<number>();
+
+/** SIGTERM to every CLI run under way (kerascope then removes its own temporary files, as it promises). */
+export function stopCliRuns(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  running.clear();
+}
+
 /** `node bin/kerascope.js FILE --json`, killed when it passes `limits` (CPU time of the child's tree). */
 export function runCli(bin: string, file: string, limits: HangLimits): Promise<RunResult> {
   const useTime = existsSync(TIME);
   const argv = [process.execPath, bin, file, '--json'];
   // its own process group, so that a hang kills kerascope and not only /usr/bin/time
   const child = useTime ? spawn(TIME, ['-f', `${MARK} %M %U %S`, ...argv], { detached: true }) : spawn(argv[0]!, argv.slice(1), { detached: true });
+  if (child.pid !== undefined) running.add(child.pid);
   const t0 = performance.now();
   let stdout = '';
   let stderr = '';
@@ -216,6 +237,7 @@ export function runCli(bin: string, file: string, limits: HangLimits): Promise<R
       }
     });
     child.on('close', (code, signal) => {
+      running.delete(child.pid!);
       // the last sample, unless /usr/bin/time measured the whole run
       let cpuMs = stop();
       const ms = Math.round(performance.now() - t0);

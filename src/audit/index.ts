@@ -7,6 +7,7 @@ import { auditContainer } from './container.js';
 import { finding } from './finding.js';
 import { isObj } from './walk.js';
 import { jsonTextTooBig } from '../formats/text.js';
+import { append } from '../append.js';
 
 /** The last part of a path, either separator (a weights file named in a message). */
 const baseName = (p: string): string => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
@@ -54,16 +55,16 @@ export function audit(source: ModelSource): Finding[] {
   // walked once, as the compile config.
   const compile = isObj(config) ? config.compile_config : undefined;
   const model = isObj(config) && compile !== undefined ? { ...config, compile_config: null } : config;
-  if (model !== null && model !== undefined) all.push(...auditConfig(model, false));
+  if (model !== null && model !== undefined) append(all, auditConfig(model, false));
   const training = parsed(source.trainingConfig) ?? compile;
-  if (training !== null && training !== undefined) all.push(...auditConfig(training, true));
+  if (training !== null && training !== undefined) append(all, auditConfig(training, true));
   // A KerasHub preset's other configs (task.json, tokenizer.json, preprocessor.json…): keras-hub
   // deserializes each of them the way Keras deserializes a model config.
-  for (const c of source.preset?.configs ?? []) all.push(...auditConfig(c.value, false).map((f) => ({ ...f, message: `${c.file}: ${f.message}` })));
-  all.push(...auditContainer(source.container ?? { size: 0 }));
+  for (const c of source.preset?.configs ?? []) append(all, auditConfig(c.value, false).map((f) => ({ ...f, message: `${c.file}: ${f.message}` })));
+  append(all, auditContainer(source.container ?? { size: 0 }));
   // A weights file read beside the architecture (`--weights`, a same-stem .h5) is loaded by Keras
   // too (load_weights): its container is audited like the model's own, and named.
   const paired = source.weights?.container;
-  if (paired && source.weightsFile) all.push(...auditContainer(paired).map((f) => ({ ...f, message: `${baseName(source.weightsFile!)}: ${f.message}` })));
+  if (paired && source.weightsFile) append(all, auditContainer(paired).map((f) => ({ ...f, message: `${baseName(source.weightsFile!)}: ${f.message}` })));
   return capped(all);
 }

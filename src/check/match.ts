@@ -11,6 +11,7 @@ import type { LayerResult, ModelResult } from '../graph/infer.js';
 import { fmtShape, prod } from '../layers/util.js';
 import { expectedFor, fmtOpen, isOpaque, layerPath, legacyOrder, ownedWeights, topLayers, weightPath, type OwnedWeight } from './expected.js';
 import { candidateWalks, pickWalk, storeContainers, TF213_WALK, TF214_WALK, type HasWeights } from './store-paths.js';
+import { append } from '../append.js';
 
 export interface MatchResult {
   /** Weight rows per leaf layer (and per opaque layer: its stored tensors). */
@@ -261,7 +262,7 @@ function matchKeras3(model: ModelResult, weights: StoredWeights, m: Matcher): vo
   // A layer kerascope has no rule for has weights when the file keeps tensors under its path.
   const hasWeights = (r: LayerResult, path: string): boolean => (isOpaque(r) ? holdsTensors(path) : ownedWeights(r).length > 0);
   const { walk, containers } = pickWalk(model, candidateWalks(groups.keys()), hasWeights, holdsTensors);
-  if (walk === TF213_WALK) m.findings.push(...onlyTfKeras213(model, containers, hasWeights));
+  if (walk === TF213_WALK) append(m.findings, onlyTfKeras213(model, containers, hasWeights));
   const claimed = new Set<string>();
 
   const visit = (r: LayerResult): void => {

@@ -9,6 +9,7 @@ import { isRemote } from '../formats/remote/address.js';
 import { STDIN_ARG } from './stdin.js';
 import { looksLikeModelJson } from './sniff.js';
 import { WALK_LIMITS, walkFolder, type Found, type Skip, type WalkLimits, type WalkResult } from './walk.js';
+import { append } from '../append.js';
 
 export { WALK_LIMITS, type Skip };
 
@@ -123,8 +124,8 @@ export async function expandPaths(paths: readonly string[], options: ExpandOptio
   const skipped: Skip[] = [];
   for (const p of paths) {
     const one = await expandOne(p, o);
-    skipped.push(...one.skipped);
-    entries.push(...one.problems);
+    append(skipped, one.skipped);
+    append(entries, one.problems);
     for (const f of one.found) {
       const seen = byReal.get(f.real);
       if (seen) {

@@ -5,6 +5,7 @@
 // WALK_LIMITS (entries read, folder depth, time) and says so: a CI step must not pass on a partial walk.
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { append } from '../append.js';
 
 export interface WalkLimits {
   /** Directory entries read in one walk (files and folders alike). */
@@ -132,7 +133,7 @@ class Walk {
       else this.out.files.push({ path, real: target.real, viaLink: link });
     }
     // Depth first, in name order.
-    this.stack.push(...subfolders.sort((a, b) => (a.path < b.path ? 1 : -1)));
+    append(this.stack, subfolders.sort((a, b) => (a.path < b.path ? 1 : -1)));
     return true;
   }
 

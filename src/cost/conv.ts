@@ -1,6 +1,7 @@
 // Convolutions: every kernel tap counted (torchinfo's rule), also where it lands on `same` or
 // `causal` padding — XLA skips those taps, so its count is lower there (docs/compute.md).
 // Keras 3 keras/src/layers/convolutional/*.py.
+import { show } from '../layers/util.js';
 import type { Cfg } from '../layers/types.js';
 import { CostUnknown, type CostInput, type CostRule, type Sizes } from './types.js';
 import { activationOps, cost, elems, flag, input, output, spatial } from './util.js';
@@ -9,14 +10,14 @@ import { activationOps, cost, elems, flag, input, output, spatial } from './util
 function window(i: CostInput, spatialRank: number): number {
   const k = i.config['kernel_size'];
   const sizes = typeof k === 'number' ? Array<number>(spatialRank).fill(k) : Array.isArray(k) ? k : null;
-  if (!sizes || sizes.length !== spatialRank || !sizes.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) throw new CostUnknown(`kernel_size ${String(k)} is not one the cost reads`);
+  if (!sizes || sizes.length !== spatialRank || !sizes.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) throw new CostUnknown(`kernel_size ${show(k)} is not one the cost reads`);
   return (sizes as number[]).reduce((a, b) => a * b, 1);
 }
 
 function whole(cfg: Cfg, key: string, fallback: number): number {
   const v = cfg[key];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new CostUnknown(`${key} ${String(v)} is not a whole number`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new CostUnknown(`${key} ${show(v)} is not a whole number`);
   return v;
 }
 

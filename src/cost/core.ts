@@ -1,5 +1,6 @@
 // Dense, EinsumDense, Embedding, and the layers that only move data (no arithmetic).
 // Keras 3 keras/src/layers/core/{dense,einsum_dense,embedding}.py.
+import { show } from '../layers/util.js';
 import type { CostRule } from './types.js';
 import { CostUnknown } from './types.js';
 import { activationOps, cost, elems, flag, input, last, output, weight, ZERO } from './util.js';
@@ -29,7 +30,7 @@ const einsumDense: CostRule = {
   cost(i) {
     const eq = i.config['equation'];
     const m = typeof eq === 'string' ? /^([a-z.]+),([a-z]+)->([a-z.]+)$/.exec(eq.replace(/\s/g, '')) : null;
-    if (!m) throw new CostUnknown(`equation ${String(eq)} is not one the cost reads`);
+    if (!m) throw new CostUnknown(`equation ${show(eq)} is not one the cost reads`);
     const sizes = new Map<string, number>();
     const x = input(i);
     const [lhs, rhs] = [m[1]!, m[2]!];

@@ -1,5 +1,6 @@
 // Merges of n inputs: n − 1 operations per output element (Average one more, the divide);
 // Concatenate copies; Dot is a batched dot product. Keras 3 keras/src/layers/merging/*.py.
+import { show } from '../layers/util.js';
 import { CostUnknown, type CostRule } from './types.js';
 import { cost, elems, input, output, ZERO } from './util.js';
 
@@ -35,7 +36,7 @@ const dot: CostRule = {
     const out = elems(output(i));
     const raw = i.config['axes'];
     const axis = typeof raw === 'number' ? raw : Array.isArray(raw) && typeof raw[0] === 'number' ? raw[0] : null;
-    if (axis === null) throw new CostUnknown(`axes ${String(raw)} is not one the cost reads`);
+    if (axis === null) throw new CostUnknown(`axes ${show(raw)} is not one the cost reads`);
     const size = a[axis < 0 ? a.length + axis : axis];
     if (size === undefined) throw new CostUnknown(`axes ${axis} is outside the input`);
     const norm = i.config['normalize'] === true ? 3 * (elems(a) + elems(b)) : 0;

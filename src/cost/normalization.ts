@@ -1,5 +1,6 @@
 // Normalization layers in inference. No MACs; the element operations of the math Keras runs
 // (keras/src/layers/normalization/*.py, keras/src/ops/nn.py): a transcendental (rsqrt) is one op.
+import { show } from '../layers/util.js';
 import type { Cfg } from '../layers/types.js';
 import { CostUnknown, type CostRule, type Sizes } from './types.js';
 import { cost, elems, flag, input } from './util.js';
@@ -9,7 +10,7 @@ function reduced(s: Sizes, cfg: Cfg, fallback: number[]): number {
   const raw = cfg['axis'];
   const axes = typeof raw === 'number' ? [raw] : Array.isArray(raw) ? raw : fallback;
   return axes.reduce((t: number, a) => {
-    if (typeof a !== 'number' || !Number.isInteger(a)) throw new CostUnknown(`axis ${String(a)} is not an axis`);
+    if (typeof a !== 'number' || !Number.isInteger(a)) throw new CostUnknown(`axis ${show(a)} is not an axis`);
     const k = a < 0 ? s.length + a : a;
     const d = s[k];
     if (d === undefined || k === 0) throw new CostUnknown(`axis ${a} is outside the input`);
@@ -63,7 +64,7 @@ const groupNorm: CostRule = {
   cost(i) {
     const x = input(i);
     const g = i.config['groups'];
-    if (typeof g !== 'number' || !Number.isInteger(g) || g < 1) throw new CostUnknown(`groups ${String(g)} is not a whole number`);
+    if (typeof g !== 'number' || !Number.isInteger(g) || g < 1) throw new CostUnknown(`groups ${show(g)} is not a whole number`);
     const channels = reduced(x, i.config, [-1]);
     return cost(0, 6 * elems(x) + 3 * channels + 5 * g);
   },

@@ -1,13 +1,14 @@
 // Pooling: a max pool compares window − 1 times per output, an average pool adds window − 1 times
 // and divides once; a global pool reduces every input element once (and divides, for an average).
 // Keras 3 keras/src/layers/pooling/*.py.
+import { show } from '../layers/util.js';
 import { CostUnknown, type CostInput, type CostRule } from './types.js';
 import { cost, elems, input, output } from './util.js';
 
 function poolWindow(i: CostInput, rank: number): number {
   const p = i.config['pool_size'] ?? i.config['pool_length'];
   const sizes = typeof p === 'number' ? Array<number>(rank).fill(p) : Array.isArray(p) ? p : null;
-  if (!sizes || sizes.length !== rank || !sizes.every((d) => typeof d === 'number' && d > 0)) throw new CostUnknown(`pool_size ${String(p)} is not one the cost reads`);
+  if (!sizes || sizes.length !== rank || !sizes.every((d) => typeof d === 'number' && d > 0)) throw new CostUnknown(`pool_size ${show(p)} is not one the cost reads`);
   return (sizes as number[]).reduce((a, b) => a * b, 1);
 }
 

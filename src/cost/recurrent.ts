@@ -1,6 +1,7 @@
 // SimpleRNN, LSTM, GRU: one step's arithmetic × the number of time steps (the unrolled count).
 // XLA counts Keras's jax.lax.scan loop body once; fixtures/compute has each layer unrolled too,
 // which is what this compares with. Keras 3 keras/src/layers/rnn/{simple_rnn,lstm,gru}.py.
+import { show } from '../layers/util.js';
 import type { Cfg } from '../layers/types.js';
 import { CostUnknown, type Cost, type CostInput, type CostRule } from './types.js';
 import { activationOps, cost, flag, input, times } from './util.js';
@@ -13,7 +14,7 @@ function sequence(i: CostInput): { steps: number; features: number } {
 
 function units(cfg: Cfg): number {
   const u = cfg['units'];
-  if (typeof u !== 'number' || !Number.isInteger(u) || u < 0) throw new CostUnknown(`units ${String(u)} is not a whole number`);
+  if (typeof u !== 'number' || !Number.isInteger(u) || u < 0) throw new CostUnknown(`units ${show(u)} is not a whole number`);
   return u;
 }
 

@@ -1,4 +1,5 @@
 // Helpers shared by the cost rules: sizes, config getters, activations' element counts.
+import { show } from '../layers/util.js';
 import type { Cfg } from '../layers/types.js';
 import { CostUnknown, type Cost, type CostInput, type Sizes } from './types.js';
 
@@ -76,7 +77,7 @@ export function activationOps(cfg: Cfg, key = 'activation'): number {
   const a = cfg[key];
   if (a === undefined || a === null) return 0;
   const name = typeof a === 'string' ? a : typeof a === 'object' && a !== null ? nameOf(a as Cfg) : null;
-  if (name === null) throw new CostUnknown(`activation ${String(a)} has no known count`);
+  if (name === null) throw new CostUnknown(`activation ${show(a)} has no known count`);
   const ops = ACTIVATION_OPS[name.toLowerCase()];
   if (ops === undefined) throw new CostUnknown(`activation ${name} has no known count`);
   return ops;

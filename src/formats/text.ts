@@ -22,15 +22,30 @@ export const MAX_JSON_CONTAINERS = 4_000_000;
 export const MAX_JSON_MEMBERS = 2_000_000;
 export const MAX_JSON_VALUES = 8_000_000;
 
+/**
+ * Deepest nesting of objects and arrays kerascope parses, as SavedModel metadata's (savedmodel/read.ts).
+ * No Keras writer or loader goes near it: Python's json module (every Keras's reader and writer,
+ * and the tfjs converter's) stops at its recursion limit, 1,000 by default (CPython 3.11 json.loads
+ * raises RecursionError at 1,000 nested arrays), and the deepest real configs nest 16 (1,099 texts
+ * of ../shared/corpus, ../shared/keras3-zoo and fixtures/: a Sequential inside a Functional). A text
+ * nested 100,000 deep parses, but any recursion over it afterwards (String() of an array, join,
+ * JSON.stringify, a rule's own walk) overflows the stack: refused unparsed instead, whatever the
+ * rules do with it.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const BRACE = 0x7b;
 const BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 const REAL = 'more than kerascope reads (real Keras configs hold tens of thousands)';
+const DEEP = "deeper than kerascope reads, and than Keras's own JSON reader can (real Keras configs nest a few dozen deep)";
 
 /** Why a JSON text holding this many objects and arrays, members and separators is refused, or null. */
 function overLimit(containers: number, members: number, commas: number): string | null {
@@ -42,7 +57,7 @@ function overLimit(containers: number, members: number, commas: number): string 
 
 /**
  * Counts objects and arrays (`{`, `[`), object members (`:`) and values (`,` separators) of JSON
- * bytes outside strings, without parsing, piece by piece: these and `"` and `\` are ASCII bytes,
+ * bytes outside strings, and how deep objects and arrays nest (`]`, `}` close them), without parsing, piece by piece: these and `"` and `\` are ASCII bytes,
  * never part of a multi-byte UTF-8 character. Strings are stepped over with a native search for
  * their closing quote.
  */
@@ -50,6 +65,8 @@ export class JsonCounter {
   private containers = 0;
   private members = 0;
   private commas = 0;
+  /** Objects and arrays open at this point of the text. */
+  private depth = 0;
   /** Inside a string, and whether the piece before ended on an unpaired backslash there. */
   private inString = false;
   private escaped = false;
@@ -69,10 +86,14 @@ export class JsonCounter {
       }
       const c = buf[i];
       if (c === QUOTE) this.inString = true;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) this.depth--;
       else if (c === COMMA || c === COLON || c === BRACE || c === BRACKET) {
         if (c === COMMA) this.commas++;
         else if (c === COLON) this.members++;
-        else this.containers++;
+        else {
+          this.containers++;
+          if (++this.depth > MAX_JSON_DEPTH) return `JSON nested more than ${fmt(MAX_JSON_DEPTH)} deep: ${DEEP}`;
+        }
         const over = overLimit(this.containers, this.members, this.commas);
         if (over) return over;
       }

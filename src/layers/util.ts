@@ -72,8 +72,10 @@ export function tuple(cfg: Cfg, key: string, rank: number, fallback?: number, fr
     if (fallback === undefined) throw new RuleError(`config has no ${key}`);
     v = fallback;
   }
-  const arr = Array.isArray(v) ? v : Array(rank).fill(v);
-  if (arr.length === 1 && rank > 1) return Array(rank).fill(arr[0]);
+  const given: unknown[] = Array.isArray(v) ? v : Array<unknown>(rank).fill(v);
+  // One entry stands for every axis (`kernel_size: [3]` of a Conv2D), checked as the others are:
+  // `[[3]]` is no size (a nested list once reached String() and the formula's join unchecked).
+  const arr = given.length === 1 && rank > 1 ? Array<unknown>(rank).fill(given[0]) : given;
   if (arr.length !== rank) throw new ConfigValueError(key, `should have ${rank} entries: ${show(v)}`);
   return arr.map((x) => {
     const bad = fractional && typeof x === 'number' && Number.isFinite(x) && x > 0 ? null : sizeProblem(x);

@@ -10,6 +10,7 @@ import type { MatchResult } from '../check/match.js';
 import { isOpaque, layerPath, ownedWeights, topLayers } from '../check/expected.js';
 import { computeSection } from './compute.js';
 import { keyConfig } from './key-config.js';
+import { append } from '../append.js';
 
 export interface AssembleOptions {
   /** The batch size compute and activation memory are given for (default 1: per sample). */
@@ -39,7 +40,7 @@ function verdictOf(report: Report, source: ModelSource, model: ModelResult | nul
 
 function modelReport(source: ModelSource, model: ModelResult, match: MatchResult | null, findings: Finding[], batch: number): Report {
   graphFindings(model, findings);
-  if (match) findings.push(...match.findings);
+  if (match) append(findings, match.findings);
   const rowsOf = (r: LayerResult): WeightReport[] => match?.rows.get(r) ?? expectedRows(r);
   const compute = computeSection(model, rowsOf, batch);
   const layers = topLayers(model).map((r) => layerReport(r, rowsOf, source, compute.layers));
@@ -220,7 +221,7 @@ function bytesOf(w: WeightReport): number {
 function totalsOf(model: ModelResult, rowsOf: (r: LayerResult) => WeightReport[], source: ModelSource): Totals {
   const rows: WeightReport[] = [];
   const leaves = [...new Set(allLayers(model))].filter((r) => !r.inner);
-  for (const r of leaves) rows.push(...rowsOf(r));
+  for (const r of leaves) append(rows, rowsOf(r));
   return makeTotals(rows, source, leaves.filter((r) => unknownParams(r, source)).length);
 }
 

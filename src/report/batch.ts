@@ -5,6 +5,7 @@ import { boxTable, type Column } from './box.js';
 import { displayAll } from './display.js';
 import { countBySeverity } from './findings.js';
 import { fmtCount, paint, type Paint } from './format.js';
+import { append } from '../append.js';
 
 /** One file's outcome: a report (or only its row), or the one-line reason it could not be analysed. */
 export interface BatchResult {
@@ -159,7 +160,7 @@ export function renderBatch(rawResults: readonly BatchResult[], options: BatchOp
   ];
   const folder = commonFolder([...results.map((r) => r.file), ...skipped.map((x) => x.file)]);
   const lines = folder ? [`${p.bold('In:')} ${folder}`] : [];
-  lines.push(...boxTable(columns, results.map((r) => row(r, folder, p)), p.bold, options.width));
+  append(lines, boxTable(columns, results.map((r) => row(r, folder, p)), p.bold, options.width));
   lines.push(batchSummary(results), ...skippedLines(skipped, folder));
   return lines.join('\n') + '\n';
 }

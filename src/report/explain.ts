@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import type { LayerReport, Report, WeightReport } from '../types.js';
 import { displayAll } from './display.js';
 import { fmtCount, fmtLayerOutput, fmtShape, padEnd, paint, type Paint } from './format.js';
+import { append } from '../append.js';
 
 export interface Located {
   path: string;
@@ -17,7 +18,7 @@ export function allLayers(layers: readonly LayerReport[], parent = '', depth = 0
   for (const layer of layers) {
     const path = parent ? `${parent}/${layer.name}` : layer.name;
     out.push({ path, layer, depth });
-    out.push(...allLayers(layer.layers ?? [], path, depth + 1));
+    append(out, allLayers(layer.layers ?? [], path, depth + 1));
   }
   return out;
 }

@@ -10,6 +10,7 @@ import type { DiffDoc, FilesDoc, ReportDoc } from './document.js';
 import { countBySeverity, fails } from './findings.js';
 import { fmtCount, fmtOutput } from './format.js';
 import { renderMermaid } from './mermaid.js';
+import { append } from '../append.js';
 
 /** The graph is drawn for a model this small only: a drawing of a ResNet helps no one in a PR. */
 export const MARKDOWN_GRAPH_MAX_LAYERS = 60;
@@ -102,7 +103,7 @@ function filesDoc(doc: FilesDoc): string[] {
   if (doc.results.length === 1 && doc.results[0]!.report && doc.command !== 'check') return [title, '', ...oneFile(doc.results[0]!.report, doc.failOn, doc.command === 'analyze')];
   const folder = commonFolder(doc.results.map((r) => r.file));
   const out = [title, '', batchSummary(doc.results) + (folder ? ` in ${md(folder)}` : ''), ''];
-  out.push(...table(['File', 'Format', 'Layers', 'Params', 'Verdict', 'Findings'], batchRows(doc.results, folder), [2, 3]), '');
+  append(out, table(['File', 'Format', 'Layers', 'Params', 'Verdict', 'Findings'], batchRows(doc.results, folder), [2, 3]), ['']);
   for (const res of doc.results) {
     const r = res.report;
     if (!r || r.findings.length === 0) continue;
@@ -110,7 +111,7 @@ function filesDoc(doc: FilesDoc): string[] {
     const body = doc.results.length === 1 ? oneFile(r, doc.failOn, true) : findingsSection(r.findings, doc.failOn);
     out.push(...details(`${md(res.file.slice(folder.length))}: ${countBySeverity(r.findings)}${failing ? ` (${failing} failing)` : ''}`, body), '');
   }
-  out.push(...skippedLines(doc.skipped));
+  append(out, skippedLines(doc.skipped));
   return out;
 }
 

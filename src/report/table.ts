@@ -9,6 +9,7 @@ import { computeLines } from './compute-lines.js';
 import { displayAll } from './display.js';
 import { renderFindings } from './findings.js';
 import { fmtCount, paint, readableMemorySize, type Paint } from './format.js';
+import { append } from '../append.js';
 
 export interface TableOptions {
   /** Show the layers of nested models, indented as Keras's `expand_nested=True` (every level). */
@@ -60,7 +61,7 @@ function prefix(level: number, ascii: boolean): string {
 function layerRows(l: LayerReport, level: number, report: Report, opts: Opts, p: Paint): Cell[][] {
   const ctx = { report, level, p };
   const rows: Cell[][] = [[`${prefix(level, opts.ascii)}${l.name} (${l.className})`, ...opts.columns.map((c) => COLUMNS[c].cell(l, ctx))]];
-  if (level < opts.depth) for (const sub of l.layers ?? []) rows.push(...layerRows(sub, level + 1, report, opts, p));
+  if (level < opts.depth) for (const sub of l.layers ?? []) append(rows, layerRows(sub, level + 1, report, opts, p));
   return rows;
 }
 

@@ -9,6 +9,7 @@ import { datasetIssues, linkIssues, markExternalDatasets } from './audit.js';
 import { readChunkedAttr, walkKeras3, walkLegacy, walkLegacyOptimizer, type WalkResult } from './layout.js';
 import type { BlockCache, H5Reader } from './native/index.js';
 import { text } from './values.js';
+import { append } from '../../append.js';
 
 /** What an HDF5 payload holds, wherever it sits (a host file, or a zip member served in place). */
 export interface H5Contents {
@@ -72,7 +73,7 @@ export function readContents(f: H5Reader, file: string, size: number, inArchive 
           kerasVersion: weightsRoot === '/' ? kerasVersion : groupText(f, weightsRoot, 'keras_version'),
           backend: weightsRoot === '/' ? backend : groupText(f, weightsRoot, 'backend'),
         };
-  findings.push(...storeNotes(walk));
+  append(findings, storeNotes(walk));
   if (payload) markExternalDatasets(f, walk.datasets, payload);
   const issues = [...linkIssues(f, paths, walk.datasets), ...datasetIssues(walk.datasets, size)];
   return { format, kerasVersion, backend, config, trainingConfig, weights, issues, findings };
