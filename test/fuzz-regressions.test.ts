@@ -288,6 +288,20 @@ describe('fuzzer regressions: HDF5 files libhdf5 loops on', () => {
     expect(r.out).toMatch(message);
   });
 
+  it("a local heap's free list whose next offset is past 2^53 is corrupt, not merely handed over (seed 2, case 7664)", async () => {
+    // fixtures/keras/models/legacy/normalization.h5 with the fuzzer's 13 bytes inserted at 2547
+    // (insert@2547): a group's local-heap free list then points past 2^53. The native reader used to
+    // give up as on a structure it does not handle, so libhdf5, which loops on this file, had its
+    // full 30 s.
+    const seed = readFileSync(join(import.meta.dirname, '../fixtures/keras/models/legacy/normalization.h5'));
+    const junk = Buffer.from('677ab28fa86694b66bae398bc2', 'hex');
+    const file = join(mkdtempSync(join(tmpdir(), 'kerascope-regress-')), 'normalization.h5');
+    writeFileSync(file, Buffer.concat([seed.subarray(0, 2547), junk, seed.subarray(2547)]));
+    const r = await isolated(file);
+    expect(r.timedOut).toBe(false);
+    expect(r.out).toMatch(/^UnreadableError .*HDF5 file is corrupt: local heap at 680: bad free list/m);
+  });
+
   it('a process that analysed a good HDF5 file ends by itself (the CLI sets exitCode, never exits)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kerascope-regress-'));
     const file = await h5Seed(dir);

@@ -2,7 +2,7 @@
 // variable-length strings): File Format Specification v3, sections III.D and III.E.
 import type { Sizes } from './header.js';
 import type { BlockCache } from './blocks.js';
-import { corrupt, Cursor, giveUp, NativeGiveUp } from './cursor.js';
+import { corrupt, Cursor, giveUp, NativeCorrupt, NativeGiveUp } from './cursor.js';
 
 /** A local heap's data segment, its free list checked as libhdf5 2.0 checks it. */
 export function localHeap(src: BlockCache, at: number, sizes: Sizes): Buffer {
@@ -25,11 +25,24 @@ function checkFreeList(data: Buffer, first: number, l: number, at: number): void
   let offset = first;
   for (let n = 0; offset !== FREE_NULL && offset !== -1; n++) {
     if (offset + 2 * l > data.length || n > data.length / (2 * l)) corrupt(`local heap at ${at}: bad free list`);
-    const c = new Cursor(data, offset, 8, l);
-    const next = c.lenOrUnlimited();
-    const blockSize = c.len();
+    const [next, blockSize] = freeBlock(data, offset, l, at);
     if (offset + blockSize > data.length) corrupt(`local heap at ${at}: bad free list`);
     offset = next;
+  }
+}
+
+/**
+ * A free block's two lengths: the next block's offset and this block's size. Either one past 2^53
+ * lies past any data segment, so the list is broken (the file is corrupt), not merely beyond what
+ * the reader handles: libhdf5 loops forever on such a list (fuzz seed 2, case 7664).
+ */
+function freeBlock(data: Buffer, offset: number, l: number, at: number): [number, number] {
+  const c = new Cursor(data, offset, 8, l);
+  try {
+    return [c.lenOrUnlimited(), c.len()];
+  } catch (e) {
+    if (e instanceof NativeGiveUp && !(e instanceof NativeCorrupt)) corrupt(`local heap at ${at}: bad free list`);
+    throw e;
   }
 }
 
