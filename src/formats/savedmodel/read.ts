@@ -13,7 +13,7 @@ import type { Finding, ModelSource, StoredWeights } from '../../types.js';
 import { beside, type Folder } from '../folder.js';
 import type { ReadContext } from '../reader.js';
 import type { ByteSource } from '../source.js';
-import { isObject } from '../text.js';
+import { isObject, MAX_JSON_DEPTH } from '../text.js';
 import { damageOf } from './damage.js';
 import { BundleError, readBundle, shardName, shardProblems, stringScalar, type Bundle } from './bundle.js';
 import { readGraphFile, type GraphFile } from './graph-file.js';
@@ -57,17 +57,15 @@ async function readWhole(src: ByteSource, cap: number, what: string): Promise<Ui
 
 // ---------------------------------------------------------------- the Keras objects
 
-/** Nesting beyond which metadata JSON is called corrupt (real configs nest a few dozen deep). */
-const MAX_DEPTH = 1000;
-
 /**
  * tf.keras wrote SavedModel metadata with its own JSON encoder, which keeps tuples and shapes as
  * `{"class_name": "__tuple__", "items": […]}` and `{"class_name": "TensorShape", "items": […]}`
  * (tf_keras/saving/legacy/saved_model/json_utils.py Encoder, _decode_helper): back to lists, as
- * tf.keras's decoder gives them to from_config and as every other format stores them.
+ * tf.keras's decoder gives them to from_config and as every other format stores them. It recurses:
+ * nesting is bounded as every JSON text's is (MAX_JSON_DEPTH, text.ts).
  */
 function untuple(v: unknown, depth = 0): unknown {
-  if (depth > MAX_DEPTH) throw new RangeError('nested too deep');
+  if (depth > MAX_JSON_DEPTH) throw new RangeError('nested too deep');
   if (Array.isArray(v)) return v.map((x) => untuple(x, depth + 1));
   if (!isObject(v)) return v;
   if ((v['class_name'] === '__tuple__' || v['class_name'] === 'TensorShape') && (Array.isArray(v['items']) || v['items'] === null)) return untuple(v['items'], depth + 1);
@@ -80,7 +78,7 @@ function parseMetadata(file: string, where: string, text: string): Json {
   try {
     v = untuple(JSON.parse(text));
   } catch (e) {
-    const why = e instanceof RangeError ? `nests deeper than ${MAX_DEPTH} levels` : 'is not JSON';
+    const why = e instanceof RangeError ? `nests deeper than ${MAX_JSON_DEPTH} levels` : 'is not JSON';
     throw new UnreadableError(file, `the Keras metadata of ${where} ${why}`);
   }
   if (!isObject(v)) throw new UnreadableError(file, `the Keras metadata of ${where} is not a JSON object`);
