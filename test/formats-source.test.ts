@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPayload } from '../src/formats/hdf5/read.js';
 import { readModelFrom, readWeightsFrom } from '../src/formats/index.js';
-import { FileSource } from '../src/formats/file-source.js';
+import { FileSource, WHOLE_FILE_MAX } from '../src/formats/file-source.js';
 import { MemorySource, type ByteRange, type ByteSource } from '../src/formats/source.js';
 import { writeKeras3WeightsH5, writeLegacyH5 } from '../fixtures/builder/h5.js';
 import { buildKerasZip } from '../fixtures/builder/zip.js';
@@ -67,6 +67,32 @@ describe('local file and memory sources', () => {
   it('names a missing file and a folder in one line', () => {
     expect(() => FileSource.open(tmp('nope'))).toThrow('no such file');
     expect(() => FileSource.open(dir)).toThrow('is a directory');
+    expect(FileSource.openOrFolder(dir)).toBe('folder');
+  });
+
+  it('reads a small file whole at open (one system call), a larger one only where asked', () => {
+    // Seen from outside: the file is rewritten after the open. A small source still answers with
+    // the bytes it read at open; a large one reads by position, so it sees the new bytes.
+    const small = Buffer.alloc(WHOLE_FILE_MAX, 'a');
+    const large = Buffer.alloc(WHOLE_FILE_MAX + 1, 'a');
+    writeFileSync(tmp('small.bin'), small);
+    writeFileSync(tmp('large.bin'), large);
+    const s = FileSource.open(tmp('small.bin'));
+    const l = FileSource.open(tmp('large.bin'));
+    try {
+      writeFileSync(tmp('small.bin'), Buffer.alloc(WHOLE_FILE_MAX, 'b'));
+      writeFileSync(tmp('large.bin'), Buffer.alloc(WHOLE_FILE_MAX + 1, 'b'));
+      expect(Buffer.from(s.readNow(10, 3)).toString()).toBe('aaa');
+      expect(Buffer.from(l.readNow(10, 3)).toString()).toBe('bbb');
+      // What readers were handed is still what is counted, not what was read at open.
+      expect(s.bytesRead).toBe(3);
+      const into = new Uint8Array(8);
+      expect(Buffer.from(s.readNow(0, 2, into)).toString()).toBe('aa');
+      expect(Buffer.from(into.subarray(0, 2)).toString()).toBe('aa');
+    } finally {
+      s.close();
+      l.close();
+    }
   });
 });
 

@@ -1,13 +1,21 @@
-// A file on this machine as a byte source (node:fs): read in place by position, never whole. Kept
-// apart from source.ts, the contract, so that what runs in a browser (the page, web/) never
-// reaches node:fs: a browser's File is another implementation (browser.ts).
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+// A file on this machine as a byte source (node:fs): read in place by position, never whole — but
+// a small file (≤ 64 KiB, every small model of a hub) in one read at open: its readers ask for a
+// dozen ranges, and one system call instead of a dozen is most of what `check` saves per file on
+// 10,000 of them (docs/bench.md, issue 15). Kept apart from source.ts, the contract, so that what
+// runs in a browser (the page, web/) never reaches node:fs: a browser's File is another
+// implementation (browser.ts).
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { fileSystemError, UnreadableError } from '../errors.js';
 import { BaseSource, type LocalBytes, type ReadNow } from './source.js';
+
+/** A file this small is read whole when it is opened (one system call instead of one per range). */
+export const WHOLE_FILE_MAX = 64 * 1024;
 
 /** A local file, read in place by position (a 4 GB file is served the few kB asked for). */
 export class FileSource extends BaseSource {
   private fd: number | null;
+  /** The whole file, when it is small (WHOLE_FILE_MAX): every read is served from it. */
+  private whole: Uint8Array | null = null;
 
   private constructor(
     readonly path: string,
@@ -26,25 +34,37 @@ export class FileSource extends BaseSource {
    * (a temporary file removed).
    */
   static open(path: string, name = path, onClose?: () => void): FileSource {
-    // A FIFO or a device is refused before it is opened: opening a FIFO blocks until a writer comes.
-    let special: string | null = null;
-    try {
-      special = notRegular(statSync(path));
-    } catch {
-      // missing or not allowed: the open below says which
-    }
-    if (special) throw new UnreadableError(name, special);
+    const opened = FileSource.openOrFolder(path, name, onClose);
+    if (opened === 'folder') throw new UnreadableError(name, 'is a directory');
+    return opened;
+  }
+
+  /**
+   * As `open`, but a folder is 'folder' rather than an error: a path on the command line is a file
+   * or a model folder, told apart by one fstat of what was opened (no stat before the open).
+   */
+  static openOrFolder(path: string, name = path, onClose?: () => void): FileSource | 'folder' {
+    // O_NONBLOCK: opening a FIFO never waits for a writer (fstat below refuses it); on a regular
+    // file the flag changes nothing.
     let fd: number;
     try {
-      fd = openSync(path, 'r'); // EACCES lands here: stat needs no read permission
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); // EACCES lands here
     } catch (e) {
+      // Windows refuses to open a folder (EISDIR, EPERM): ask stat what it is.
+      if (isFolder(path)) return 'folder';
       throw fileSystemError(name, e);
     }
     try {
       const st = fstatSync(fd);
+      if (st.isDirectory()) {
+        closeSync(fd);
+        return 'folder';
+      }
       const special = notRegular(st);
       if (special) throw new UnreadableError(name, special);
-      return new FileSource(path, fd, st.size, name, onClose);
+      const source = new FileSource(path, fd, st.size, name, onClose);
+      if (st.size <= WHOLE_FILE_MAX) source.whole = source.readAt(0, st.size);
+      return source;
     } catch (e) {
       closeSync(fd);
       throw e instanceof UnreadableError ? e : fileSystemError(name, e);
@@ -52,7 +72,7 @@ export class FileSource extends BaseSource {
   }
 
   protected fetchNow(): ReadNow {
-    return (offset, length, into) => this.readAt(offset, length, into);
+    return (offset, length, into) => (this.whole ? fromWhole(this.whole, offset, length, into) : this.readAt(offset, length, into));
   }
 
   private readAt(offset: number, length: number, into?: Uint8Array): Uint8Array {
@@ -85,8 +105,25 @@ export class FileSource extends BaseSource {
     if (this.fd === null) return;
     closeSync(this.fd);
     this.fd = null;
+    this.whole = null;
     this.onClose?.();
   }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A read served from a small file held whole: a view, or a copy into `into`. */
+function fromWhole(whole: Uint8Array, offset: number, length: number, into?: Uint8Array): Uint8Array {
+  const b = whole.subarray(offset, offset + length);
+  if (!into) return b;
+  into.set(b);
+  return into.subarray(0, length);
 }
 
 /**

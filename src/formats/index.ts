@@ -2,12 +2,12 @@
 // folder, stat'ed here), `--weights` and `--config` files. The dispatch itself — the readers, the
 // head, a folder's entry file, same-stem pairing — is dispatch.ts, which runs anywhere (a browser
 // too); this file adds what needs node:fs (and process.env for a remote address) and re-exports the lot.
-import { statSync, type Stats } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { ModelSource } from '../types.js';
-import { fileSystemError, UnreadableError, UsageError } from '../errors.js';
+import { UnreadableError, UsageError } from '../errors.js';
 import { info, modelPlace, namedAsFolder, pairCompanion, readAt, readModelFrom, readRemote, readWeightsAt, withSource, type PairingOptions } from './dispatch.js';
-import { FileSource, notRegular } from './file-source.js';
+import { FileSource } from './file-source.js';
 import type { Folder, Place } from './folder.js';
 import { LocalFolder } from './local-folder.js';
 import { isRemote } from './remote/address.js';
@@ -38,13 +38,15 @@ export interface ReadOptions extends PairingOptions {
 /** Reads any supported file (or model folder) into the neutral description. */
 export async function readSource(file: string, opts: ReadOptions = {}): Promise<ModelSource> {
   if (isRemote(file)) return readFromAddress(file, opts);
-  const st = statOrThrow(file);
-  if (st.isDirectory()) return readFolder(new LocalFolder(file), opts);
-  const special = notRegular(st);
-  if (special) throw new UnreadableError(file, special);
-  if (st.size === 0) throw new UnreadableError(file, 'empty file');
+  // Opened first and stat'ed once (fstat): a folder is the one thing opening tells apart.
+  const opened = FileSource.openOrFolder(file);
+  if (opened === 'folder') return readFolder(new LocalFolder(file), opts);
+  if (opened.size === 0) {
+    opened.close();
+    throw new UnreadableError(file, 'empty file');
+  }
   const place = localPlace(file);
-  const source = await withSource(FileSource.open(file), (src) => readModelFrom(src, place));
+  const source = await withSource(opened, (src) => readModelFrom(src, place));
   return attachCompanion(source, place, opts);
 }
 
@@ -65,14 +67,6 @@ function readFromAddress(arg: string, opts: ReadOptions): Promise<ModelSource> {
 /** The model at `place`, opened through its folder, and its companion weights paired. */
 export async function readPlace(place: Place, opts: ReadOptions = {}): Promise<ModelSource> {
   return attachCompanion(await readAt(place), place, opts);
-}
-
-function statOrThrow(file: string): Stats {
-  try {
-    return statSync(file);
-  } catch (e) {
-    throw fileSystemError(file, e);
-  }
 }
 
 // ---------------------------------------------------------------- pairing
