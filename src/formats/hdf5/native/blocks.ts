@@ -50,10 +50,12 @@ export class BlockCache {
   /** Reads too large to cache in blocks, fetched in a batch for a source without `readNow`. */
   private readonly large = new Map<string, Buffer>();
   private slab = Buffer.alloc(0);
+  /** Bytes of slabs allocated so far. */
+  private slabbed = 0;
   /** The block after the last read of a source that answers at once, and how many reads in a row began there. */
   private runEnd = -1;
   private streak = 0;
-  private slabUsed = SLAB;
+  private slabUsed = 0;
   private closed = false;
 
   /**
@@ -207,12 +209,16 @@ export class BlockCache {
 
   /**
    * Blocks are cut from 256 kB slabs: one ArrayBuffer per block made the garbage collector the
-   * largest cost on a 2,000-layer file (thousands of external buffers).
+   * largest cost on a 2,000-layer file (thousands of external buffers). A slab is never larger than
+   * the payload's blocks not yet given out: a 9 kB file gets a 12 kB slab, not 256 kB (10,000 small
+   * files allocated 2.5 GB of slabs they never filled, docs/bench.md).
    */
   private slabPart(blocks: number): Buffer {
     const n = blocks * BLOCK;
-    if (this.slabUsed + n > SLAB) {
-      this.slab = Buffer.allocUnsafeSlow(SLAB);
+    if (this.slabUsed + n > this.slab.length) {
+      const left = Math.ceil(this.length / BLOCK) * BLOCK - this.slabbed;
+      this.slab = Buffer.allocUnsafeSlow(Math.max(n, Math.min(SLAB, left)));
+      this.slabbed += this.slab.length;
       this.slabUsed = 0;
     }
     const part = this.slab.subarray(this.slabUsed, this.slabUsed + n);
