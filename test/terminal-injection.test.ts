@@ -26,6 +26,24 @@ describe('display()', () => {
     expect(out).toEqual({ name: display(s), n: 3, list: [display(s), null, { deep: display(s) }] });
     expect(data.name).toBe(s);
   });
+
+  it('displayAll shares what needs no escaping and copies only the way to what does', () => {
+    const s = 'evil\u001b[2J';
+    const clean = { name: 'dense_1', shape: [null, 8], weights: [{ name: 'kernel' }] };
+    expect(displayAll(clean)).toBe(clean);
+    const data = { a: clean, b: [clean, { name: s }], n: 1 };
+    const out = displayAll(data);
+    expect(out).not.toBe(data);
+    expect(out.a).toBe(clean);
+    expect(out.b).not.toBe(data.b);
+    expect(out.b[0]).toBe(clean);
+    expect(out.b[1]).toEqual({ name: display(s) });
+    expect(data.b[1]!.name).toBe(s);
+    // Keys in their order, an own "__proto__" key kept as the deep copy kept it (as the prototype).
+    expect(Object.keys(displayAll({ x: 1, y: s, z: 2 }))).toEqual(['x', 'y', 'z']);
+    const proto = JSON.parse('{"__proto__": {"polluted": "x"}, "k": 1}');
+    expect(Object.hasOwn(displayAll(proto), '__proto__')).toBe(false);
+  });
 });
 
 describe('hostile files on every text output', () => {

@@ -29,16 +29,59 @@ export function display(s: string): string {
   return ANY_UNSAFE.test(s) ? s.replace(UNSAFE, escaped) : s;
 }
 
-/** A copy of a report (or any plain data) with every string passed through display(). */
+/**
+ * A report (or any plain data) with every string passed through display(). Copy on write: an array
+ * or a plain object none of whose strings needs escaping is returned as it is, so the table of a
+ * 2,000-layer report copies nothing (a deep copy of every report was ≈ 2 % of such a run and a
+ * good part of its garbage, docs/bench.md). The renderers only read what they are given.
+ * Anything else (a Map, a class instance, an object with an own `__proto__` key, whose copy would
+ * lose it) is copied as before, so the result reads exactly as the old deep copy did.
+ */
 export function displayAll<T>(value: T): T {
   if (typeof value === 'string') return display(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => displayAll(v)) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = displayAll(v);
-    return out as T;
-  }
+  if (Array.isArray(value)) return displayArray(value) as T;
+  if (value !== null && typeof value === 'object') return displayObject(value as Record<string, unknown>) as T;
   return value;
+}
+
+function displayArray(value: unknown[]): unknown[] {
+  // Array.prototype.map keeps holes and the array's class: anything but a plain, dense array is copied so.
+  if (Object.getPrototypeOf(value) !== Array.prototype || hasHoles(value)) return value.map((v: unknown) => displayAll(v));
+  let out: unknown[] | null = null;
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    const d = displayAll(v);
+    if (out) out.push(d);
+    else if (d !== v) {
+      out = value.slice(0, i);
+      out.push(d);
+    }
+  }
+  return out ?? value;
+}
+
+function hasHoles(value: unknown[]): boolean {
+  for (let i = 0; i < value.length; i++) if (!(i in value)) return true;
+  return false;
+}
+
+function displayObject(value: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(value);
+  let out: Record<string, unknown> | null = null;
+  if (Object.getPrototypeOf(value) !== Object.prototype || Object.hasOwn(value, '__proto__')) out = {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = value[k];
+    const d = displayAll(v);
+    if (out) out[k] = d;
+    else if (d !== v) {
+      // The first string that needs escaping: the keys before it copied as they are.
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = value[keys[j]!];
+      out[k] = d;
+    }
+  }
+  return out ?? value;
 }
 
 /** Characters JSON.stringify leaves raw that a terminal acts on (it escapes C0 controls itself). */

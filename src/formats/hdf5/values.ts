@@ -10,7 +10,12 @@ import type { AttrValue } from './native/types.js';
 export function nameList(v: AttrValue): string[] {
   if (v === null) return [];
   if (typeof v === 'string') return [v];
-  if (Array.isArray(v)) return v.flat(Infinity as 1).filter((x): x is string => typeof x === 'string');
+  if (Array.isArray(v)) {
+    // A flat list of strings (every weight_names of a Keras file) is copied as it is; flat(Infinity),
+    // generic and slow while cold, only for nested lists (2,000 calls on a 2,000-layer file).
+    if (v.every((x) => typeof x === 'string')) return v.slice() as string[];
+    return v.flat(Infinity as 1).filter((x): x is string => typeof x === 'string');
+  }
   return [];
 }
 
