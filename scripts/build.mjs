@@ -53,7 +53,22 @@ const distUrls = {
 const LAZY = [
   { filter: /^(node:)?child_process$/, from: '/node_modules/commander/', contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });" },
   { filter: /^string-width$/, from: '/src/', contents: "let f; export default function stringWidth(s, o) { f ??= require('string-width').default; return f(s, o); }" },
+  ...lazyBuiltins(['node:fs/promises', 'node:os', 'node:stream', 'node:stream/promises', 'node:zlib', 'node:readline', 'node:crypto']),
 ];
+
+// Node's own modules that one model read from a local .h5 never calls, though the modules that
+// import them are loaded (the reader list loads every format; the CLI every command's helpers):
+// loading them costs ≈ 10 ms of a cold start's CPU (fs/promises brings readline, stream brings
+// Node's whole streams stack, zlib both). Each becomes an object with one getter per export that
+// loads the module on first use; the getters are listed from this Node's own module, and a name
+// another Node lacks reads undefined there as the direct import would.
+function lazyBuiltins(names) {
+  return names.map((name) => {
+    const keys = JSON.stringify(Object.keys(require(name)));
+    const contents = `let m; for (const k of ${keys}) Object.defineProperty(exports, k, { enumerable: true, get: () => (m ??= require(${JSON.stringify(name)}))[k] });`;
+    return { filter: new RegExp(`^${name}$`), from: '/src/', contents };
+  });
+}
 
 const lazyPackages = {
   name: 'lazy-packages',
