@@ -2,6 +2,7 @@
 // main thread, or, for a big batch, in a check worker thread (check-worker.ts); the outcome is the
 // same either way.
 import { EXIT, NotAModelError } from '../errors.js';
+import type { ModelSource, Report } from '../types.js';
 import { batchRow, errorEntry, skippedEntry, type BatchResult, type SkippedFile } from '../report/batch.js';
 import { terminalSafeJson } from '../report/display.js';
 import { exitFor, type CommonOptions, type Ctx } from './context.js';
@@ -25,16 +26,54 @@ export async function checkOne(ctx: Ctx, entry: Entry, o: OneOptions, expected: 
   const file = shownAs(entry.path);
   if (entry.problem) return { file, exitCode: EXIT.unreadable, error: entry.problem };
   try {
-    const report = applyExpectations(await ctx.engine.analyze(entry.path, {}), expected);
-    const kept = rowOnly ? { row: batchRow(report) } : { report };
-    // A paired weights file, a KerasHub preset's shards and task weights: their own rows are folded into its row.
-    return { file, ...kept, exitCode: exitFor(report.findings, o.failOn), ...(await pairedPaths(report, entry)) };
+    return await outcomeOfReport(await ctx.engine.analyze(entry.path, {}), entry, o, expected, rowOnly);
   } catch (err) {
-    // A file a walk found that its reader calls no model at all is skipped; named, it is an error line.
-    if (err instanceof NotAModelError && entry.walked) return { file, reason: 'not-a-model', message: oneLine(err) };
-    writeStack(ctx.io, err, o.debug ?? false);
-    return { file, exitCode: exitCodeOf(err), error: oneLine(err) };
+    return failedOutcome(ctx, entry, failureOf(err, o.debug ?? false), o);
   }
+}
+
+/**
+ * The same outcome from a model read elsewhere (check-read-ahead.ts: a worker thread reads the
+ * files, this thread analyses them): `analyzeSource` is the rest of what `analyze` does.
+ */
+export async function checkSource(ctx: Ctx, entry: Entry, source: ModelSource, o: OneOptions, expected: Expected, rowOnly: boolean): Promise<Outcome> {
+  try {
+    return await outcomeOfReport(await ctx.engine.analyzeSource!(source, {}), entry, o, expected, rowOnly);
+  } catch (err) {
+    return failedOutcome(ctx, entry, failureOf(err, o.debug ?? false), o);
+  }
+}
+
+async function outcomeOfReport(analysed: Report, entry: Entry, o: OneOptions, expected: Expected, rowOnly: boolean): Promise<Outcome> {
+  const report = applyExpectations(analysed, expected);
+  const kept = rowOnly ? { row: batchRow(report) } : { report };
+  // A paired weights file, a KerasHub preset's shards and task weights: their own rows are folded into its row.
+  return { file: shownAs(entry.path), ...kept, exitCode: exitFor(report.findings, o.failOn), ...(await pairedPaths(report, entry)) };
+}
+
+/**
+ * What a failed file comes to, as plain data (a worker thread sends it as it is): not a model at
+ * all, or an error with its exit code, its one line and, under --debug, its stack.
+ */
+export interface Failure {
+  notAModel: boolean;
+  exitCode: number;
+  line: string;
+  stack: string;
+}
+
+export function failureOf(err: unknown, debug: boolean): Failure {
+  let stack = '';
+  if (debug) writeStack({ stdout: { write: () => true }, stderr: { write: (s: string) => ((stack += s), true) }, isTTY: false, env: {} }, err, true);
+  return { notAModel: err instanceof NotAModelError, exitCode: exitCodeOf(err), line: oneLine(err), stack };
+}
+
+/** A file a walk found that its reader calls no model at all is skipped; named, it is an error line. */
+export function failedOutcome(ctx: Ctx, entry: Entry, f: Failure, o: OneOptions): Outcome {
+  const file = shownAs(entry.path);
+  if (f.notAModel && entry.walked) return { file, reason: 'not-a-model', message: f.line };
+  if (o.debug && f.stack) ctx.io.stderr.write(f.stack);
+  return { file, exitCode: f.exitCode, error: f.line };
 }
 
 /** The `--json` (and `--jsonl`) entry of an outcome. */

@@ -53,7 +53,7 @@ interface Thread {
  * bin/kerascope.js does: the bundle with its code cache); from the TypeScript sources (tests, tsx),
  * check-worker.ts through tsx's loader.
  */
-const spawnWorker: Spawn = (init, resourceLimits) => {
+export const spawnWorker: Spawn = (init, resourceLimits) => {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     const ts = JSON.stringify(new URL('./check-worker.ts', here).href);

@@ -5,13 +5,16 @@
 // writes it). The main thread keeps the order, prints and judges (check-threads.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { setTempRoot } from '../formats/temp.js';
-import { checkOne, doneOf, type Done, type Keep, type OneOptions } from './check-one.js';
+import { checkOne, doneOf, failureOf, type Done, type Failure, type Keep, type OneOptions } from './check-one.js';
+import type { ModelSource } from '../types.js';
 import type { Ctx } from './context.js';
 import { defaultEngine } from './engine.js';
 import type { Expected } from './expectations.js';
 import type { Entry } from './paths.js';
 
 export interface WorkerInit {
+  /** 'analyse' (the default): each file's whole outcome (--threads); 'read': only its model, read (check-read-ahead.ts). */
+  role?: 'analyse' | 'read';
   options: OneOptions;
   expected: Expected;
   /** What the main thread wants back for a file: its row, its report, or its --jsonl line. */
@@ -27,6 +30,9 @@ export interface Job {
 
 export type Reply = { id: number; done: Done } | { stderr: string };
 
+/** A read-ahead worker's answer: the model read, or why not (as plain data). */
+export type ReadReply = { id: number; source: ModelSource } | { id: number; failure: Failure };
+
 export function runCheckWorker(): void {
   const port = parentPort;
   if (!port) throw new Error('a check worker runs in a worker thread');
@@ -35,9 +41,19 @@ export function runCheckWorker(): void {
   const send = (r: Reply) => port.postMessage(r);
   // --debug stack traces go to the main thread's standard error.
   const ctx: Ctx = { io: { stdout: { write: () => true }, stderr: { write: (s: string) => send({ stderr: s }) }, isTTY: false, env: process.env }, engine: defaultEngine() };
+  if (init.role === 'read') return void port.on('message', (job: Job) => void readOne(ctx, job, init.options.debug ?? false).then((r) => port.postMessage(r)));
   port.on('message', (job: Job) => {
     // checkOne turns every error into the file's outcome; anything else ends this thread, and the
     // main thread says so on the file's row.
     void checkOne(ctx, job.entry, init.options, init.expected, init.keep === 'row').then((outcome) => send({ id: job.id, done: doneOf(outcome, init.keep) }));
   });
+}
+
+/** One file read, for the main thread to analyse (check-read-ahead.ts). */
+async function readOne(ctx: Ctx, job: Job, debug: boolean): Promise<ReadReply> {
+  try {
+    return { id: job.id, source: await ctx.engine.readSource!(job.entry.path) };
+  } catch (err) {
+    return { id: job.id, failure: failureOf(err, debug) };
+  }
 }

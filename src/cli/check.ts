@@ -6,7 +6,8 @@ import { EXIT, UsageError } from '../errors.js';
 import { errorEntry, foldPairedWeights, renderBatch, skippedEntry, type BatchResult, type SkippedFile } from '../report/batch.js';
 import { display } from '../report/display.js';
 import { isRemote } from '../formats/remote/address.js';
-import { checkOne, doneOf, isSkipped, jsonLine, type Done, type Keep, type Outcome } from './check-one.js';
+import { checkOne, checkSource, doneOf, failedOutcome, isSkipped, jsonLine, type Done, type Keep, type Outcome } from './check-one.js';
+import { READ_AHEAD_MIN, READ_AHEAD_WINDOW, type ReadResult } from './check-read-ahead.js';
 import { color, json, width, type CommonOptions, type Ctx } from './context.js';
 import { loadExpectations, type ExpectOptions, type Expected } from './expectations.js';
 import { deliver, formatOf, type OutputOptions } from './output.js';
@@ -29,19 +30,42 @@ const inMainThread = (e: Entry): boolean => e.problem !== undefined || e.path ==
 
 /**
  * What `take` keeps of each file's outcome, in the order of `entries` (`take` sees each as it
- * finishes), analysed on worker threads when --threads says so, else in this thread.
+ * finishes), analysed on worker threads when --threads says so, else in this thread — with a
+ * worker thread reading ahead for it when the files are many and all local (check-read-ahead.ts).
  */
 async function checkAll<R>(ctx: Ctx, entries: Entry[], o: CheckOptions, expected: Expected, keep: Keep, take: (d: Done) => R): Promise<R[]> {
   const here = (e: Entry): Promise<Done> => checkOne(ctx, e, o, expected, keep === 'row').then((x) => doneOf(x, keep));
   const progress = ctx.io.stderr.isTTY === true ? ctx.io.stderr : null;
   const count = ctx.engine.threadSafe ? threadCount(o.threads) : 0;
   const threads = count > 0 ? new (await import('./check-threads.js')).CheckThreads({ count, init: { options: { failOn: o.failOn, debug: o.debug }, expected, keep }, stderr: ctx.io.stderr, inMain: here }) : null;
-  const work = (e: Entry): Promise<Done> => (threads && !inMainThread(e) ? threads.check(e) : here(e));
+  const readAhead = o.threads === undefined && readsAhead(ctx, entries) ? new (await import('./check-read-ahead.js')).ReadAhead({ init: { options: { failOn: o.failOn, debug: o.debug }, expected, keep }, stderr: ctx.io.stderr }) : null;
+  const afterRead = (e: Entry, r: ReadResult): Promise<Done> => {
+    if (r === null) return here(e);
+    const x = 'source' in r ? checkSource(ctx, e, r.source, o, expected, keep === 'row') : Promise.resolve(failedOutcome(ctx, e, r.failure, o));
+    return x.then((y) => doneOf(y, keep));
+  };
+  const work = (e: Entry): Promise<Done> => {
+    if (threads && !inMainThread(e)) return threads.check(e);
+    if (readAhead && !inMainThread(e)) return readAhead.read(e).then((r) => afterRead(e, r));
+    return here(e);
+  };
+  const inFlight = readAhead ? Math.max(o.jobs, READ_AHEAD_WINDOW) : o.jobs * Math.max(1, count);
   try {
-    return await runPool(entries, o.jobs * Math.max(1, count), (e) => work(e).then(take), progress, (e) => display(e.path));
+    return await runPool(entries, inFlight, (e) => work(e).then(take), progress, (e) => display(e.path));
   } finally {
-    await threads?.close();
+    await Promise.all([threads?.close(), readAhead?.close()]);
   }
+}
+
+/**
+ * A worker reads ahead when the library can be split in two and the files are many and local: a
+ * batch with standard input or a URL keeps to --jobs files at once (a remote server is not asked
+ * for 32 files together).
+ */
+function readsAhead(ctx: Ctx, entries: Entry[]): boolean {
+  const e = ctx.engine;
+  const remote = entries.some((x) => x.path === STDIN_ARG || isRemote(x.path));
+  return e.threadSafe === true && !!e.readSource && !!e.analyzeSource && entries.length >= READ_AHEAD_MIN && !remote;
 }
 
 const outcomeOf = (d: Done): Outcome => (d as { outcome: Outcome }).outcome;

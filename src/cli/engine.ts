@@ -2,7 +2,7 @@
 // imports) so that `--help` and usage errors never pay for them; injectable so tests can drive the
 // CLI with hand-made reports.
 import type { AnalyzeOptions } from '../analyze.js';
-import type { Report } from '../types.js';
+import type { ModelSource, Report } from '../types.js';
 import type { ValuesSummary } from '../diff/index.js';
 import type { Out } from './io.js';
 
@@ -12,6 +12,12 @@ export interface Engine {
   /** The library's own analysis: `check`'s worker threads may run it, each making its own (a test's fake engine stays in the main thread). */
   threadSafe?: boolean;
   analyze(file: string, opts: AnalyzeOptions): Promise<Report>;
+  /**
+   * `analyze` in its two halves, for `check`'s read-ahead thread (check-read-ahead.ts): the file
+   * read (in a worker thread), then analysed (in this one). Absent: `analyze` only.
+   */
+  readSource?(file: string): Promise<ModelSource>;
+  analyzeSource?(source: ModelSource, opts: AnalyzeOptions): Promise<Report>;
   /** A model that comes as a stream (standard input, FILE `-`: stdin.ts), named `name`. */
   analyzeStream?(stream: AsyncIterable<Uint8Array>, name: string, opts: { batch?: number }): Promise<Report>;
   /** The rule registry as text, for `kerascope layers`. */
@@ -26,6 +32,14 @@ export function defaultEngine(): Engine {
     async analyze(file, opts) {
       const { analyze } = await import('../index.js');
       return analyze(file, opts);
+    },
+    async readSource(file) {
+      const { readSource } = await import('../index.js');
+      return readSource(file);
+    },
+    async analyzeSource(source, opts) {
+      const { analyzeSource } = await import('../index.js');
+      return analyzeSource(source, opts);
     },
     async analyzeStream(stream, name, opts) {
       const { analyzeStream } = await import('../index.js');

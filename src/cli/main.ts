@@ -10,7 +10,7 @@ import { withStdin } from './stdin.js';
 import { fail } from './outcome.js';
 import { GRAPH_FORMATS, runGraph } from './graph.js';
 import { addTableOptions, wholeNumber } from './table-options.js';
-import { DEFAULT_THREADS } from './threads.js';
+import { READ_AHEAD_MIN } from './threads.js';
 import { registerDiff } from './diff.js';
 import { withExpectOptions } from './expectations.js';
 import { withOutput } from './output.js';
@@ -119,7 +119,7 @@ function buildProgram(ctx: Ctx, setCode: Setter): Command {
   withOutput(withExpectOptions(judged(program.command('check').argument('<paths...>'))))
     .description('check many files: files, folders (recursive; symlinks out of a folder are skipped), globs and URLs; one table, the worst exit code')
     .option('--jobs <n>', 'files analysed at once (in each thread)', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 2)
-    .option('--threads <n>', `worker threads analysing the files, same output (default ${DEFAULT_THREADS}: this thread only)`, wholeNumber(0))
+    .option('--threads <n>', `worker threads analysing the files, same output (default: this thread analyses while, from ${READ_AHEAD_MIN} local files on, one worker thread reads ahead; 0: this thread only)`, wholeNumber(0))
     .option('--shard <i/N>', 'check only the i-th of N shares of the files (by a hash of each path; 1-based, as --shard 1/4)')
     .option('--jsonl', 'print one JSON line per file as it finishes (nothing is kept in memory)')
     .option('--resume <file>', 'skip the files a previous --jsonl output already lists')
