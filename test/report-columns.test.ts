@@ -6,6 +6,7 @@ import stringWidth from 'string-width';
 import { analyze } from '../src/index.js';
 import { layerRange, parseColumns, share } from '../src/report/columns.js';
 import { renderTable } from '../src/report/table.js';
+import { singularCounts } from '../src/report/plural.js';
 import { run } from './cli-harness.js';
 
 const model = (name: string) => `fixtures/keras/models/${name}.keras`;
@@ -142,5 +143,16 @@ describe('terminal polish', () => {
     const r = await run(['explain', 'fixtures/tfjs/seed-lstm/model.json', 'dense_29']);
     expect(r.stdout).toContain('dense_29 (Dense): 1 unit × (17 inputs + 1 bias) = 18');
     expect(r.stdout).not.toMatch(/\b1 units/);
+  });
+
+  it('the singular pass copies only the layers it changes (the seed model: dense_29 has 1 unit)', async () => {
+    const report = await analyze('fixtures/tfjs/seed-lstm/model.json');
+    // The analysed report is singular already: dense_29's formula put back as a rule writes it.
+    const plural = (text: string) => text.replace('1 unit ×', '1 units ×');
+    const raw = { ...report, layers: report.layers.map((l) => (l.name === 'dense_29' ? { ...l, formula: plural(l.formula ?? '') } : l)) };
+    const out = singularCounts(raw);
+    expect(out.layers.find((l) => l.name === 'dense_29')!.formula).toContain('1 unit × (17 inputs');
+    for (const [i, l] of raw.layers.entries()) expect(out.layers[i] === l, l.name).toBe(l.name !== 'dense_29');
+    expect(out.findings).toBe(raw.findings);
   });
 });

@@ -84,42 +84,52 @@ function refName(n: Obj): string {
   return typeof n.class_name === 'string' ? n.class_name : '?';
 }
 
-/** `[module, name]` pairs an object refers to: `module`/`fn_module`, or a dotted `class_name`. */
-function references(n: Obj): [string, string][] {
-  const out: [string, string][] = [];
-  for (const key of ['module', 'fn_module']) {
-    if (typeof n[key] === 'string') out.push([n[key] as string, refName(n)]);
-  }
-  const cls = n.class_name;
-  if (!out.length && typeof cls === 'string' && /^[\w.]+\.\w+$/.test(cls)) {
-    const at = cls.lastIndexOf('.');
-    out.push([cls.slice(0, at), cls.slice(at + 1)]);
-  }
-  return out;
-}
-
+/**
+ * Each `[module, name]` an object refers to: `module`/`fn_module`, or a dotted `class_name`. Called
+ * per pair, no list made: nearly every object of a Keras 3 config names a keras module, and a
+ * reference to one is a finding only for the few APIs keraApi names.
+ */
 function moduleRefs(v: Visit, ctx: Ctx): void {
   const n = v.node;
-  const lambdaish = v.keys.some((k) => k.endsWith('_type') && (n[k] === 'lambda' || n[k] === 'function'));
-  for (const [mod, name] of references(n)) {
-    const kind = classifyModule(mod);
-    const what = `${owner(v, ctx)}${v.key && !v.isLayer ? ` (\`${v.key}\`)` : ''} refers to ${q(`${mod}.${name}`)}`;
-    if (kind === 'keras') keraApi(v, ctx, name, what);
-    else if (kind === 'deny') denied(v, ctx, mod, name, what);
-    else if (!lambdaish && !isCustom(n)) {
-      ctx.out.push(finding('medium', 'module-unknown', v.layer,
-        `${what}, a module outside Keras's packages: Keras before 3.9 imports it while loading, later versions refuse it.`));
-    }
+  const mod = n.module;
+  const fnMod = n.fn_module;
+  if (typeof mod === 'string') moduleRef(v, ctx, mod, refName(n));
+  if (typeof fnMod === 'string') moduleRef(v, ctx, fnMod, refName(n));
+  const cls = n.class_name;
+  if (typeof mod !== 'string' && typeof fnMod !== 'string' && typeof cls === 'string' && /^[\w.]+\.\w+$/.test(cls)) {
+    const at = cls.lastIndexOf('.');
+    moduleRef(v, ctx, cls.slice(0, at), cls.slice(at + 1));
   }
 }
 
-function keraApi(v: Visit, ctx: Ctx, name: string, what: string): void {
+function moduleRef(v: Visit, ctx: Ctx, mod: string, name: string): void {
+  const kind = classifyModule(mod);
+  if (kind === 'keras') return keraApi(v, ctx, name, mod);
+  const what = refText(v, ctx, mod, name);
+  if (kind === 'deny') denied(v, ctx, mod, name, what);
+  else if (!lambdaish(v) && !isCustom(v.node)) {
+    ctx.out.push(finding('medium', 'module-unknown', v.layer,
+      `${what}, a module outside Keras's packages: Keras before 3.9 imports it while loading, later versions refuse it.`));
+  }
+}
+
+/** "Dense layer "d" (`kernel_initializer`) refers to "mod.name"": worded only for a finding. */
+function refText(v: Visit, ctx: Ctx, mod: string, name: string): string {
+  return `${owner(v, ctx)}${v.key && !v.isLayer ? ` (\`${v.key}\`)` : ''} refers to ${q(`${mod}.${name}`)}`;
+}
+
+/** An object that stores a function (`X_type: "lambda"` or `"function"`): its module is said there. */
+function lambdaish(v: Visit): boolean {
+  return v.keys.some((k) => k.endsWith('_type') && (v.node[k] === 'lambda' || v.node[k] === 'function'));
+}
+
+function keraApi(v: Visit, ctx: Ctx, name: string, mod: string): void {
   if (NON_MODELING_APIS.has(name)) {
     ctx.out.push(finding('critical', 'keras-non-modeling-api', v.layer,
-      `${what}, a Keras API that is not a modelling object (files, downloads or safe mode): a known way to attack load_model (CVE-2025-8747, CVE-2025-9906).`));
+      `${refText(v, ctx, mod, name)}, a Keras API that is not a modelling object (files, downloads or safe mode): a known way to attack load_model (CVE-2025-8747, CVE-2025-9906).`));
   } else if (name === 'TFSMLayer') {
     ctx.out.push(finding('high', 'keras-tfsm-layer', v.layer,
-      `${what}, which loads and runs the TensorFlow SavedModel at the path in its config when the model is loaded.`));
+      `${refText(v, ctx, mod, name)}, which loads and runs the TensorFlow SavedModel at the path in its config when the model is loaded.`));
   }
 }
 
@@ -138,10 +148,15 @@ function denied(v: Visit, ctx: Ctx, mod: string, name: string, what: string): vo
 
 /** `package>Name`: a registered custom object (Keras 3 `registered_name`; legacy .h5 `class_name`). */
 function registeredName(n: Obj): string | null {
-  const reg = [n.registered_name, n.class_name].find((x): x is string => typeof x === 'string' && x.includes('>'));
-  if (reg === undefined) return null;
+  // registered_name first, then class_name (tested in turn: no list per object of the config).
+  const reg = registered(n.registered_name) ?? registered(n.class_name);
+  if (reg === null) return null;
   const [pkg, name] = reg.split('>');
   return pkg === 'Custom' && TF_KERAS_OPTIMIZERS.has(name ?? '') ? null : reg;
+}
+
+function registered(x: unknown): string | null {
+  return typeof x === 'string' && x.includes('>') ? x : null;
 }
 
 function libraryClass(pkg: string, module: unknown): boolean {

@@ -46,8 +46,10 @@ export const DANGEROUS_CODE_NAMES = new Set([
 /** Model container classes every era writes; not custom objects. */
 export const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 
+/** The package a dotted module name is in: what comes before its first dot (no list made: it runs for every object of a config). */
 export function rootOf(module: string): string {
-  return module.split('.')[0] ?? module;
+  const dot = module.indexOf('.');
+  return dot < 0 ? module : module.slice(0, dot);
 }
 
 export type ModuleClass = 'keras' | 'deny' | 'main' | 'other';

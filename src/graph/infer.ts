@@ -11,7 +11,7 @@ import { RuleBugError } from '../errors.js';
 import { evaluateLayer, UnknownClassError } from '../layers/evaluate.js';
 import { isInputClass, ruleFor } from '../layers/registry.js';
 import { prod } from '../layers/util.js';
-import type { LayerSpec, ModelGraph, TensorRef } from './types.js';
+import { allInputs, type LayerSpec, type ModelGraph, type TensorRef } from './types.js';
 import { fmtTensor, fromShape, toShape, UNKNOWN_TENSOR, type TensorShape } from './shape.js';
 import { evaluatePartial, type WeightAxis } from './partial.js';
 import { TensorTable, callKey, pinFact, tensorKey, type Pin } from './tensors.js';
@@ -142,7 +142,7 @@ class ModelInference {
   private statedFacts(): void {
     for (const spec of this.graph.layers) {
       for (const c of spec.calls) {
-        for (const ref of [...c.inputs, ...Object.values(c.kwargInputs).flat()]) {
+        for (const ref of allInputs(c.inputs, c.kwargInputs)) {
           if (!this.byName.has(ref.layer)) this.problems.push(`${spec.name} takes its input from ${ref.layer}, which is not in the model`);
           if (!ref.storedShape) continue;
           const stored = ref.storedShape;
@@ -217,7 +217,7 @@ class ModelInference {
 
   private tryCall(spec: LayerSpec, call: number, force: boolean): boolean {
     const c = spec.calls[call]!;
-    const refs = [...c.inputs, ...Object.values(c.kwargInputs).flat()];
+    const refs = allInputs(c.inputs, c.kwargInputs);
     if (!force && !refs.every((ref) => this.ready(ref))) return false;
     const inputs = c.inputs.map((ref) => this.read(ref));
     const kwargs = Object.fromEntries(Object.entries(c.kwargInputs).map(([k, refs]) => [k, refs.map((ref) => this.read(ref))]));
@@ -267,7 +267,7 @@ class ModelInference {
     const spec = r.spec;
     let outputs: TensorShape[] | null = null;
     const rule = ruleFor(spec.className, spec.module);
-    const failedInput = [...inputs, ...Object.values(kwargs).flat()].some((t) => t.failed);
+    const failedInput = allInputs(inputs, kwargs).some((t) => t.failed);
     if (failedInput) {
       // An input could not be worked out (its producer's rule failed, which is reported there).
       if (!r.rule && !r.inner && r.state === 'ok') r.state = 'no-shape';
@@ -311,7 +311,7 @@ class ModelInference {
     try {
       const out = evaluatePartial({ className: spec.className, module: spec.module, name: spec.name, config: spec.config, inputs, kwargs, callArgs, kerasVersion: this.version });
       checkSizes(out.rule, out.outputs);
-      const unbuilt = [...inputs, ...Object.values(kwargs).flat()].some((t) => t.unbuilt);
+      const unbuilt = allInputs(inputs, kwargs).some((t) => t.unbuilt);
       if (!r.rule) {
         r.rule = out.rule;
         r.weightAxes = out.weightAxes;
@@ -373,7 +373,7 @@ function referencedOutputs(graph: ModelGraph, keyOf: (ref: TensorRef) => string)
     const call = key.slice(0, key.lastIndexOf('\u0000'));
     out.set(call, Math.max(out.get(call) ?? 0, ref.tensor));
   };
-  for (const spec of graph.layers) for (const c of spec.calls) [...c.inputs, ...Object.values(c.kwargInputs).flat()].forEach(note);
+  for (const spec of graph.layers) for (const c of spec.calls) allInputs(c.inputs, c.kwargInputs).forEach(note);
   graph.outputs.forEach(note);
   return out;
 }
@@ -443,7 +443,7 @@ function nodeOffsets(graph: ModelGraph): Map<string, number> {
   const note = (ref: TensorRef): void => {
     maxRef.set(ref.layer, Math.max(maxRef.get(ref.layer) ?? 0, ref.node));
   };
-  for (const spec of graph.layers) for (const c of spec.calls) [...c.inputs, ...Object.values(c.kwargInputs).flat()].forEach(note);
+  for (const spec of graph.layers) for (const c of spec.calls) allInputs(c.inputs, c.kwargInputs).forEach(note);
   graph.outputs.forEach(note);
   const out = new Map<string, number>();
   for (const spec of graph.layers) {

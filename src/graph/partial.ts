@@ -10,6 +10,7 @@
 import type { Dim, Shape } from '../types.js';
 import { evaluateLayer, type LayerCallInput } from '../layers/evaluate.js';
 import { RuleError, type ExpectedWeight, type RuleOutput } from '../layers/types.js';
+import { allInputs } from './types.js';
 import { fromShape, isOpenAxis, isPartial, toShape, type Axis, type AxisSource, type TensorShape } from './shape.js';
 
 /** A weight axis that copies a positional input's axis. */
@@ -50,7 +51,7 @@ function probe(run: 0 | 1, k: number): number {
 }
 
 export function evaluatePartial(call: PartialCall): PartialOutput {
-  const all = [...call.inputs, ...Object.values(call.kwargs).flat()];
+  const all = allInputs(call.inputs, call.kwargs);
   if (!all.some(isPartial)) {
     const rule = evaluateLayer(plainCall(call, call.inputs.map((t) => toShape(t)!), mapKw(call.kwargs, (t) => toShape(t)!)));
     return { rule, outputs: rule.shapeUnknown ? null : rule.outputShapes.map(fromShape), weightAxes: new Map() };
@@ -72,12 +73,15 @@ export function evaluatePartial(call: PartialCall): PartialOutput {
 
 type Candidate = PartialOutput;
 
+/** The call with these shapes. Its fields named one by one: a rest pattern copied them generically, slowly while cold (runs for every call of every layer). */
 function plainCall(call: PartialCall, inputShapes: Shape[], kwargShapes: Record<string, Shape[]>): LayerCallInput {
-  const { inputs: _i, kwargs: _k, ...rest } = call;
-  return { ...rest, inputShapes, kwargShapes };
+  return { className: call.className, module: call.module, name: call.name, config: call.config, callArgs: call.callArgs, kerasVersion: call.kerasVersion, inputShapes, kwargShapes };
 }
 
 function mapKw<T, U>(kw: Record<string, T[]>, f: (t: T) => U): Record<string, U[]> {
+  const keys = Object.keys(kw);
+  // No keyword inputs (nearly every call): an empty record, without the entries and fromEntries lists.
+  if (keys.length === 0) return {};
   return Object.fromEntries(Object.entries(kw).map(([k, v]) => [k, v.map(f)]));
 }
 

@@ -171,15 +171,19 @@ function axisMarks(r: LayerResult): Pick<LayerReport, 'unknownAxes' | 'axesFromW
 
 type Counts = Pick<LayerReport, 'params' | 'trainableParams' | 'nonTrainableParams'> & { unknownTrainabilityParams: number; unknownSizeTensors: number };
 
+/** One pass over a layer's rows (it runs for every layer; four filtered lists each before). */
 function rowCounts(ws: WeightReport[]): Counts {
-  const total = (list: WeightReport[]): number => list.reduce((t, w) => t + rowParams(w), 0);
-  return {
-    params: total(ws),
-    trainableParams: total(ws.filter(isTrainable)),
-    nonTrainableParams: total(ws.filter(isFrozen)),
-    unknownTrainabilityParams: total(ws.filter(isUnknownTrainability)),
-    unknownSizeTensors: ws.filter(isUnknownSize).length,
-  };
+  const c: Counts = { params: 0, trainableParams: 0, nonTrainableParams: 0, unknownTrainabilityParams: 0, unknownSizeTensors: 0 };
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i]!;
+    const n = rowParams(w);
+    c.params += n;
+    if (isTrainable(w)) c.trainableParams += n;
+    if (isFrozen(w)) c.nonTrainableParams += n;
+    if (isUnknownTrainability(w)) c.unknownTrainabilityParams += n;
+    if (isUnknownSize(w)) c.unknownSizeTensors++;
+  }
+  return c;
 }
 
 /** A nested model owns what its layers own. */

@@ -9,6 +9,8 @@
 // Escaping is idempotent (its output holds only printable ASCII for what it replaced), so a string
 // displayed twice reads the same.
 
+import { mapShared } from './copy-on-write.js';
+
 /** C0 controls, DEL, C1 controls, line/paragraph separators, and the bidi controls of Unicode's UAX #9. */
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
@@ -47,17 +49,7 @@ export function displayAll<T>(value: T): T {
 function displayArray(value: unknown[]): unknown[] {
   // Array.prototype.map keeps holes and the array's class: anything but a plain, dense array is copied so.
   if (Object.getPrototypeOf(value) !== Array.prototype || hasHoles(value)) return value.map((v: unknown) => displayAll(v));
-  let out: unknown[] | null = null;
-  for (let i = 0; i < value.length; i++) {
-    const v = value[i];
-    const d = displayAll(v);
-    if (out) out.push(d);
-    else if (d !== v) {
-      out = value.slice(0, i);
-      out.push(d);
-    }
-  }
-  return out ?? value;
+  return mapShared(value, displayAll);
 }
 
 function hasHoles(value: unknown[]): boolean {

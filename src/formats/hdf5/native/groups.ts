@@ -22,7 +22,8 @@ export function groupLinks(src: BlockCache, messages: RawMessage[], s: Sizes): L
       links = denseObjects(src, info.heap, info.nameIndex, s, 'links').map((b) => link(new Cursor(b, 0, s.o, s.l)));
     }
   } else return null;
-  links.sort((a, b) => Buffer.compare(a.nameBytes, b.nameBytes));
+  // Most groups of a Keras file hold one or two links: sorting fewer than two is skipped (each sort made a work list).
+  if (links.length > 1) links.sort((a, b) => Buffer.compare(a.nameBytes, b.nameBytes));
   for (let i = 1; i < links.length; i++) if (links[i]!.nameBytes.equals(links[i - 1]!.nameBytes)) giveUp('two links with one name');
   return links;
 }
