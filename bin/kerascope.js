@@ -18,10 +18,11 @@ const CACHE = join(__dirname, '..', 'dist', 'bin', 'kerascope.cache');
 
 /** The bundle compiled (with `cachedData` when given) and run: its exports and its script. */
 function compileBundle(cachedData) {
-  // esbuild writes it in ASCII only: latin1 is the cheapest exact decoding.
+  // esbuild writes it in ASCII only: latin1 is the cheapest exact decoding. The file is already
+  // the function expression CommonJS wraps a module in (scripts/build.mjs): wrapping it here would
+  // make V8 flatten a second copy of its 860 kB before compiling.
   const source = readFileSync(BUNDLE, 'latin1');
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new vm.Script(wrapped, { filename: BUNDLE, cachedData: cachedData ?? undefined });
+  const script = new vm.Script(source, { filename: BUNDLE, cachedData: cachedData ?? undefined });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, BUNDLE, join(BUNDLE, '..'));
   return { script, cli: module.exports };

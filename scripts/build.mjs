@@ -94,7 +94,10 @@ async function bundle() {
     legalComments: 'none',
     minifyWhitespace: true,
     minifySyntax: true,
-    banner: { js: 'const __distUrl = (p) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", p)).href;' },
+    // The file is one function expression, CommonJS's module wrapper, that bin/kerascope.js compiles
+    // and calls as it is (no second copy of the text made by wrapping it at every start).
+    banner: { js: '(function (exports, require, module, __filename, __dirname) {const __distUrl = (p) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", p)).href;' },
+    footer: { js: '})' },
     // import() becomes require() (vm.Script has no loader for import(); Node's own modules and the
     // bundle's parts are all CommonJS-loadable).
     supported: { 'dynamic-import': false },
