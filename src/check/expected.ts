@@ -40,7 +40,8 @@ export function expectedFor(w: OwnedWeight, stored: readonly number[] | null): E
   const shape = w.weight.shape;
   const open = w.weight.partialShape ?? null;
   if (shape) {
-    const own = (w.leaf.weightAxes.get(w.weight.name) ?? []).flatMap((a, i) => (a.from?.kind === 'weights' && a.from.what === weightPath(w) ? [i] : []));
+    const axes = w.leaf.weightAxes.get(w.weight.name);
+    const own = axes ? axes.flatMap((a, i) => (a.from?.kind === 'weights' && a.from.what === weightPath(w) ? [i] : [])) : [];
     return { shape, open: null, fromStored: own };
   }
   if (!open || !stored || stored.length !== open.length || open.some((d, i) => d !== null && d !== stored[i])) return { shape: null, open, fromStored: [] };

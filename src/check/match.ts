@@ -59,8 +59,9 @@ class Matcher {
     };
     if (w.weight.duplicateOf) row.duplicateOf = w.weight.duplicateOf;
     if (e.fromStored.length && s) row.fromStored = e.fromStored;
-    const where = weightPath(w);
-    const expText = exp ? fmtShape(exp) : e.open ? fmtOpen(e.open) : '(unknown shape)';
+    // Worded only for a finding (a matching tensor, nearly every one, needs neither).
+    const where = (): string => weightPath(w);
+    const expText = (): string => (exp ? fmtShape(exp) : e.open ? fmtOpen(e.open) : '(unknown shape)');
     if (!s && w.leaf.state === 'no-shape') {
       // Its input declares no shape: Keras creates the weights only when the model is first called.
       row.status = 'unverified';
@@ -68,12 +69,12 @@ class Matcher {
       row.why = `${w.weight.why}; not stored, and the layer may never have been built (its input declares no shape)`;
     } else if (!s) {
       row.status = 'missing';
-      this.findings.push(err('weight-missing', w.leafPath, `${where}: expected ${expText} from ${w.weight.why}, not stored`));
+      this.findings.push(err('weight-missing', w.leafPath, `${where()}: expected ${expText()} from ${w.weight.why}, not stored`));
     } else if (!exp && !e.open) {
       row.status = 'unverified';
     } else if (!exp || !sameDims(exp, s.shape)) {
       row.status = 'shape-mismatch';
-      this.findings.push(err('weight-shape-mismatch', w.leafPath, `${where}: expected ${expText} from ${w.weight.why}, stored ${fmtShape(s.shape)}${hint}`));
+      this.findings.push(err('weight-shape-mismatch', w.leafPath, `${where()}: expected ${expText()} from ${w.weight.why}, stored ${fmtShape(s.shape)}${hint}`));
     }
     this.push(w.leaf, row);
   }

@@ -13,7 +13,7 @@ import { isInputClass, ruleFor } from '../layers/registry.js';
 import { prod } from '../layers/util.js';
 import { allInputs, type LayerSpec, type ModelGraph, type TensorRef } from './types.js';
 import { fmtTensor, fromShape, toShape, UNKNOWN_TENSOR, type TensorShape } from './shape.js';
-import { evaluatePartial, type WeightAxis } from './partial.js';
+import { evaluatePartial, NO_WEIGHT_AXES, type WeightAxis } from './partial.js';
 import { TensorTable, callKey, pinFact, tensorKey, type Pin } from './tensors.js';
 
 export type { Pin } from './tensors.js';
@@ -52,7 +52,7 @@ export interface LayerResult {
   /** The layer's own flag and every ancestor's. */
   trainable: boolean;
   /** For the build call: which input axis each weight axis copies (where an input size was open). */
-  weightAxes: Map<string, WeightAxis[]>;
+  weightAxes: ReadonlyMap<string, WeightAxis[]>;
 }
 
 export interface ModelResult {
@@ -109,7 +109,7 @@ class ModelInference {
     this.table = new TensorTable((message) => this.disagreements.push(message));
     const trainable = (opts.ancestorsTrainable ?? true) && graph.trainable;
     for (const spec of graph.layers) {
-      this.results.set(spec, { spec, parentPath: this.path, calls: [], rule: null, state: 'ok', problem: null, notes: [], inner: null, trainable: trainable && spec.trainable, weightAxes: new Map() });
+      this.results.set(spec, { spec, parentPath: this.path, calls: [], rule: null, state: 'ok', problem: null, notes: [], inner: null, trainable: trainable && spec.trainable, weightAxes: NO_WEIGHT_AXES });
     }
   }
 

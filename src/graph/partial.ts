@@ -35,7 +35,7 @@ export interface PartialOutput {
   /** One per output; null when the rule cannot tell (a Lambda without output_shape). */
   outputs: TensorShape[] | null;
   /** Per weight name, per axis: which input axis it copies. Empty when every size is known. */
-  weightAxes: Map<string, WeightAxis[]>;
+  weightAxes: ReadonlyMap<string, WeightAxis[]>;
 }
 
 export interface PartialCall extends Omit<LayerCallInput, 'inputShapes' | 'kwargShapes'> {
@@ -44,6 +44,9 @@ export interface PartialCall extends Omit<LayerCallInput, 'inputShapes' | 'kwarg
 }
 
 const MAX_RANK = 8;
+
+/** Every size known (nearly every layer): one shared empty map, read only, not one per call. */
+export const NO_WEIGHT_AXES: ReadonlyMap<string, WeightAxis[]> = new Map();
 
 /** Stand-in sizes: multiples of 7! (every usual group, head and stride count divides them), A and B never equal. */
 function probe(run: 0 | 1, k: number): number {
@@ -54,7 +57,7 @@ export function evaluatePartial(call: PartialCall): PartialOutput {
   const all = allInputs(call.inputs, call.kwargs);
   if (!all.some(isPartial)) {
     const rule = evaluateLayer(plainCall(call, call.inputs.map((t) => toShape(t)!), mapKw(call.kwargs, (t) => toShape(t)!)));
-    return { rule, outputs: rule.shapeUnknown ? null : rule.outputShapes.map(fromShape), weightAxes: new Map() };
+    return { rule, outputs: rule.shapeUnknown ? null : rule.outputShapes.map(fromShape), weightAxes: NO_WEIGHT_AXES };
   }
   const minRank = Math.max(1, ...all.filter((t) => !t.rankKnown).map((t) => t.axes.length));
   const ranks = all.every((t) => t.rankKnown) ? [0] : Array.from({ length: MAX_RANK - minRank + 1 }, (_, i) => minRank + i);
