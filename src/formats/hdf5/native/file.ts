@@ -286,14 +286,16 @@ export class NativeH5File implements H5Reader {
     if (!layout || !type || !space) giveUp('not a dataset');
     // Virtual datasets: the engine describes their sources to the audit.
     if (layout.kind === 'virtual') giveUp('virtual dataset');
-    const external = messagesOf(ms, MSG.externalFiles).flatMap((m) => externalFileList(m, this.src, this.s, true));
+    const externalMessages = messagesOf(ms, MSG.externalFiles);
+    const external = externalMessages.length ? externalMessages.flatMap((m) => externalFileList(m, this.src, this.s, true)) : [];
     if (space.kind === 'null') giveUp('dataset with a null dataspace');
     for (const m of ms) {
       if (m.type === MSG.fillValue || m.type === MSG.fillValueOld) checkFillValue(cursor(m, this.s), m.type === MSG.fillValueOld);
       else if (m.type === MSG.filterPipeline) checkFilterPipeline(cursor(m, this.s));
     }
     const shape = space.dims;
-    return {
+    // Fields named one by one, the external files last when there are any (no spread per dataset).
+    const meta: H5Meta = {
       type: type.cls,
       size: type.size,
       signed: type.signed,
@@ -302,8 +304,9 @@ export class NativeH5File implements H5Reader {
       shape,
       total_size: shape.reduce((n, d) => n * d, 1),
       chunks: layout.chunks,
-      ...(external.length ? { external_files: external } : {}),
     };
+    if (external.length) meta.external_files = external;
+    return meta;
   }
 
   /** Every link below `path`, depth first, each group's links by name (H5Lvisit's order). */

@@ -16,7 +16,9 @@ export function decodeAttribute(a: Attribute, heap: GlobalHeap, s: Sizes): unkno
   const size = storedSize(t, s);
   if (size === 0 || count * size > a.data.length) giveUp(`attribute ${a.name} holds less data than its shape`);
   const values: unknown[] = [];
-  for (let i = 0; i < count; i++) values.push(element(a.data.subarray(i * size, (i + 1) * size), t, heap, s));
+  // A vlen string (every name list h5py 3 writes) is read in place: no Buffer view per element.
+  const vlenText = t.cls === 3 && t.vlen;
+  for (let i = 0; i < count; i++) values.push(vlenText ? vlenString(a.data, i * size, t, heap, s) : element(a.data.subarray(i * size, (i + 1) * size), t, heap, s));
   return a.space.dims.length === 0 ? values[0] : values;
 }
 
@@ -35,7 +37,7 @@ function element(b: Buffer, t: Datatype, heap: GlobalHeap, s: Sizes): unknown {
       if (t.size === 8) return b.readDoubleLE(0);
       return giveUp(`float${t.size * 8} attribute`);
     case 3:
-      return t.vlen ? vlenString(b, t, heap, s) : text(b, t.cset);
+      return t.vlen ? vlenString(b, 0, t, heap, s) : text(b, t.cset);
     default:
       return giveUp(`attribute of datatype class ${t.cls}`);
   }
@@ -75,8 +77,9 @@ function text(bytes: Buffer, cset: number): string {
   }
 }
 
-function vlenString(b: Buffer, t: Datatype, heap: GlobalHeap, s: Sizes): string {
-  const c = new Cursor(b, 0, s.o, s.l);
+/** The vlen string whose 4-byte length and heap id start at `at` of `b`. */
+function vlenString(b: Buffer, at: number, t: Datatype, heap: GlobalHeap, s: Sizes): string {
+  const c = new Cursor(b, at, s.o, s.l, at + storedSize(t, s));
   const length = c.u32();
   const collection = c.addr();
   const index = c.u32();
