@@ -71,7 +71,11 @@ describe('check reads ahead on a worker thread', () => {
     // A stand-in worker: it reads nothing and exits on the second file.
     const code = `const { parentPort } = require('node:worker_threads');
       let n = 0;
-      parentPort.on('message', (j) => { if (++n === 2) process.exit(7); parentPort.postMessage({ id: j.id, failure: { notAModel: false, exitCode: 3, line: 'from the worker', stack: '' } }); });`;
+      parentPort.on('message', ({ jobs }) => {
+        const reads = [];
+        for (const j of jobs) { if (++n === 2) process.exit(7); reads.push({ id: j.id, failure: { notAModel: false, exitCode: 3, line: 'from the worker', stack: '' } }); }
+        parentPort.postMessage({ reads });
+      });`;
     const ahead = new ReadAhead({
       init: { options: { failOn: 'high' }, expected: { allow: new Set(), expect: [] }, keep: 'row' },
       stderr: { write: () => true },

@@ -13,7 +13,7 @@ import type { Worker } from 'node:worker_threads';
 import { makeTempDir, removeTempDir } from '../formats/temp.js';
 import type { Failure } from './check-one.js';
 import { spawnWorker, type Spawn } from './check-threads.js';
-import type { Job, ReadReply, WorkerInit } from './check-worker.js';
+import type { Job, ReadBatch, ReadReplies, WorkerInit } from './check-worker.js';
 import type { Out } from './io.js';
 import type { Entry } from './paths.js';
 import type { ModelSource } from '../types.js';
@@ -36,16 +36,16 @@ export interface ReadAheadOptions {
 export class ReadAhead {
   private worker: Worker | null;
   private readonly pending = new Map<number, (r: ReadResult) => void>();
+  /** Files asked for in this turn of the event loop, sent together at its end. */
+  private queue: Job[] = [];
   private readonly tempRoot = makeTempDir();
   private nextId = 0;
 
   constructor(o: ReadAheadOptions) {
     const worker = (o.spawn ?? spawnWorker)({ ...o.init, role: 'read', tempRoot: this.tempRoot }, {});
-    worker.on('message', (r: ReadReply | { stderr: string }) => {
-      if ('stderr' in r) return void o.stderr.write(r.stderr);
-      const resolve = this.pending.get(r.id);
-      this.pending.delete(r.id);
-      resolve?.('source' in r ? { source: r.source } : { failure: r.failure });
+    worker.on('message', (m: ReadReplies | { stderr: string }) => {
+      if ('stderr' in m) return void o.stderr.write(m.stderr);
+      for (const r of m.reads) this.settle(r.id, 'source' in r ? { source: r.source } : { failure: r.failure });
     });
     // An 'error' event is followed by 'exit': the files it held are read here.
     worker.on('error', () => {});
@@ -53,15 +53,28 @@ export class ReadAhead {
     this.worker = worker;
   }
 
-  /** The file read by the worker. */
+  /** The file read by the worker: asked for with the others asked for in the same turn of the event loop. */
   read(entry: Entry): Promise<ReadResult> {
-    const worker = this.worker;
-    if (!worker) return Promise.resolve(null);
+    if (!this.worker) return Promise.resolve(null);
     const id = this.nextId++;
     return new Promise<ReadResult>((resolve) => {
       this.pending.set(id, resolve);
-      worker.postMessage({ id, entry } satisfies Job);
+      if (this.queue.length === 0) setImmediate(() => this.flush());
+      this.queue.push({ id, entry });
     });
+  }
+
+  private flush(): void {
+    const jobs = this.queue;
+    this.queue = [];
+    if (this.worker) this.worker.postMessage({ jobs } satisfies ReadBatch);
+    else for (const j of jobs) this.settle(j.id, null);
+  }
+
+  private settle(id: number, r: ReadResult): void {
+    const resolve = this.pending.get(id);
+    this.pending.delete(id);
+    resolve?.(r);
   }
 
   /** Ends the worker and removes its temporary folder. */

@@ -32,6 +32,15 @@ export type Reply = { id: number; done: Done } | { stderr: string };
 
 /** A read-ahead worker's answer: the model read, or why not (as plain data). */
 export type ReadReply = { id: number; source: ModelSource } | { id: number; failure: Failure };
+/** Files go to a read-ahead worker, and come back, a few to a message: each message wakes a thread. */
+export interface ReadBatch {
+  jobs: Job[];
+}
+export interface ReadReplies {
+  reads: ReadReply[];
+}
+/** A read-ahead worker answers at least this often (in files), so the analysis never waits on a whole batch. */
+export const READ_REPLY_EVERY = 8;
 
 export function runCheckWorker(): void {
   const port = parentPort;
@@ -41,12 +50,25 @@ export function runCheckWorker(): void {
   const send = (r: Reply) => port.postMessage(r);
   // --debug stack traces go to the main thread's standard error.
   const ctx: Ctx = { io: { stdout: { write: () => true }, stderr: { write: (s: string) => send({ stderr: s }) }, isTTY: false, env: process.env }, engine: defaultEngine() };
-  if (init.role === 'read') return void port.on('message', (job: Job) => void readOne(ctx, job, init.options.debug ?? false).then((r) => port.postMessage(r)));
+  if (init.role === 'read') return void port.on('message', (batch: ReadBatch) => void readBatch(ctx, batch, init.options.debug ?? false, (r) => port.postMessage(r)));
   port.on('message', (job: Job) => {
     // checkOne turns every error into the file's outcome; anything else ends this thread, and the
     // main thread says so on the file's row.
     void checkOne(ctx, job.entry, init.options, init.expected, init.keep === 'row').then((outcome) => send({ id: job.id, done: doneOf(outcome, init.keep) }));
   });
+}
+
+/** A batch of files read one after another, answered READ_REPLY_EVERY files at a time. */
+async function readBatch(ctx: Ctx, batch: ReadBatch, debug: boolean, post: (r: ReadReplies) => void): Promise<void> {
+  let reads: ReadReply[] = [];
+  for (const job of batch.jobs) {
+    reads.push(await readOne(ctx, job, debug));
+    if (reads.length >= READ_REPLY_EVERY) {
+      post({ reads });
+      reads = [];
+    }
+  }
+  if (reads.length) post({ reads });
 }
 
 /** One file read, for the main thread to analyse (check-read-ahead.ts). */
