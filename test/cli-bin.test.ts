@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
 import { runChild } from './helpers/child.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,5 +22,18 @@ describe.runIf(built)('node bin/kerascope.js', () => {
     expect(r.status).toBe(3);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^kerascope: .*no-such-model\.h5: /);
+  });
+
+  // bin/kerascope.js ends with process.exit once nothing is pending: output larger than a pipe's
+  // buffer (64 kB on Linux) must still arrive whole, with the run's own exit code.
+  it('a report larger than a pipe buffer arrives whole through a pipe, as the CLI writes it in-process', async () => {
+    const argv = ['check', join(root, 'fixtures/keras/models/[a-d]*.keras'), '--json'];
+    let written = '';
+    const io = { stdout: { write: (s: string) => (written += s) }, stderr: { write: () => true }, isTTY: false, env: {} };
+    const code = await main(argv, io);
+    const r = await runChild(process.execPath, [join(root, 'bin', 'kerascope.js'), ...argv]);
+    expect(written.length).toBeGreaterThan(100_000);
+    expect(r.stdout).toBe(written);
+    expect(r.status).toBe(code);
   });
 });
