@@ -199,16 +199,19 @@ class ModelInference {
     }
   }
 
-  /** Whether the producer of a reference has run (a reference to a missing layer is "ready": unknown). */
-  private ready(ref: TensorRef): boolean {
-    return !this.byName.has(ref.layer) || this.table.has(this.keyOf(ref));
+  /**
+   * Whether the producer of a reference has run (a reference to a missing layer is "ready": unknown).
+   * `key`: the reference's keyOf when the caller has it (each key is a string built anew).
+   */
+  private ready(ref: TensorRef, key?: string): boolean {
+    return !this.byName.has(ref.layer) || this.table.has(key ?? this.keyOf(ref));
   }
 
   /** The shape of a referenced tensor, with what the file states merged in. */
-  private read(ref: TensorRef): TensorShape {
+  private read(ref: TensorRef, key?: string): TensorShape {
     const target = this.byName.get(ref.layer);
     if (!target) return UNKNOWN_TENSOR;
-    const { shape, filled, missing } = this.table.read(this.keyOf(ref));
+    const { shape, filled, missing } = this.table.read(key ?? this.keyOf(ref));
     if (missing) this.problems.push(`${ref.layer} has no output ${ref.tensor} (node ${ref.node})`);
     const producer = this.results.get(target)!;
     if (filled && !producer.notes.includes(FILLED_NOTE)) producer.notes.push(FILLED_NOTE);
@@ -217,11 +220,12 @@ class ModelInference {
 
   private tryCall(spec: LayerSpec, call: number, force: boolean): boolean {
     const c = spec.calls[call]!;
-    const refs = allInputs(c.inputs, c.kwargInputs);
-    if (!force && !refs.every((ref) => this.ready(ref))) return false;
-    const inputs = c.inputs.map((ref) => this.read(ref));
+    // The positional inputs' keys, made once for the readiness test, the reads and the call's record.
+    const keys = c.inputs.map((ref) => this.keyOf(ref));
+    if (!force && !(c.inputs.every((ref, i) => this.ready(ref, keys[i])) && Object.values(c.kwargInputs).every((refs) => refs.every((ref) => this.ready(ref))))) return false;
+    const inputs = c.inputs.map((ref, i) => this.read(ref, keys[i]));
     const kwargs = Object.fromEntries(Object.entries(c.kwargInputs).map(([k, refs]) => [k, refs.map((ref) => this.read(ref))]));
-    this.evaluate(this.results.get(spec)!, call, inputs, kwargs, c.inputs.map((ref) => this.keyOf(ref)), c.callArgs);
+    this.evaluate(this.results.get(spec)!, call, inputs, kwargs, keys, c.callArgs);
     return true;
   }
 

@@ -103,6 +103,6 @@ export class TensorTable {
       cached = { shape, filled: stated && (!base.rankKnown || base.axes.some((a) => a.unknown)) };
       this.merged.set(key, cached);
     }
-    return { ...cached, missing };
+    return { shape: cached.shape, filled: cached.filled, missing };
   }
 }
