@@ -7,7 +7,7 @@ import { batchRow, errorEntry, skippedEntry, type BatchResult, type SkippedFile 
 import { terminalSafeJson } from '../report/display.js';
 import { exitFor, type CommonOptions, type Ctx } from './context.js';
 import { applyExpectations, type Expected } from './expectations.js';
-import { exitCodeOf, oneLine, writeStack } from './outcome.js';
+import { exitCodeOf, oneLine, stackText } from './outcome.js';
 import { pairedPaths } from './paired.js';
 import type { Entry } from './paths.js';
 import { shownAs } from './stdin.js';
@@ -63,9 +63,7 @@ export interface Failure {
 }
 
 export function failureOf(err: unknown, debug: boolean): Failure {
-  let stack = '';
-  if (debug) writeStack({ stdout: { write: () => true }, stderr: { write: (s: string) => ((stack += s), true) }, isTTY: false, env: {} }, err, true);
-  return { notAModel: err instanceof NotAModelError, exitCode: exitCodeOf(err), line: oneLine(err), stack };
+  return { notAModel: err instanceof NotAModelError, exitCode: exitCodeOf(err), line: oneLine(err), stack: debug ? stackText(err) : '' };
 }
 
 /** A file a walk found that its reader calls no model at all is skipped; named, it is an error line. */

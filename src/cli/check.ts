@@ -7,7 +7,7 @@ import { errorEntry, foldPairedWeights, renderBatch, skippedEntry, type BatchRes
 import { display } from '../report/display.js';
 import { isRemote } from '../formats/remote/address.js';
 import { checkOne, checkSource, doneOf, failedOutcome, isSkipped, jsonLine, type Done, type Keep, type Outcome } from './check-one.js';
-import { READ_AHEAD_MIN, READ_AHEAD_WINDOW, type ReadResult } from './check-read-ahead.js';
+import { READ_AHEAD_MIN, READ_AHEAD_WINDOW, ReadAhead, type ReadResult } from './check-read-ahead.js';
 import { color, json, width, type CommonOptions, type Ctx } from './context.js';
 import { loadExpectations, type ExpectOptions, type Expected } from './expectations.js';
 import { deliver, formatOf, type OutputOptions } from './output.js';
@@ -25,8 +25,10 @@ export interface CheckOptions extends CommonOptions, OutputOptions, ExpectOption
   resume?: string;
 }
 
-/** Standard input and remote files are read by the main thread; a PATH that gave no file needs no analysis. */
-const inMainThread = (e: Entry): boolean => e.problem !== undefined || e.path === STDIN_ARG || isRemote(e.path);
+/** Standard input and remote files are read by the main thread. */
+const readInMain = (e: Entry): boolean => e.path === STDIN_ARG || isRemote(e.path);
+/** …and a PATH that gave no file needs no analysis. */
+const inMainThread = (e: Entry): boolean => e.problem !== undefined || readInMain(e);
 
 /**
  * What `take` keeps of each file's outcome, in the order of `entries` (`take` sees each as it
@@ -37,8 +39,9 @@ async function checkAll<R>(ctx: Ctx, entries: Entry[], o: CheckOptions, expected
   const here = (e: Entry): Promise<Done> => checkOne(ctx, e, o, expected, keep === 'row').then((x) => doneOf(x, keep));
   const progress = ctx.io.stderr.isTTY === true ? ctx.io.stderr : null;
   const count = ctx.engine.threadSafe ? threadCount(o.threads) : 0;
-  const threads = count > 0 ? new (await import('./check-threads.js')).CheckThreads({ count, init: { options: { failOn: o.failOn, debug: o.debug }, expected, keep }, stderr: ctx.io.stderr, inMain: here }) : null;
-  const readAhead = o.threads === undefined && readsAhead(ctx, entries) ? new (await import('./check-read-ahead.js')).ReadAhead({ init: { options: { failOn: o.failOn, debug: o.debug }, expected, keep }, stderr: ctx.io.stderr }) : null;
+  const init = { options: { failOn: o.failOn, debug: o.debug }, expected, keep };
+  const threads = count > 0 ? new (await import('./check-threads.js')).CheckThreads({ count, init, stderr: ctx.io.stderr, inMain: here }) : null;
+  const readAhead = o.threads === undefined && readsAhead(ctx, entries) ? new ReadAhead({ init, stderr: ctx.io.stderr }) : null;
   const afterRead = (e: Entry, r: ReadResult): Promise<Done> => {
     if (r === null) return here(e);
     const x = 'source' in r ? checkSource(ctx, e, r.source, o, expected, keep === 'row') : Promise.resolve(failedOutcome(ctx, e, r.failure, o));
@@ -64,8 +67,7 @@ async function checkAll<R>(ctx: Ctx, entries: Entry[], o: CheckOptions, expected
  */
 function readsAhead(ctx: Ctx, entries: Entry[]): boolean {
   const e = ctx.engine;
-  const remote = entries.some((x) => x.path === STDIN_ARG || isRemote(x.path));
-  return e.threadSafe === true && !!e.readSource && !!e.analyzeSource && entries.length >= READ_AHEAD_MIN && !remote;
+  return e.threadSafe === true && !!e.readSource && !!e.analyzeSource && entries.length >= READ_AHEAD_MIN && !entries.some(readInMain);
 }
 
 const outcomeOf = (d: Done): Outcome => (d as { outcome: Outcome }).outcome;

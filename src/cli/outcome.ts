@@ -29,10 +29,15 @@ export function errorLine(err: unknown, file: string | null): string {
 }
 
 export function writeStack(io: Io, err: unknown, debug: boolean): void {
-  if (!debug || !(err instanceof Error)) return;
-  if (err.stack) io.stderr.write(err.stack.split('\n').map(display).join('\n') + '\n');
+  if (debug) io.stderr.write(stackText(err));
+}
+
+/** What --debug prints of an error: its stack, escaped, then its cause's; '' for a non-Error. */
+export function stackText(err: unknown): string {
+  if (!(err instanceof Error)) return '';
+  const own = err.stack ? err.stack.split('\n').map(display).join('\n') + '\n' : '';
   // A rule's bug (errors.ts RuleBugError) carries the rule's own error: where the bug is.
-  if (err.cause instanceof Error) writeStack(io, err.cause, debug);
+  return own + (err.cause instanceof Error ? stackText(err.cause) : '');
 }
 
 /** Report the error on stderr and return its exit code. */
