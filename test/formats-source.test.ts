@@ -9,6 +9,7 @@ import { readPayload } from '../src/formats/hdf5/read.js';
 import { readModelFrom, readWeightsFrom } from '../src/formats/index.js';
 import { FileSource, WHOLE_FILE_MAX } from '../src/formats/file-source.js';
 import { MemorySource, type ByteRange, type ByteSource } from '../src/formats/source.js';
+import { BlockCache } from '../src/formats/hdf5/native/blocks.js';
 import { writeKeras3WeightsH5, writeLegacyH5 } from '../fixtures/builder/h5.js';
 import { buildKerasZip } from '../fixtures/builder/zip.js';
 
@@ -86,6 +87,10 @@ describe('local file and memory sources', () => {
       expect(Buffer.from(l.readNow(10, 3)).toString()).toBe('bbb');
       // What readers were handed is still what is counted, not what was read at open.
       expect(s.bytesRead).toBe(3);
+      // The small one's reads are views of what it holds: the HDF5 block cache keeps them, uncopied.
+      expect([s.inMemory, l.inMemory]).toEqual([true, false]);
+      const cache = new BlockCache(s, 0, s.size);
+      expect(cache.read(5000, 4).buffer).toBe(s.readNow(0, 1).buffer);
       const into = new Uint8Array(8);
       expect(Buffer.from(s.readNow(0, 2, into)).toString()).toBe('aa');
       expect(Buffer.from(into.subarray(0, 2)).toString()).toBe('aa');

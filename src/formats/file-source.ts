@@ -97,6 +97,11 @@ export class FileSource extends BaseSource {
     return super.readNow!;
   }
 
+  /** A small file held whole: its reads are views of that one buffer. */
+  override get inMemory(): boolean {
+    return this.whole !== null;
+  }
+
   get local(): LocalBytes {
     return { path: this.path, offset: 0, whole: true };
   }

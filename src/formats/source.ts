@@ -53,6 +53,11 @@ export interface ByteSource {
    * rather than after most of them. Absent: no such bound.
    */
   readonly transferLeft?: number;
+  /**
+   * Every read is a view of bytes already in memory (a buffer, a small file read whole at open): a
+   * reader may keep what it is given rather than copy it. Absent or false: reads are fresh bytes.
+   */
+  readonly inMemory?: boolean;
   /** `length` bytes at `offset` as a source of their own, read in place (a STORED zip member). */
   window(offset: number, length: number, name: string): ByteSource;
   /** The host file behind the bytes, when there is one. */
@@ -114,6 +119,11 @@ export abstract class BaseSource implements ByteSource {
     return undefined;
   }
 
+  /** Reads are fresh bytes by default. */
+  get inMemory(): boolean {
+    return false;
+  }
+
   async read(offset: number, length: number): Promise<Uint8Array> {
     checkRange(this.name, this.size, offset, length);
     const b = await this.fetch(offset, length);
@@ -163,6 +173,10 @@ class WindowSource extends BaseSource {
     return this.parent.transferLeft;
   }
 
+  override get inMemory(): boolean {
+    return this.parent.inMemory;
+  }
+
   override get readCached(): ((offset: number, length: number) => Uint8Array | null) | undefined {
     const cached = this.parent.readCached;
     return cached && ((offset, length) => {
@@ -195,6 +209,10 @@ export class MemorySource extends BaseSource {
       into.set(b);
       return into.subarray(0, length);
     };
+  }
+
+  override get inMemory(): boolean {
+    return true;
   }
 
   get local(): undefined {

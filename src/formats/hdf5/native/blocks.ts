@@ -23,6 +23,8 @@ export interface PositionalBytes {
   readMany(ranges: readonly Range[]): Promise<Uint8Array[]>;
   /** Bytes already at hand (a remote source's read-ahead), at once, or null. */
   readonly readCached?: (offset: number, length: number) => Uint8Array | null;
+  /** Reads are views of bytes already in memory: blocks keep them as they are, no slab, no copy. */
+  readonly inMemory?: boolean;
 }
 
 /** A read the source cannot answer at once: fetch `BlockCache.wanted`, then run the reader again. */
@@ -196,7 +198,7 @@ export class BlockCache {
     while (n < run && i + n < last && !this.blocks.has(i + n) && this.blocks.size + n < MAX_CACHED_BLOCKS) n++;
     let bytes = Math.min(n * BLOCK, this.length - i * BLOCK);
     while (n > 1 && this.bytesRead + bytes > this.budget) bytes = Math.min(--n * BLOCK, this.length - i * BLOCK);
-    const buf = this.readRaw(i * BLOCK, bytes, this.slabPart(n), `b${i}`);
+    const buf = this.readRaw(i * BLOCK, bytes, this.src.inMemory ? undefined : this.slabPart(n), `b${i}`);
     for (let k = 0; k < n; k++) this.blocks.set(i + k, buf.subarray(k * BLOCK, Math.min((k + 1) * BLOCK, bytes)));
     this.runEnd = i + n;
     return this.blocks.get(i)!;
