@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostJob, readNativeJob, runH5Job, type H5Job } from './helpers/h5.js';
 import { lookup3 } from '../src/formats/hdf5/native/lookup3.js';
+import { Cursor } from '../src/formats/hdf5/native/cursor.js';
+import { datatype } from '../src/formats/hdf5/native/messages.js';
 import { editH5, writeDataset, writeKeras3WeightsH5, writeLegacyH5, type LayerSpec, type StringEncoding } from '../fixtures/builder/h5.js';
 import { withReader } from './helpers/reader.js';
 import { CORPUS, hasCorpus, hasZoo, ZOO } from './helpers/zoo.js';
@@ -275,6 +277,45 @@ describe('on damaged files: hands over, or gives what the engine gives', () => {
     // Both outcomes happen (the damage is not all in places nobody reads, nor all fatal).
     expect(tally.answered).toBeGreaterThan(100);
     expect(tally.handedOver).toBeGreaterThan(30);
+  });
+});
+
+describe('datatype messages (File Format Specification IV.A.2.d)', () => {
+  // IEEE float32, little-endian: version 1, class 1; bit field 0x20 0x1f 0x00 (sign at bit 31);
+  // bit offset 0, precision 32, exponent at 23 of 8 bits, mantissa at 0 of 23 bits, bias 127.
+  const float32 = (precision = 32) => {
+    const b = Buffer.alloc(20);
+    b.set([0x11, 0x20, 0x1f, 0x00], 0);
+    b.writeUInt32LE(4, 4);
+    b.writeUInt16LE(0, 8);
+    b.writeUInt16LE(precision, 10);
+    b.set([23, 8, 0, 23], 12);
+    b.writeUInt32LE(127, 16);
+    return b;
+  };
+  // A string of `size` bytes, NUL-terminated, UTF-8: version 1, class 3, bits 0x10 (cset 1 << 4).
+  const utf8String = (size: number) => {
+    const b = Buffer.alloc(8);
+    b.set([0x13, 0x10, 0x00, 0x00], 0);
+    b.writeUInt32LE(size, 4);
+    return b;
+  };
+  const decode = (b: Buffer) => datatype(new Cursor(b));
+
+  it('gives one frozen object for every equal datatype, and still checks each message', () => {
+    const a = decode(float32());
+    expect(a).toEqual({ cls: 1, size: 4, signed: false, littleEndian: true, vlen: false, cset: 0 });
+    expect(decode(float32())).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    // The same class and size with an impossible precision is refused though an equal type is kept.
+    expect(() => decode(float32(40))).toThrow(/impossible bit layout/);
+    expect(decode(utf8String(7))).toEqual({ cls: 3, size: 7, signed: false, littleEndian: true, vlen: false, cset: 1 });
+    expect(decode(utf8String(7))).not.toBe(decode(utf8String(8)));
+  });
+
+  it('keeps a bounded number: a file stating a thousand sizes gets each right', () => {
+    for (let size = 1; size <= 1000; size++) expect(decode(utf8String(size)).size).toBe(size);
+    expect(decode(utf8String(999))).toEqual({ cls: 3, size: 999, signed: false, littleEndian: true, vlen: false, cset: 1 });
   });
 });
 

@@ -48,6 +48,26 @@ export interface Datatype {
   base?: Datatype;
 }
 
+/**
+ * Datatypes without a base type, one frozen object for each distinct value: a Keras file states
+ * the same few (a float32, a UTF-8 string) on every attribute and dataset, and one object per
+ * attribute was the largest part of what `check` over 10,000 files moved to V8's old generation
+ * (docs/bench.md). At most MAX_SHARED are kept, so a file stating thousands of sizes allocates
+ * the rest as before. Readers of a Datatype never change it (values.ts, file.ts).
+ */
+const shared = new Map<number, Datatype>();
+const MAX_SHARED = 256;
+
+function plainType(cls: number, size: number, signed: boolean, littleEndian: boolean, cset: number): Datatype {
+  // cls < 16, cset < 16, size < 2^32: the key is exact (below 2^53).
+  const key = size * 1024 + cset * 64 + (littleEndian ? 32 : 0) + (signed ? 16 : 0) + cls;
+  const known = shared.get(key);
+  if (known) return known;
+  const made: Datatype = Object.freeze({ cls, size, signed, littleEndian, vlen: false, cset });
+  if (shared.size < MAX_SHARED) shared.set(key, made);
+  return made;
+}
+
 export function datatype(c: Cursor, depth = 0): Datatype {
   if (depth > 8) giveUp('datatype nested too deep');
   const b0 = c.u8();
@@ -56,14 +76,14 @@ export function datatype(c: Cursor, depth = 0): Datatype {
   if (version < 1 || version > 4) corrupt(`datatype message version ${version}`);
   const bits = c.u8() | (c.u8() << 8) | (c.u8() << 16);
   const size = c.u32();
-  const plain = { cls, size, signed: false, littleEndian: (bits & 1) === 0, vlen: false, cset: 0 };
+  const littleEndian = (bits & 1) === 0;
   switch (cls) {
     case 0: {
       // fixed-point: bit offset, precision (libhdf5 refuses bits outside the element)
       const offset = c.u16();
       const precision = c.u16();
       if (precision < 1 || offset + precision > 8 * size) corrupt(`integer type with bits ${offset}+${precision} in ${size} bytes`);
-      return { ...plain, signed: (bits & 0x08) !== 0 };
+      return plainType(cls, size, (bits & 0x08) !== 0, littleEndian, 0);
     }
     case 1: {
       // floating-point: bit offset, precision, exponent and mantissa position and size, bias
@@ -76,18 +96,19 @@ export function datatype(c: Cursor, depth = 0): Datatype {
       c.skip(4);
       if (precision < 1 || offset + precision > 8 * size || ePos + eSize > precision || mPos + mSize > precision || eSize < 1 || mSize < 1)
         corrupt(`float type with an impossible bit layout in ${size} bytes`);
-      return plain;
+      return plainType(cls, size, false, littleEndian, 0);
     }
     case 3:
-      return { ...plain, cset: (bits >> 4) & 0x0f };
+      return plainType(cls, size, false, littleEndian, (bits >> 4) & 0x0f);
     case 8: {
       const base = datatype(c, depth + 1);
-      return { ...plain, littleEndian: base.littleEndian, base }; // member names and values: unused
+      // member names and values: unused
+      return { cls, size, signed: false, littleEndian: base.littleEndian, vlen: false, cset: 0, base };
     }
     case 9: {
       const base = datatype(c, depth + 1);
-      if ((bits & 0x0f) === 1) return { ...plain, cls: 3, size: 4, vlen: true, cset: (bits >> 8) & 0x0f, base };
-      return { ...plain, size: 8, vlen: true, base };
+      if ((bits & 0x0f) === 1) return { cls: 3, size: 4, signed: false, littleEndian, vlen: true, cset: (bits >> 8) & 0x0f, base };
+      return { cls, size: 8, signed: false, littleEndian, vlen: true, cset: 0, base };
     }
     case 2:
     case 4:
@@ -95,7 +116,7 @@ export function datatype(c: Cursor, depth = 0): Datatype {
     case 6:
     case 7:
     case 10:
-      return plain; // properties unused: the caller knows the message's length
+      return plainType(cls, size, false, littleEndian, 0); // properties unused: the caller knows the message's length
     default:
       return giveUp(`datatype class ${cls}`);
   }
