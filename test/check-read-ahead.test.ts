@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { READ_AHEAD_MIN, ReadAhead } from '../src/cli/check-read-ahead.js';
+import { READ_AHEAD_MIN, READER_LIMITS, ReadAhead } from '../src/cli/check-read-ahead.js';
 import { run } from './cli-harness.js';
 
 const MODELS = join(import.meta.dirname, '..', 'fixtures', 'keras', 'models');
@@ -79,7 +79,12 @@ describe('check reads ahead on a worker thread', () => {
     const ahead = new ReadAhead({
       init: { options: { failOn: 'high' }, expected: { allow: new Set(), expect: [] }, keep: 'row' },
       stderr: { write: () => true },
-      spawn: (init) => new Worker(code, { eval: true, workerData: init }),
+      spawn: (init, limits) => {
+        // The reader runs with its young generation capped (memory flat over many files).
+        expect(limits).toEqual(READER_LIMITS);
+        expect(READER_LIMITS.maxYoungGenerationSizeMb).toBeLessThanOrEqual(8);
+        return new Worker(code, { eval: true, workerData: init, resourceLimits: limits });
+      },
     });
     try {
       const first = await ahead.read({ path: 'a.h5' });
