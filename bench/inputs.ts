@@ -1,7 +1,7 @@
 // The bench's inputs, generated with the project's fixture builder into a folder (nothing large
 // is committed). `FULL` is what `npm run bench` times; test/bench-inputs.test.ts builds `TINY`.
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buildBigKerasZip } from '../fixtures/builder/bigZip.js';
 import { sparseWrites } from '../fixtures/builder/sparse.js';
 import { writeKeras3WeightsH5, writeLegacyH5 } from '../fixtures/builder/h5.js';
@@ -88,6 +88,17 @@ async function writeAll(inputs: BenchInputs, dir: string, sizes: BenchSizes, log
   log(`folder of ${sizes.manyFiles} small files`);
   await writeFolder(inputs.manyFiles, sizes.manyFiles);
   return inputs;
+}
+
+/**
+ * The 4 GB `.h5`'s control: the same layers with the small model's units (≈ 180 kB). The goal
+ * compares the 4 GB file with the 3-layer small model, so it measures 64 layers against 3 as well
+ * as 4 GB against 12 kB; this pair measures the size alone. Written beside the inputs when missing.
+ */
+export async function sameLayersAsBigH5(inputs: BenchInputs, sizes: BenchSizes): Promise<string> {
+  const path = join(dirname(inputs.bigH5), 'big-same-layers.h5');
+  if (!existsSync(path)) await writeLegacy(path, { units: sizes.small.units, layers: sizes.bigH5.layers }, 'big');
+  return path;
 }
 
 /** A legacy tf.keras 2 .h5: model_config plus model_weights/<layer>/<layer>/{kernel,bias}:0. */
