@@ -4,7 +4,7 @@
 // below) with the commit it ran on; `--compare` prints today's ratios against it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchInputs } from './inputs.js';
+import type { BenchInputs, Controls } from './inputs.js';
 import { measurePair, type Command, type Measured, type Pair } from './measure.js';
 import type { Row } from './table.js';
 
@@ -42,15 +42,18 @@ interface PairGoal {
 
 const cli = (bin: string, path: string, cwd: string): Command => ({ cmd: process.execPath, args: [bin, path], okCodes: [0, 1], timeoutMs: 120_000, cwd });
 
-function pairGoals(bin: string, inputs: BenchInputs, python: string | null, root: string, sameLayers: string | null): PairGoal[] {
+function pairGoals(bin: string, inputs: BenchInputs, python: string | null, root: string, controls: Controls | null): PairGoal[] {
   const small = cli(bin, inputs.small, root);
   const goals: PairGoal[] = [
     { id: 'start', work: 'one small model (.h5), cold process', against: '`node -e 0`', goal: 1.7, a: small, b: { cmd: process.execPath, args: ['-e', '0'] } },
     { id: 'keras1g', work: '1 GB `.keras` (STORED)', against: 'the small model', goal: 1.0, a: cli(bin, inputs.kerasStored, root), b: small },
     { id: 'h5_4g', work: '4 GB `.h5`', against: 'the small model', goal: 1.0, a: cli(bin, inputs.bigH5, root), b: small },
   ];
-  // Not a goal of its own: the 4 GB file against its own 64 layers at 16 units (sameLayersAsBigH5).
-  if (sameLayers) goals.push({ id: 'h5_4g_layers', work: '4 GB `.h5` (control)', against: 'the same layers, small units', goal: 1.0, a: cli(bin, inputs.bigH5, root), b: cli(bin, sameLayers, root) });
+  // Not goals of their own: each big file against its own layers at the small model's units (controlsOf).
+  if (controls) {
+    goals.push({ id: 'keras1g_layers', work: '1 GB `.keras` (control)', against: 'its 16 layers, small units', goal: 1.0, a: cli(bin, inputs.kerasStored, root), b: cli(bin, controls.keras, root) });
+    goals.push({ id: 'h5_4g_layers', work: '4 GB `.h5` (control)', against: 'its 64 layers, small units', goal: 1.0, a: cli(bin, inputs.bigH5, root), b: cli(bin, controls.h5, root) });
+  }
   if (python) {
     const walk = { cmd: python, args: [join(root, 'bench/h5py_walk.py'), inputs.manyLayers], timeoutMs: 120_000 };
     goals.push({ id: 'layers2000', work: '2,000-layer `.h5`', against: 'the h5py walk', goal: 0.5, a: cli(bin, inputs.manyLayers, root), b: walk });
@@ -64,9 +67,9 @@ const measuredOf = (row: Row | undefined): Measured | null => {
 };
 
 /** Every ratio of issue 15: the pairs run now; the 10,000-file rows come from the main table's run. */
-export function measureGoals(bin: string, inputs: BenchInputs, python: string | null, root: string, pairs: number, rows: Row[], log: (m: string) => void, sameLayers: string | null = null): Ratio[] {
+export function measureGoals(bin: string, inputs: BenchInputs, python: string | null, root: string, pairs: number, rows: Row[], log: (m: string) => void, controls: Controls | null = null): Ratio[] {
   const out: Ratio[] = [];
-  for (const g of pairGoals(bin, inputs, python, root, sameLayers)) {
+  for (const g of pairGoals(bin, inputs, python, root, controls)) {
     log(`ratio ${g.id}: ${g.work} against ${g.against} (${pairs} pairs)`);
     const p: Pair | { error: string } = measurePair(g.a, g.b, pairs);
     const base = { id: g.id, work: g.work, against: g.against, goal: g.goal, unit: '×' as const };

@@ -90,15 +90,32 @@ async function writeAll(inputs: BenchInputs, dir: string, sizes: BenchSizes, log
   return inputs;
 }
 
+/** The big inputs' controls: each big file's own layers at the small model's units. */
+export interface Controls {
+  /** Beside the 4 GB `.h5`: its 64 layers, ≈ 180 kB. */
+  h5: string;
+  /** Beside the 1 GB `.keras` (STORED): its 16 layers, ≈ 50 kB. */
+  keras: string;
+}
+
 /**
- * The 4 GB `.h5`'s control: the same layers with the small model's units (≈ 180 kB). The goal
- * compares the 4 GB file with the 3-layer small model, so it measures 64 layers against 3 as well
- * as 4 GB against 12 kB; this pair measures the size alone. Written beside the inputs when missing.
+ * The goals compare each big file with the 3-layer small model, so they measure 64 (or 16) layers
+ * against 3 as well as gigabytes against 12 kB; a pair against its control measures the size alone.
+ * Written beside the inputs when missing.
  */
-export async function sameLayersAsBigH5(inputs: BenchInputs, sizes: BenchSizes): Promise<string> {
-  const path = join(dirname(inputs.bigH5), 'big-same-layers.h5');
-  if (!existsSync(path)) await writeLegacy(path, { units: sizes.small.units, layers: sizes.bigH5.layers }, 'big');
-  return path;
+export async function controlsOf(inputs: BenchInputs, sizes: BenchSizes): Promise<Controls> {
+  const dir = dirname(inputs.bigH5);
+  const units = sizes.small.units;
+  const out = { h5: join(dir, 'big-same-layers.h5'), keras: join(dir, 'big-same-layers.keras') };
+  if (!existsSync(out.h5)) await writeLegacy(out.h5, { units, layers: sizes.bigH5.layers }, 'big');
+  if (!existsSync(out.keras)) {
+    const chain = { units, layers: sizes.keras.layers };
+    const weights = join(dir, 'big-same-layers.weights.h5');
+    await writeKeras3Weights(weights, chain);
+    await buildBigKerasZip(out.keras, { config: keras3Config(chain, 'big_keras'), weightsH5: weights });
+    rmSync(weights);
+  }
+  return out;
 }
 
 /** A legacy tf.keras 2 .h5: model_config plus model_weights/<layer>/<layer>/{kernel,bias}:0. */

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FULL, inputPaths, makeInputs, sameLayersAsBigH5, TINY, type BenchInputs, type InputName } from './inputs.js';
+import { FULL, inputPaths, controlsOf, makeInputs, TINY, type BenchInputs, type InputName } from './inputs.js';
 import { BENCH_MD, measureGoals, readSaved, renderCompare, renderGoals, writeSaved } from './goals.js';
 import { measure } from './measure.js';
 import { remoteTable } from './remote.js';
@@ -136,8 +136,8 @@ async function main(): Promise<void> {
       process.stdout.write(`${floor(runs)}\n\n`);
     }
     const bin = values.bin ?? join(ROOT, 'bin/kerascope.js');
-    const sameLayers = await sameLayersAsBigH5(inputs, values.tiny ? TINY : FULL);
-    const ratios = measureGoals(bin, inputs, hasH5py ? python : null, ROOT, Number(values.pairs ?? (values.tiny ? 1 : 7)), rows, log, sameLayers);
+    const controls = await controlsOf(inputs, values.tiny ? TINY : FULL);
+    const ratios = measureGoals(bin, inputs, hasH5py ? python : null, ROOT, Number(values.pairs ?? (values.tiny ? 1 : 7)), rows, log, controls);
     process.stdout.write(`Goals of issue 15, ratios A/B measured pair by pair in this run (medians):\n\n${renderGoals(ratios)}\n\n`);
     if (values.compare) process.stdout.write(`${renderCompare(ratios, readSaved(ROOT))}\n\n`);
     else if (!values['no-write'] && !values.tiny) {
