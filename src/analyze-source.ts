@@ -11,7 +11,8 @@ import { parseKerasVersion } from './layers/evaluate.js';
 import type { KerasVersion } from './layers/types.js';
 import { audit } from './audit/index.js';
 import { findingOf } from './findings.js';
-import { assembleReport, type AssembleOptions } from './report/assemble.js';
+import { assembleReport, assembleRow, type AssembleOptions } from './report/assemble.js';
+import type { BatchRow } from './report/row.js';
 import { singularCounts } from './report/plural.js';
 import { convertBack } from './check/convert-back.js';
 import { tfjsRefusals } from './check/tfjs-loader.js';
@@ -19,11 +20,31 @@ import { analyzePreset } from './analyze-preset.js';
 import { append } from './append.js';
 
 export function analyzeSource(source: ModelSource, opts: AssembleOptions = {}): Report {
-  return singularCounts(analyzeModel(source, opts));
+  if (source.preset) return singularCounts(analyzePreset(source, safeAudit(source)));
+  const a = analyzeGraph(source);
+  return singularCounts(assembleReport(source, a.model, a.match, a.findings, safeAudit(source), opts));
 }
 
-function analyzeModel(source: ModelSource, opts: AssembleOptions): Report {
-  if (source.preset) return analyzePreset(source, safeAudit(source));
+/**
+ * Only the file's row in `check`'s table (report/row.ts), the same as `batchRow(analyzeSource(source))`
+ * made without the rest of the report (assemble.ts assembleRow). null for a KerasHub preset: its
+ * report is needed whole (the weights files it read).
+ */
+export function analyzeSourceRow(source: ModelSource): BatchRow | null {
+  if (source.preset) return null;
+  const a = analyzeGraph(source);
+  return assembleRow(source, a.model, a.match, a.findings, safeAudit(source));
+}
+
+interface Analysed {
+  model: ModelResult | null;
+  match: MatchResult | null;
+  /** The reader's findings, then the conversion checks' and the subclassed model's. */
+  findings: Finding[];
+}
+
+/** The graph built from the config, its shapes inferred and its weights matched (when it has a config). */
+function analyzeGraph(source: ModelSource): Analysed {
   const findings: Finding[] = [...source.findings];
   let model: ModelResult | null = null;
   let match: MatchResult | null = null;
@@ -41,7 +62,7 @@ function analyzeModel(source: ModelSource, opts: AssembleOptions): Report {
       throw e;
     }
   }
-  return assembleReport(source, model, match, findings, safeAudit(source), opts);
+  return { model, match, findings };
 }
 
 /**

@@ -10,9 +10,13 @@ import { applyExpectations, type Expected } from './expectations.js';
 import { exitCodeOf, oneLine, stackText } from './outcome.js';
 import { pairedPaths } from './paired.js';
 import type { Entry } from './paths.js';
-import { shownAs } from './stdin.js';
+import { STDIN_ARG, shownAs } from './stdin.js';
+import { isRemote } from '../formats/remote/address.js';
 
 export type Outcome = BatchResult | SkippedFile;
+
+/** Standard input and remote files are read by the main thread, through `analyze` (stdin.ts wraps it for `-`). */
+export const readInMain = (e: Entry): boolean => e.path === STDIN_ARG || isRemote(e.path);
 
 export const isSkipped = (x: Outcome): x is SkippedFile => 'reason' in x;
 
@@ -26,7 +30,9 @@ export async function checkOne(ctx: Ctx, entry: Entry, o: OneOptions, expected: 
   const file = shownAs(entry.path);
   if (entry.problem) return { file, exitCode: EXIT.unreadable, error: entry.problem };
   try {
-    return await outcomeOfReport(await ctx.engine.analyze(entry.path, {}), entry, o, expected, rowOnly);
+    const e = ctx.engine;
+    if (rowOnly && e.readSource && e.analyzeSourceRow && !readInMain(entry)) return await outcomeOfSource(ctx, entry, await e.readSource(entry.path), o, expected, rowOnly);
+    return await outcomeOfReport(await e.analyze(entry.path, {}), entry, o, expected, rowOnly);
   } catch (err) {
     return failedOutcome(ctx, entry, failureOf(err, o.debug ?? false), o);
   }
@@ -38,10 +44,19 @@ export async function checkOne(ctx: Ctx, entry: Entry, o: OneOptions, expected: 
  */
 export async function checkSource(ctx: Ctx, entry: Entry, source: ModelSource, o: OneOptions, expected: Expected, rowOnly: boolean): Promise<Outcome> {
   try {
-    return await outcomeOfReport(await ctx.engine.analyzeSource!(source, {}), entry, o, expected, rowOnly);
+    return await outcomeOfSource(ctx, entry, source, o, expected, rowOnly);
   } catch (err) {
     return failedOutcome(ctx, entry, failureOf(err, o.debug ?? false), o);
   }
+}
+
+/** Expectations (--baseline, --expect) read the whole report; without them the table needs only the row. */
+const rowSuffices = (expected: Expected, rowOnly: boolean): boolean => rowOnly && !expected.baseline && expected.expect.length === 0;
+
+async function outcomeOfSource(ctx: Ctx, entry: Entry, source: ModelSource, o: OneOptions, expected: Expected, rowOnly: boolean): Promise<Outcome> {
+  const row = rowSuffices(expected, rowOnly) && ctx.engine.analyzeSourceRow ? await ctx.engine.analyzeSourceRow(source) : null;
+  if (!row) return outcomeOfReport(await ctx.engine.analyzeSource!(source, {}), entry, o, expected, rowOnly);
+  return { file: shownAs(entry.path), row, exitCode: exitFor(row.findings, o.failOn), ...(await pairedPaths({ file: source.file, weightsFile: row.weightsFile }, entry)) };
 }
 
 async function outcomeOfReport(analysed: Report, entry: Entry, o: OneOptions, expected: Expected, rowOnly: boolean): Promise<Outcome> {

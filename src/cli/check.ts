@@ -5,14 +5,12 @@
 import { EXIT, UsageError } from '../errors.js';
 import { errorEntry, foldPairedWeights, renderBatch, skippedEntry, type BatchResult, type SkippedFile } from '../report/batch.js';
 import { display } from '../report/display.js';
-import { isRemote } from '../formats/remote/address.js';
-import { checkOne, checkSource, doneOf, failedOutcome, isSkipped, jsonLine, type Done, type Keep, type Outcome } from './check-one.js';
+import { checkOne, checkSource, doneOf, failedOutcome, isSkipped, jsonLine, readInMain, type Done, type Keep, type Outcome } from './check-one.js';
 import { READ_AHEAD_MIN, READ_AHEAD_WINDOW, ReadAhead, type ReadResult } from './check-read-ahead.js';
 import { color, json, width, type CommonOptions, type Ctx } from './context.js';
 import { loadExpectations, type ExpectOptions, type Expected } from './expectations.js';
 import { deliver, formatOf, type OutputOptions } from './output.js';
 import { expandPaths, type Entry } from './paths.js';
-import { STDIN_ARG } from './stdin.js';
 import { runPool } from './pool.js';
 import { inShard, parseShard, readDone } from './shard.js';
 import { threadCount } from './threads.js';
@@ -25,9 +23,7 @@ export interface CheckOptions extends CommonOptions, OutputOptions, ExpectOption
   resume?: string;
 }
 
-/** Standard input and remote files are read by the main thread. */
-const readInMain = (e: Entry): boolean => e.path === STDIN_ARG || isRemote(e.path);
-/** …and a PATH that gave no file needs no analysis. */
+/** Standard input and remote files are read by the main thread (readInMain), and a PATH that gave no file needs no analysis. */
 const inMainThread = (e: Entry): boolean => e.problem !== undefined || readInMain(e);
 
 /**

@@ -5,6 +5,7 @@ import type { AnalyzeOptions } from '../analyze.js';
 import type { ModelSource, Report } from '../types.js';
 import type { ValuesSummary } from '../diff/index.js';
 import type { Out } from './io.js';
+import type { BatchRow } from '../report/row.js';
 
 export type { AnalyzeOptions };
 
@@ -18,6 +19,8 @@ export interface Engine {
    */
   readSource?(file: string): Promise<ModelSource>;
   analyzeSource?(source: ModelSource, opts: AnalyzeOptions): Promise<Report>;
+  /** Only the row `check`'s table shows of `analyzeSource`'s report, or null when the report is needed whole. */
+  analyzeSourceRow?(source: ModelSource): Promise<BatchRow | null>;
   /** A model that comes as a stream (standard input, FILE `-`: stdin.ts), named `name`. */
   analyzeStream?(stream: AsyncIterable<Uint8Array>, name: string, opts: { batch?: number }): Promise<Report>;
   /** The rule registry as text, for `kerascope layers`. */
@@ -40,6 +43,10 @@ export function defaultEngine(): Engine {
     async analyzeSource(source, opts) {
       const { analyzeSource } = await import('../index.js');
       return analyzeSource(source, opts);
+    },
+    async analyzeSourceRow(source) {
+      const { analyzeSourceRow } = await import('../analyze-source.js');
+      return analyzeSourceRow(source);
     },
     async analyzeStream(stream, name, opts) {
       const { analyzeStream } = await import('../index.js');

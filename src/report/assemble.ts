@@ -11,6 +11,9 @@ import { isOpaque, layerPath, ownedWeights, topLayers } from '../check/expected.
 import { computeSection } from './compute.js';
 import { keyConfig } from './key-config.js';
 import { append } from '../append.js';
+import { mapShared } from './copy-on-write.js';
+import { singularCounts, singularFinding } from './plural.js';
+import { batchRow, rowOfFacts, type BatchRow } from './row.js';
 
 export interface AssembleOptions {
   /** The batch size compute and activation memory are given for (default 1: per sample). */
@@ -26,24 +29,61 @@ export function assembleReport(source: ModelSource, model: ModelResult | null, m
   const report = model ? modelReport(source, model, match, findings, opts.batch ?? 1) : storedOnlyReport(source, findings);
   // One order for every finding, the audit's included (docs/json.md: most serious first).
   report.findings = sortFindings([...report.findings, ...audited]);
-  report.verdict = verdictOf(report, source, model);
+  report.verdict = verdictOf(report.findings, source, model);
   return report;
 }
 
-function verdictOf(report: Report, source: ModelSource, model: ModelResult | null): Report['verdict'] {
-  if (report.findings.some((f) => f.severity === 'error')) return 'inconsistent';
+/**
+ * The file's row in `check`'s table (row.ts), as batchRow reads it from assembleReport's report
+ * with counts of 1 in the singular (plural.ts), but without what only the report holds: each
+ * layer's entry (shapes, formula, key config, weight rows with their explanations) and the compute
+ * section. A table of 10,000 small files made all of that for each file and printed none of it,
+ * and V8 compiled it all (issue 15). Same findings, totals and verdict as the report
+ * (test/assemble-row.test.ts).
+ */
+export function assembleRow(source: ModelSource, model: ModelResult | null, match: MatchResult | null, findings: Finding[], audited: Finding[]): BatchRow {
+  if (!model) return batchRow(singularCounts(assembleReport(source, model, match, findings, audited)));
+  const totals = modelFindings(source, model, match, rowsOfMatch(match), findings);
+  const sorted = sortFindings([...findings, ...audited]);
+  const verdict = verdictOf(sorted, source, model);
+  return rowOfFacts({ format: source.format, weightsFile: source.weightsFile, hasModel: true, verdict, layers: layerCount(model), totals, findings: mapShared(sorted, singularFinding) });
+}
+
+function verdictOf(findings: readonly Finding[], source: ModelSource, model: ModelResult | null): Report['verdict'] {
+  if (findings.some((f) => f.severity === 'error')) return 'inconsistent';
   if (!source.weights || !model) return 'unverified';
   return 'consistent';
+}
+
+/** The layers Keras lists, nested models' own included (the report's layers, counted). */
+function layerCount(model: ModelResult): number {
+  let n = 0;
+  for (const r of topLayers(model)) n += 1 + (r.inner ? layerCount(r.inner) : 0);
+  return n;
 }
 
 // ---------------------------------------------------------------- with an architecture
 
 function modelReport(source: ModelSource, model: ModelResult, match: MatchResult | null, findings: Finding[], batch: number): Report {
-  graphFindings(model, findings);
-  if (match) append(findings, match.findings);
-  const rowsOf = (r: LayerResult): WeightReport[] => match?.rows.get(r) ?? expectedRows(r);
+  const rowsOf = rowsOfMatch(match);
   const compute = computeSection(model, rowsOf, batch);
   const layers = topLayers(model).map((r) => layerReport(r, rowsOf, source, compute.layers));
+  const totals = modelFindings(source, model, match, rowsOf, findings);
+  return { ...baseReport(source, { name: model.graph.name, className: model.graph.className, ...modelIO(model) }, layers, totals, findings), compute: compute.totals };
+}
+
+/** A layer's weight rows: the match's, or without stored weights the expected tensors, unverified. */
+function rowsOfMatch(match: MatchResult | null): (r: LayerResult) => WeightReport[] {
+  return (r) => match?.rows.get(r) ?? expectedRows(r);
+}
+
+/**
+ * The consistency findings of an analysed model, added to `findings` (the graph's, the weight
+ * match's, the total stored against the total needed, one per layer without a rule), and its totals.
+ */
+function modelFindings(source: ModelSource, model: ModelResult, match: MatchResult | null, rowsOf: (r: LayerResult) => WeightReport[], findings: Finding[]): Totals {
+  graphFindings(model, findings);
+  if (match) append(findings, match.findings);
   const totals = totalsOf(model, rowsOf, source);
   // What the file should hold: the parameters, less tensors its format does not keep (notInFile).
   const notKept = [...new Set(allLayers(model))].flatMap((r) => (r.inner ? [] : rowsOf(r))).filter((w) => w.notInFile).reduce((t, w) => t + rowParams(w), 0);
@@ -54,7 +94,7 @@ function modelReport(source: ModelSource, model: ModelResult, match: MatchResult
     findings.push(findingOf('total-mismatch', null, `the file stores ${fmtCount(totals.storedParams)} parameters; the architecture needs ${fmtCount(needed)}`));
   }
   for (const r of allLayers(model)) if (isOpaque(r)) findings.push(unknownLayerFinding(r, match?.rows.get(r) ?? []));
-  return { ...baseReport(source, { name: model.graph.name, className: model.graph.className, ...modelIO(model) }, layers, totals, findings), compute: compute.totals };
+  return totals;
 }
 
 /** One warning per layer kerascope has no rule for (or cannot analyse): its stored tensors are counted as stored. */

@@ -6,6 +6,9 @@ import { displayAll } from './display.js';
 import { countBySeverity } from './findings.js';
 import { fmtCount, paint, type Paint } from './format.js';
 import { append } from '../append.js';
+import { batchRow, type BatchRow } from './row.js';
+
+export { batchRow, type BatchRow };
 
 /** One file's outcome: a report (or only its row), or the one-line reason it could not be analysed. */
 export interface BatchResult {
@@ -32,33 +35,6 @@ export interface SkippedFile {
   message: string;
 }
 
-/** A report as `check`'s table and the folding of paired weights files read it. */
-export interface BatchRow {
-  format: Report['format'];
-  weightsFile: string | null;
-  hasModel: boolean;
-  verdict: Report['verdict'];
-  layers: number;
-  params: number;
-  /** Some sizes are unknown: the count is a lower bound. */
-  atLeast: boolean;
-  findings: Pick<Finding, 'code' | 'message' | 'severity' | 'category'>[];
-}
-
-export function batchRow(r: Report): BatchRow {
-  const t = r.totals;
-  return {
-    format: r.format,
-    weightsFile: r.weightsFile,
-    hasModel: r.model !== null,
-    verdict: r.verdict,
-    layers: layerCount(r),
-    params: t.trainableParams + t.nonTrainableParams + (t.unknownTrainabilityParams ?? 0),
-    atLeast: (t.unknownSizeTensors ?? 0) + (t.unknownParamLayers ?? 0) > 0,
-    findings: r.findings.map((f) => ({ code: f.code, message: f.message, severity: f.severity, category: f.category })),
-  };
-}
-
 /** The row of a result that has a report (kept whole or as its row), else null. */
 const rowOf = (res: BatchResult): BatchRow | null => res.row ?? (res.report ? batchRow(res.report) : null);
 
@@ -83,11 +59,6 @@ export function foldPairedWeights(results: readonly BatchResult[]): BatchResult[
     const said = (f: BatchRow['findings'][number]): boolean => known.some((k) => key(k) === key(f) || (k.code === f.code && k.message.endsWith(`: ${f.message}`)));
     return own.findings.some((f) => f.code !== 'weights-only' && !said(f));
   });
-}
-
-function layerCount(r: Report): number {
-  const count = (ls: Report['layers']): number => ls.reduce((n, l) => n + 1 + count(l.layers ?? []), 0);
-  return count(r.layers);
 }
 
 function verdictCell(res: BatchResult, r: BatchRow | null, p: Paint): string {

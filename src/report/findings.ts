@@ -20,7 +20,7 @@ function securityRank(s: Severity): number {
  * Does this finding make the exit code 1? A consistency error always does (the file disagrees with
  * itself); a security finding does when its severity is at or above `failOn`.
  */
-export function fails(f: Finding, failOn: FailOn): boolean {
+export function fails(f: Pick<Finding, 'severity' | 'category'>, failOn: FailOn): boolean {
   if (f.severity === 'error') return true;
   if (f.category !== 'security' || failOn === 'none') return false;
   const rank = securityRank(f.severity);
@@ -28,7 +28,7 @@ export function fails(f: Finding, failOn: FailOn): boolean {
 }
 
 /** 1 when any finding fails the run (a consistency error, or security at/above --fail-on), else 0: the command line's and the page's exit code. */
-export function exitFor(findings: readonly Finding[], failOn: FailOn): number {
+export function exitFor(findings: readonly Pick<Finding, 'severity' | 'category'>[], failOn: FailOn): number {
   return findings.some((f) => fails(f, failOn)) ? EXIT.findings : EXIT.ok;
 }
 

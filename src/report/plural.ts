@@ -35,12 +35,12 @@ function layer(l: LayerReport): LayerReport {
   return { ...l, formula, weights, ...(layers ? { layers } : {}) };
 }
 
-function finding(f: Report['findings'][number]): Report['findings'][number] {
+export function singularFinding(f: Report['findings'][number]): Report['findings'][number] {
   const message = singularOne(f.message);
   return message === f.message ? f : { ...f, message };
 }
 
 /** The report with counts of 1 in the singular in formulas, explanations and finding messages. */
 export function singularCounts(report: Report): Report {
-  return { ...report, layers: mapShared(report.layers, layer), findings: mapShared(report.findings, finding) };
+  return { ...report, layers: mapShared(report.layers, layer), findings: mapShared(report.findings, singularFinding) };
 }
