@@ -1,6 +1,6 @@
 // `kerascope check PATH…`: one row per file (file, format, layers, params, verdict, findings).
 import { basename, sep } from 'node:path';
-import type { Finding, Report } from '../types.js';
+import type { Report } from '../types.js';
 import { boxTable, type Column } from './box.js';
 import { displayAll } from './display.js';
 import { countBySeverity } from './findings.js';
