@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FULL, inputPaths, controlsOf, makeInputs, TINY, type BenchInputs, type InputName } from './inputs.js';
+import { valuesTable } from './values.js';
 import { BENCH_MD, measureGoals, readSaved, renderCompare, renderGoals, writeSaved } from './goals.js';
 import { measure } from './measure.js';
 import { remoteTable } from './remote.js';
@@ -147,6 +148,8 @@ async function main(): Promise<void> {
     // The remote rows (issue 12; issue 15's goal: a 1 GB .keras in ≤ 6 requests and ≤ 1 MB): bench/remote.ts.
     process.stdout.write(`Remote (a range-capable server on 127.0.0.1; requests and bytes as kerascope's report counts them):\n\n`);
     process.stdout.write(`${await remoteTable(inputs, ratiosOnly ? 1 : runs, bin, log)}\n\n`);
+    // The cost of --values (issue 13): bench/values.ts. Not in --ratios-only (it hashes 2 GB).
+    if (!ratiosOnly) process.stdout.write(`Values (\`diff --values\`, every tensor of both files hashed):\n\n${valuesTable(inputs, (values.tiny ? TINY : FULL).keras, 1, bin, log)}\n\n`);
     notes.push(`the whole bench took ${((Date.now() - start) / 60000).toFixed(1)} min.`);
     for (const n of notes) process.stdout.write(`- ${n}\n`);
   } finally {
