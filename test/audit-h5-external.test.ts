@@ -246,7 +246,7 @@ describe('the object header reader on hand-built bytes', () => {
 
   it('follows a continuation chunk to the External Data Files message and its name heap', () => {
     const buf = image(4096);
-    expect(readObjectHeader(source(buf), 0, S).map((m) => m.type)).toEqual([0x0010, 0x0007, 0x0000]);
+    expect(readObjectHeader(source(buf), 0, S).types()).toEqual([0x0010, 0x0007, 0x0000]);
     expect(externalFilesAt(source(buf), 0, S)).toEqual([{ name: '/dev/sda', offset: 0, size: 4096 }]);
   });
 

@@ -23,6 +23,11 @@ export function corrupt(why: string): never {
   throw new NativeCorrupt(why);
 }
 
+/** The little-endian 32-bit unsigned integer at `p` of `b` (the caller checked the bounds). */
+export function le32(b: Uint8Array, p: number): number {
+  return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16)) + b[p + 3]! * 0x1000000;
+}
+
 /** A little-endian cursor over one structure's bytes. */
 export class Cursor {
   /** A window `pos`…`end` of `buf` (the whole buffer by default). */
@@ -52,18 +57,22 @@ export class Cursor {
     return this.buf[this.pos++]!;
   }
 
+  // u16 and u32 read the bytes themselves: Buffer's readUInt16LE / readUInt32LE are JavaScript
+  // with their own argument and bounds checks (`need` already made them), which the optimising
+  // compiler inlined into every caller of a cursor, once per object header function (issue 15).
   u16(): number {
     this.need(2);
-    const v = this.buf.readUInt16LE(this.pos);
-    this.pos += 2;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 2;
+    return b[p]! | (b[p + 1]! << 8);
   }
 
   u32(): number {
     this.need(4);
-    const v = this.buf.readUInt32LE(this.pos);
-    this.pos += 4;
-    return v;
+    const p = this.pos;
+    this.pos = p + 4;
+    return le32(this.buf, p);
   }
 
   /** An unsigned integer of `n` bytes (1–8); past 2^53 the reader gives up. */

@@ -3,7 +3,7 @@
 // the names in a local heap. Keras never writes one; the audit names each (never opens it). Read
 // tolerantly: a part that cannot be read becomes null, the dataset is still named.
 import type { ExternalFile } from './types.js';
-import { cursor, MSG, readObjectHeader, type RawMessage, type Sizes } from './header.js';
+import { cursor, MSG, readObjectHeader, type MessageList, type Sizes } from './header.js';
 import type { BlockCache } from './blocks.js';
 import { corrupt, Cursor, giveUp, NativeGiveUp } from './cursor.js';
 
@@ -17,10 +17,10 @@ const NAME_MAX = 4096;
  * `strict` (the native reader answering for the whole file): a list it cannot read in full means
  * a broken file, handed over as such, never a half-read list.
  */
-export function externalFileList(m: RawMessage, src: BlockCache, s: Sizes, strict = false): ExternalFile[] {
-  if (m.flags & 0x02) return strict ? giveUp('shared External Data Files message') : [UNNAMED];
+export function externalFileList(list: MessageList, i: number, src: BlockCache, s: Sizes, strict = false): ExternalFile[] {
+  if (list.table.flags(list.first + i) & 0x02) return strict ? giveUp('shared External Data Files message') : [UNNAMED];
   try {
-    const c = cursor(m, s);
+    const c = cursor(list, i, s);
     c.skip(4); // version, reserved
     c.u16(); // allocated slots
     const used = c.u16();
@@ -44,9 +44,10 @@ export function externalFileList(m: RawMessage, src: BlockCache, s: Sizes, stric
  */
 export function externalFilesAt(src: BlockCache, address: number, s: Sizes): ExternalFile[] | null {
   try {
-    return readObjectHeader(src, address, s)
-      .filter((m) => m.type === MSG.externalFiles)
-      .flatMap((m) => externalFileList(m, src, s));
+    const list = readObjectHeader(src, address, s);
+    const files: ExternalFile[] = [];
+    for (let i = 0; i < list.count; i++) if (list.table.type(list.first + i) === MSG.externalFiles) files.push(...externalFileList(list, i, src, s));
+    return files;
   } catch (e) {
     if (e instanceof NativeGiveUp) return null;
     throw e;

@@ -9,7 +9,7 @@ import { dataLocation, type ChunkedLayout, type DataLocation } from './data.js';
 import { denseObjects } from './dense.js';
 import { externalFileList } from './external.js';
 import { groupLinks } from './groups.js';
-import { cursor, MSG, messagesOf, readObjectHeader, singleOf, type RawMessage, type Sizes } from './header.js';
+import { cursor, MessageTable, MSG, messagesOf, readObjectHeader, singleOf, type MessageList, type Sizes } from './header.js';
 import { GlobalHeap } from './heaps.js';
 import { MAX_PATHS } from './limits.js';
 import {
@@ -31,7 +31,7 @@ import { attrValue, H5Error, type AttrValue, type H5Meta, type H5Reader } from '
 import { decodeAttribute } from './values.js';
 
 interface H5Object {
-  messages: RawMessage[];
+  messages: MessageList;
   links?: Link[] | null;
   /** The links by name, built on the first lookup (a group may hold thousands). */
   byName?: Map<string, Link>;
@@ -66,6 +66,8 @@ export class NativeH5File implements H5Reader {
    */
   private readonly addresses = new Map<string, number>();
   private readonly heap: GlobalHeap;
+  /** The messages of every object header read. */
+  private readonly messages = new MessageTable();
   /** Milliseconds spent reading in earlier passes; the clock stops while a batch of bytes is fetched. */
   private spent = 0;
   private passStarted = nowMs();
@@ -81,24 +83,43 @@ export class NativeH5File implements H5Reader {
     this.heap = new GlobalHeap(src, this.s);
   }
 
+  // The questions asked per object (thousands of times on a large file) catch in place: a closure
+  // per call through `guard` was one more function for the optimising compiler (issue 15).
   paths(path = '/'): string[] {
-    return this.guard(() => this.visit(path));
+    try {
+      return this.visit(path);
+    } catch (e) {
+      throw this.noted(e);
+    }
   }
 
   attrNames(path: string): string[] {
-    return this.guard(() => this.attributes(this.resolve(path)).map((a) => a.name));
+    try {
+      const list = this.attributes(this.resolve(path));
+      const names: string[] = [];
+      for (let i = 0; i < list.length; i++) names.push(list[i]!.name);
+      return names;
+    } catch (e) {
+      throw this.noted(e);
+    }
   }
 
   attr(path: string, name: string): AttrValue {
-    return this.guard(() => {
-      const a = this.attributes(this.resolve(path)).find((x) => x.name === name);
-      if (!a) throw new H5Error(`attribute ${name} not found at ${path}`);
-      return attrValue(decodeAttribute(a, this.heap, this.s));
-    });
+    try {
+      const list = this.attributes(this.resolve(path));
+      for (let i = 0; i < list.length; i++) if (list[i]!.name === name) return attrValue(decodeAttribute(list[i]!, this.heap, this.s));
+    } catch (e) {
+      throw this.noted(e);
+    }
+    throw new H5Error(`attribute ${name} not found at ${path}`);
   }
 
   datasetMeta(path: string): H5Meta {
-    return this.guard(() => this.meta(this.resolve(path)));
+    try {
+      return this.meta(this.resolve(path));
+    } catch (e) {
+      throw this.noted(e);
+    }
   }
 
   link(path: string): { kind: 'hard' } | { kind: 'soft' | 'external'; target: string } {
@@ -120,11 +141,12 @@ export class NativeH5File implements H5Reader {
       const at = this.resolve(path);
       const meta = this.meta(at);
       if (meta.external_files) return { kind: 'unread' as const, why: 'data in external files (never read)' };
-      const layout = messagesOf(this.object(at).messages, MSG.layout)[0];
-      if (!layout || meta.vlen) return { kind: 'unread' as const, why: meta.vlen ? 'variable-length data' : 'not a dataset' };
-      const loc = dataLocation(cursor(layout, this.s), meta.total_size * meta.size, this.s.o);
+      const ms = this.object(at).messages;
+      const layout = messagesOf(ms, MSG.layout)[0];
+      if (layout === undefined || meta.vlen) return { kind: 'unread' as const, why: meta.vlen ? 'variable-length data' : 'not a dataset' };
+      const loc = dataLocation(cursor(ms, layout, this.s), meta.total_size * meta.size, this.s.o);
       if (loc.kind !== 'chunked') return loc;
-      const filters = messagesOf(this.object(at).messages, MSG.filterPipeline).flatMap((m) => filterPipeline(cursor(m, this.s)));
+      const filters = messagesOf(ms, MSG.filterPipeline).flatMap((i) => filterPipeline(cursor(ms, i, this.s)));
       return { ...loc, filters };
     });
   }
@@ -200,11 +222,16 @@ export class NativeH5File implements H5Reader {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof NeedBytes) throw e;
-      if (e instanceof NativeGiveUp) this.failure ??= e;
-      else if (!(e instanceof H5Error)) this.failure ??= new NativeGiveUp(e instanceof Error ? e.message : String(e));
-      throw e;
+      throw this.noted(e);
     }
+  }
+
+  /** `e`, a give-up remembered first (anything but NeedBytes and H5Error counts as one). */
+  private noted(e: unknown): unknown {
+    if (e instanceof NeedBytes) return e;
+    if (e instanceof NativeGiveUp) this.failure ??= e;
+    else if (!(e instanceof H5Error)) this.failure ??= new NativeGiveUp(e instanceof Error ? e.message : String(e));
+    return e;
   }
 
   private object(at: number): H5Object {
@@ -213,7 +240,7 @@ export class NativeH5File implements H5Reader {
       if (this.objects.size % CHECK_TIME_EVERY === 0 && this.spent + nowMs() - this.passStarted > this.budgetMs) giveUp('out of time');
       // Every field present from the start: one object shape for all 8,001 objects of a 2,000-layer
       // file, not a property store added to each when its links or attributes are read.
-      o = { messages: readObjectHeader(this.src, at, this.s), links: undefined, byName: undefined, attributes: undefined };
+      o = { messages: readObjectHeader(this.src, at, this.s, this.messages), links: undefined, byName: undefined, attributes: undefined };
       this.objects.set(at, o);
     }
     return o;
@@ -268,8 +295,11 @@ export class NativeH5File implements H5Reader {
   private attributes(at: number): Attribute[] {
     const o = this.object(at);
     if (o.attributes) return o.attributes;
-    const list = messagesOf(o.messages, MSG.attribute).map((m) => attribute(cursor(m, this.s)));
-    const info = singleOf(o.messages, MSG.attributeInfo, this.s, attributeInfo);
+    const compact = messagesOf(o.messages, MSG.attribute);
+    const list: Attribute[] = [];
+    for (let i = 0; i < compact.length; i++) list.push(attribute(cursor(o.messages, compact[i]!, this.s)));
+    const infoAt = singleOf(o.messages, MSG.attributeInfo);
+    const info = infoAt < 0 ? null : attributeInfo(cursor(o.messages, infoAt, this.s));
     if (info && info.heap !== -1) {
       if (list.length) giveUp('object with both compact and dense attributes');
       for (const b of denseObjects(this.src, info.heap, info.nameIndex, this.s, 'attributes')) list.push(attribute(new Cursor(b, 0, this.s.o, this.s.l)));
@@ -280,20 +310,27 @@ export class NativeH5File implements H5Reader {
 
   private meta(at: number): H5Meta {
     const ms = this.object(at).messages;
-    const layout = singleOf(ms, MSG.layout, this.s, dataLayout);
-    const type = singleOf(ms, MSG.datatype, this.s, (x) => datatype(x));
-    const space = singleOf(ms, MSG.dataspace, this.s, dataspace);
+    const layoutAt = singleOf(ms, MSG.layout);
+    const layout = layoutAt < 0 ? null : dataLayout(cursor(ms, layoutAt, this.s));
+    const typeAt = singleOf(ms, MSG.datatype);
+    const type = typeAt < 0 ? null : datatype(cursor(ms, typeAt, this.s));
+    const spaceAt = singleOf(ms, MSG.dataspace);
+    const space = spaceAt < 0 ? null : dataspace(cursor(ms, spaceAt, this.s));
     if (!layout || !type || !space) giveUp('not a dataset');
     // Virtual datasets: the engine describes their sources to the audit.
     if (layout.kind === 'virtual') giveUp('virtual dataset');
     const externalMessages = messagesOf(ms, MSG.externalFiles);
-    const external = externalMessages.length ? externalMessages.flatMap((m) => externalFileList(m, this.src, this.s, true)) : [];
+    const external = externalMessages.length ? externalMessages.flatMap((i) => externalFileList(ms, i, this.src, this.s, true)) : [];
     if (space.kind === 'null') giveUp('dataset with a null dataspace');
-    for (const m of ms) {
-      if (m.type === MSG.fillValue || m.type === MSG.fillValueOld) checkFillValue(cursor(m, this.s), m.type === MSG.fillValueOld);
-      else if (m.type === MSG.filterPipeline) checkFilterPipeline(cursor(m, this.s));
+    // Index loops, no callbacks: this runs once per dataset, thousands of times on a large file.
+    for (let i = 0; i < ms.count; i++) {
+      const type = ms.table.type(ms.first + i);
+      if (type === MSG.fillValue || type === MSG.fillValueOld) checkFillValue(cursor(ms, i, this.s), type === MSG.fillValueOld);
+      else if (type === MSG.filterPipeline) checkFilterPipeline(cursor(ms, i, this.s));
     }
     const shape = space.dims;
+    let total = 1;
+    for (let i = 0; i < shape.length; i++) total *= shape[i]!;
     // Fields named one by one, the external files last when there are any (no spread per dataset).
     const meta: H5Meta = {
       type: type.cls,
@@ -302,7 +339,7 @@ export class NativeH5File implements H5Reader {
       vlen: type.vlen,
       littleEndian: type.littleEndian,
       shape,
-      total_size: shape.reduce((n, d) => n * d, 1),
+      total_size: total,
       chunks: layout.chunks,
     };
     if (external.length) meta.external_files = external;
@@ -316,12 +353,9 @@ export class NativeH5File implements H5Reader {
     const seen = new Set<number>([start]);
     // `plain`: every name on the way from the root is one `split` keeps whole (no '/', not '' or
     // '.'), so the path, asked for as it is, walks to the same object: it is remembered.
-    const stack: { prefix: string; links: Link[]; i: number; plain: boolean }[] = [];
-    const enter = (at: number, prefix: string, plain: boolean) => {
-      const links = this.links(at);
-      if (links) stack.push({ prefix, links, i: 0, plain });
-    };
-    enter(start, '', start === this.root && split(path).length === 0);
+    const stack: Frame[] = [];
+    const first = this.links(start);
+    if (first) stack.push({ prefix: '', links: first, i: 0, plain: start === this.root && split(path).length === 0 });
     while (stack.length) {
       const top = stack[stack.length - 1]!;
       if (top.i >= top.links.length) {
@@ -337,11 +371,21 @@ export class NativeH5File implements H5Reader {
       if (plain) this.addresses.set(p, l.target.address);
       if (!seen.has(l.target.address)) {
         seen.add(l.target.address);
-        enter(l.target.address, `${p}/`, plain);
+        const links = this.links(l.target.address);
+        if (links) stack.push({ prefix: `${p}/`, links, i: 0, plain });
       }
     }
     return out;
   }
+}
+
+/** A group being listed by `visit`: its links, the next one to list, its path. */
+interface Frame {
+  prefix: string;
+  links: Link[];
+  i: number;
+  /** Every name on the way from the root is one `split` keeps whole. */
+  plain: boolean;
 }
 
 /** A link name that `split` keeps as one part. */

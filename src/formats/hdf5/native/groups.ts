@@ -2,7 +2,7 @@
 // and III.A.1): a symbol table (v1 B-tree of SNOD nodes naming entries in a local heap: h5py's
 // default), link messages in the header (compact), or a fractal heap indexed by name (dense).
 import { denseObjects } from './dense.js';
-import { cursor, MSG, messagesOf, singleOf, type RawMessage, type Sizes } from './header.js';
+import { cursor, MSG, messagesOf, singleOf, type MessageList, type Sizes } from './header.js';
 import { heapString, localHeap } from './heaps.js';
 import { link, linkInfo, symbolTable, type Link } from './messages.js';
 import { MAX_LINKS } from './limits.js';
@@ -10,22 +10,32 @@ import type { BlockCache } from './blocks.js';
 import { corrupt, Cursor, giveUp } from './cursor.js';
 
 /** A group's links, sorted by name as HDF5's name index iterates them; null: not a group. */
-export function groupLinks(src: BlockCache, messages: RawMessage[], s: Sizes): Link[] | null {
-  const table = singleOf(messages, MSG.symbolTable, s, symbolTable);
-  const info = singleOf(messages, MSG.linkInfo, s, linkInfo);
+export function groupLinks(src: BlockCache, messages: MessageList, s: Sizes): Link[] | null {
+  const tableAt = singleOf(messages, MSG.symbolTable);
+  const table = tableAt < 0 ? null : symbolTable(cursor(messages, tableAt, s));
+  const infoAt = singleOf(messages, MSG.linkInfo);
+  const info = infoAt < 0 ? null : linkInfo(cursor(messages, infoAt, s));
   let links: Link[];
   if (table) links = symbolTableLinks(src, table.btree, table.heap, s);
   else if (info) {
-    links = messagesOf(messages, MSG.link).map((m) => link(cursor(m, s)));
+    // Loops rather than map callbacks: this runs for every object header of a file.
+    const compact = messagesOf(messages, MSG.link);
+    links = [];
+    for (let i = 0; i < compact.length; i++) links.push(link(cursor(messages, compact[i]!, s)));
     if (info.heap !== -1) {
       if (links.length) giveUp('group with both compact and dense links');
-      links = denseObjects(src, info.heap, info.nameIndex, s, 'links').map((b) => link(new Cursor(b, 0, s.o, s.l)));
+      const records = denseObjects(src, info.heap, info.nameIndex, s, 'links');
+      for (let i = 0; i < records.length; i++) links.push(link(new Cursor(records[i]!, 0, s.o, s.l)));
     }
   } else return null;
   // Most groups of a Keras file hold one or two links: sorting fewer than two is skipped (each sort made a work list).
-  if (links.length > 1) links.sort((a, b) => Buffer.compare(a.nameBytes, b.nameBytes));
+  if (links.length > 1) links.sort(byNameBytes);
   for (let i = 1; i < links.length; i++) if (links[i]!.nameBytes.equals(links[i - 1]!.nameBytes)) giveUp('two links with one name');
   return links;
+}
+
+function byNameBytes(a: Link, b: Link): number {
+  return Buffer.compare(a.nameBytes, b.nameBytes);
 }
 
 const MAX_BTREE_DEPTH = 64;
